@@ -1,0 +1,36 @@
+"""Settings shared by every environment. Each key can be overridden by a
+CONSULT_<KEY> environment variable (see consult.create_app)."""
+
+# Placeholder for development only; production.py refuses to start without a real one.
+SECRET_KEY = "dev-only-not-secret"
+
+# Filled in by create_app when empty: sqlite:///<instance>/consult.db
+SQLALCHEMY_DATABASE_URI = ""
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+# Absolute base for links in emails (the status link, later the confirmation link).
+PUBLIC_URL = "http://127.0.0.1:5000"
+
+# Languages offered to people; the first is the default.
+LANGUAGES = ["en", "fr"]
+BABEL_DEFAULT_LOCALE = "en"
+BABEL_DEFAULT_TIMEZONE = "Europe/Zurich"
+
+WTF_CSRF_TIME_LIMIT = 4 * 3600  # long forms (abstracts) take a while to write
+
+# Flask-Limiter: memory is fine for one process; use redis://127.0.0.1:6379 with several.
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = True
+APPLY_RATE_LIMIT = "10 per minute;60 per hour"
+
+MAIL_SERVER = "127.0.0.1"
+MAIL_PORT = 8025
+MAIL_USE_TLS = False
+MAIL_USE_SSL = False
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = "UNGIS secretariat <ungis-consult@localhost>"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = False

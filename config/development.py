@@ -1,0 +1,3 @@
+"""`make run` and `consult run` on a developer's machine: SQLite under instance/."""
+
+DEBUG = False

@@ -1,0 +1,73 @@
+"""consult: multi-stakeholder consultation meetings.
+
+create_app() is the only way to get an application object; importing the
+package touches no database.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = PROJECT_ROOT / "config"
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    """Build the app: config/default.py, config/<name>.py, CONSULT_* env vars, overrides."""
+    config_name = config_name or os.environ.get("CONSULT_ENV", "development")
+    instance_path = os.environ.get("CONSULT_INSTANCE_PATH", str(PROJECT_ROOT / "instance"))
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_pyfile(str(CONFIG_DIR / "default.py"))
+    env_file = CONFIG_DIR / f"{config_name}.py"
+    if not env_file.is_file():
+        raise RuntimeError(f"Unknown configuration {config_name!r}: no {env_file}")
+    app.config.from_pyfile(str(env_file))
+    app.config.from_prefixed_env("CONSULT")
+    app.config.update(overrides)
+    app.config["CONFIG_NAME"] = config_name
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        db_file = Path(app.instance_path) / "consult.db"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_file}"
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("CONSULT_SECRET_KEY must be set for this configuration.")
+
+    from consult import models  # noqa: F401  (registers every table on the metadata)
+    from consult.extensions import babel, csrf, db, limiter, mail
+    from consult.i18n import select_locale
+    from consult.web import register_web
+
+    db.init_app(app)
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+
+    from consult.database import configure_engines
+
+    configure_engines(app)
+    register_web(app)
+
+    from consult.applications.views import bp as applications_bp
+    from consult.consultations.views import bp as consultations_bp
+
+    app.register_blueprint(consultations_bp)
+    app.register_blueprint(applications_bp)
+
+    from consult.consultations.cli import demo_cli
+    from consult.database.cli import db_cli
+    from consult.notifications.cli import mail_cli
+
+    app.cli.add_command(db_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(mail_cli)
+    return app

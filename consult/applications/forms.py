@@ -1,0 +1,176 @@
+"""The public application form and the withdrawal confirmation."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+
+from consult.consultations.models import Consultation, Organization
+from consult.enums import Role
+from consult.i18n import countries
+
+GENDERS = [
+    ("", _l("Prefer not to say")),
+    ("female", _l("Woman")),
+    ("male", _l("Man")),
+    ("non_binary", _l("Non-binary")),
+    ("self_described", _l("Another gender identity")),
+]
+# Categories whose people represent an organization and must name it.
+ORGANIZATION_REQUIRED = {"government", "international_organization"}
+
+
+def _optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # never a valid choice: pre_validate reports it
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class ApplicationForm(FlaskForm):
+    full_name = StringField(
+        _l("Full name"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Enter your full name.")), Length(max=200)],
+        description=_l("As it should appear on your badge."),
+    )
+    email = EmailField(
+        _l("Email address"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Length(max=254),
+            Email(_l("Enter an email address like name@example.org."),
+                  check_deliverability=False),
+        ],
+        description=_l("We send your private link to this address."),
+    )
+    category = RadioField(
+        _l("Stakeholder category"),
+        coerce=int,
+        validators=[InputRequired(_l("Choose the stakeholder group you belong to."))],
+    )
+    organization_id = SelectField(
+        _l("International organization"),
+        coerce=_optional_int,
+        validators=[Optional()],
+        description=_l("Representatives of international organizations: pick yours "
+                       "if it is listed, or type its name below."),
+    )
+    organization_name = StringField(
+        _l("Organization"),
+        filters=[_strip],
+        validators=[Length(max=200)],
+        description=_l("Required for government and international organizations. "
+                       "Leave empty if you take part in a personal capacity."),
+    )
+    job_title = StringField(_l("Job title"), filters=[_strip], validators=[Length(max=200)])
+    country = SelectField(
+        _l("Country"),
+        validators=[DataRequired(_l("Choose the country you live or work in."))],
+    )
+    gender = SelectField(
+        _l("Gender (optional)"),
+        choices=GENDERS,
+        validators=[Optional()],
+        description=_l("Used only for the secretariat's overview of a balanced programme."),
+    )
+    role = RadioField(
+        _l("Role"),
+        validators=[InputRequired(_l("Choose the role you apply for."))],
+    )
+    topic = StringField(
+        _l("Proposed topic"),
+        filters=[_strip],
+        validators=[Length(max=300)],
+        description=_l("Speakers only."),
+    )
+    abstract = TextAreaField(
+        _l("Abstract"),
+        filters=[_strip],
+        validators=[Length(max=3000)],
+        description=_l("Speakers only: what you would say, in up to 3,000 characters."),
+    )
+    bio = TextAreaField(
+        _l("Short biography"),
+        filters=[_strip],
+        validators=[Length(max=1500)],
+        description=_l("Speakers only: up to 1,500 characters."),
+    )
+    accessibility_needs = TextAreaField(
+        _l("Accessibility needs (optional)"),
+        filters=[_strip],
+        validators=[Length(max=1000)],
+        description=_l("For example step-free access, sign language interpretation, "
+                       "captioning or a seat near the front."),
+    )
+    list_publicly = BooleanField(
+        _l("List my name, organization and country in the public list of participants")
+    )
+
+    def __init__(
+        self, consultation: Consultation, organizations: list[Organization], language: str,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.consultation = consultation
+        self.category.choices = [(c.id, c.name) for c in consultation.categories]
+        self.role.choices = [(o.role.value, o.role.label) for o in consultation.offers]
+        self.organization_id.choices = [("", _l("Not listed / not applicable"))] + [
+            (o.id, o.display_name) for o in organizations
+        ]
+        self.country.choices = [("", _l("Choose a country"))] + list(countries(language))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        role = Role(self.role.data) if self.role.data in {r.value for r in Role} else None
+        if role is not None and role.is_speaker:
+            for field, message in (
+                (self.topic, _l("Speakers must propose a topic.")),
+                (self.abstract, _l("Speakers must give an abstract.")),
+                (self.bio, _l("Speakers must give a short biography.")),
+            ):
+                if not field.data and not field.errors:
+                    field.errors.append(message)
+                    valid = False
+        category = next(
+            (c for c in self.consultation.categories if c.id == self.category.data), None
+        )
+        if category is not None:
+            if self.organization_id.data and not category.uses_organization_list:
+                self.organization_id.errors.append(
+                    _l("Only representatives of international organizations pick one here.")
+                )
+                valid = False
+            if (
+                category.code in ORGANIZATION_REQUIRED
+                and not self.organization_name.data
+                and not self.organization_id.data
+                and not self.organization_name.errors
+            ):
+                self.organization_name.errors.append(
+                    _l("Name the government or organization you represent.")
+                )
+                valid = False
+        return valid
+
+
+class WithdrawForm(FlaskForm):
+    # The version the person saw; a change in between refuses the withdrawal.
+    version = HiddenField(validators=[DataRequired()])

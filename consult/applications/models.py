@@ -1,0 +1,145 @@
+"""Applications, the private links that reach them, and their append-only audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from consult.consultations.models import (
+    Consultation,
+    Organization,
+    RoleOffer,
+    StakeholderCategory,
+)
+from consult.database import utcnow
+from consult.enums import ENDED_STATES, ApplicationState, Role, enum_column
+from consult.extensions import db
+
+_ended = ", ".join(f"'{state.value}'" for state in ENDED_STATES)
+LIVE_CONDITION = sa.text(f"state NOT IN ({_ended})")
+
+
+class Application(db.Model):
+    """One person asking for one role in one consultation."""
+
+    __tablename__ = "application"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultation.id"))
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    state: Mapped[ApplicationState] = mapped_column(
+        enum_column(ApplicationState), default=ApplicationState.SUBMITTED
+    )
+    # Bumped by every change (SQLAlchemy's version counter): a change made on a stale
+    # copy is refused both by the services and by the UPDATE's WHERE clause.
+    version: Mapped[int] = mapped_column(default=1)
+
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    organization_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id"))
+    job_title: Mapped[str] = mapped_column(sa.String(200), default="")
+    country: Mapped[str] = mapped_column(sa.String(2))  # ISO 3166-1 alpha-2
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("stakeholder_category.id"))
+    gender: Mapped[str] = mapped_column(sa.String(32), default="")
+    topic: Mapped[str] = mapped_column(sa.String(300), default="")
+    abstract: Mapped[str] = mapped_column(sa.Text, default="")
+    bio: Mapped[str] = mapped_column(sa.Text, default="")
+    accessibility_needs: Mapped[str] = mapped_column(sa.Text, default="")
+    list_publicly: Mapped[bool] = mapped_column(default=False)
+    language: Mapped[str] = mapped_column(sa.String(8), default="en")
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    email_verified_at: Mapped[datetime | None]
+
+    consultation: Mapped[Consultation] = relationship()
+    category: Mapped[StakeholderCategory] = relationship()
+    organization: Mapped[Organization | None] = relationship()
+    offer: Mapped[RoleOffer] = relationship(
+        primaryjoin="and_(Application.consultation_id == foreign(RoleOffer.consultation_id),"
+        " Application.role == foreign(RoleOffer.role))",
+        viewonly=True,
+        uselist=False,
+    )
+    events: Mapped[list[AuditEvent]] = relationship(
+        back_populates="application", order_by="AuditEvent.id", viewonly=True
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        sa.ForeignKeyConstraint(
+            ["consultation_id", "role"], ["role_offer.consultation_id", "role_offer.role"]
+        ),
+        # One live application per person, consultation and role.
+        sa.Index(
+            "uq_application_live_email",
+            "consultation_id",
+            "role",
+            "email",
+            unique=True,
+            sqlite_where=LIVE_CONDITION,
+            postgresql_where=LIVE_CONDITION,
+        ),
+        sa.Index("ix_application_consultation_state", "consultation_id", "role", "state"),
+    )
+
+    @property
+    def display_organization(self) -> str:
+        if self.organization is not None:
+            return self.organization.display_name
+        return self.organization_name
+
+
+class AccessToken(db.Model):
+    """A private link to an application. Only the SHA-256 of the token is stored."""
+
+    __tablename__ = "access_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+
+    application: Mapped[Application] = relationship()
+
+
+class AuditEvent(db.Model):
+    """Who moved which application from what state to what, when, and why.
+
+    Append-only: the ORM refuses updates and deletes (below) and the database
+    refuses them too (triggers in the initial migration).
+    """
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(sa.String(254))
+    from_state: Mapped[ApplicationState | None] = mapped_column(enum_column(ApplicationState))
+    to_state: Mapped[ApplicationState] = mapped_column(enum_column(ApplicationState))
+    version: Mapped[int]  # the application's version after this change
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    application: Mapped[Application] = relationship(back_populates="events")
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Raised when code tries to change or remove an audit event."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session: Session, _context, _instances) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEvent) and (
+            obj in session.deleted or session.is_modified(obj, include_collections=False)
+        ):
+            raise AuditLogIsAppendOnly("Audit events are never updated or deleted.")

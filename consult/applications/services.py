@@ -1,0 +1,372 @@
+"""Application transitions: the only code that changes an application's state.
+
+Each public function is one transaction: check who may do it and from which state,
+change the state (bumping the version), write an audit event and queue its emails.
+Views, the API and the CLI call these; none of them sets `state` by hand.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from consult.applications.models import AccessToken, Application, AuditEvent
+from consult.consultations.models import Consultation, Organization, RoleOffer
+from consult.database import transaction, utcnow
+from consult.enums import (
+    ENDED_STATES,
+    PLACE_HOLDING_STATES,
+    ApplicationState,
+    Role,
+)
+from consult.extensions import db
+from consult.notifications.services import public_url, queue_email
+
+S = ApplicationState
+
+
+class Actor(enum.StrEnum):
+    APPLICANT = "applicant"
+    ADMIN = "admin"
+    SYSTEM = "system"
+
+
+# (from, to) -> who may make that move. Everything not listed is refused.
+TRANSITIONS: dict[tuple[ApplicationState, ApplicationState], frozenset[Actor]] = {
+    (S.SUBMITTED, S.UNDER_REVIEW): frozenset({Actor.APPLICANT}),
+    (S.SUBMITTED, S.CONFIRMED): frozenset({Actor.APPLICANT}),  # attendee, no review
+    (S.SUBMITTED, S.WAITLISTED): frozenset({Actor.APPLICANT}),  # attendee, no review, full
+    (S.UNDER_REVIEW, S.ACCEPTED): frozenset({Actor.ADMIN}),
+    (S.UNDER_REVIEW, S.REJECTED): frozenset({Actor.ADMIN}),
+    (S.UNDER_REVIEW, S.WAITLISTED): frozenset({Actor.ADMIN}),
+    (S.WAITLISTED, S.ACCEPTED): frozenset({Actor.ADMIN, Actor.SYSTEM}),  # promotion
+    (S.WAITLISTED, S.CONFIRMED): frozenset({Actor.SYSTEM}),  # attendee promotion
+    (S.ACCEPTED, S.CONFIRMED): frozenset({Actor.APPLICANT}),
+    (S.ACCEPTED, S.DECLINED): frozenset({Actor.APPLICANT}),
+    (S.SUBMITTED, S.WITHDRAWN): frozenset({Actor.APPLICANT}),
+    (S.UNDER_REVIEW, S.WITHDRAWN): frozenset({Actor.APPLICANT}),
+    (S.ACCEPTED, S.WITHDRAWN): frozenset({Actor.APPLICANT}),
+    (S.WAITLISTED, S.WITHDRAWN): frozenset({Actor.APPLICANT}),
+}
+
+
+def can_transition(state: ApplicationState, to: ApplicationState, actor: Actor) -> bool:
+    return actor in TRANSITIONS.get((state, to), frozenset())
+
+
+class ApplicationError(Exception):
+    """A refused operation; `status` is the HTTP status a view should answer with."""
+
+    status = 409
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ApplicationsNotOpen(ApplicationError):
+    status = 410
+
+
+class DuplicateApplication(ApplicationError):
+    status = 409
+
+
+class InvalidApplication(ApplicationError):
+    status = 422
+
+
+class TransitionNotAllowed(ApplicationError):
+    status = 409
+
+
+class StaleApplication(ApplicationError):
+    status = 409
+
+
+@dataclass(frozen=True)
+class ApplicationData:
+    """What an applicant gives; already validated for form and length by the form."""
+
+    full_name: str
+    email: str
+    country: str
+    category_id: int
+    role: Role
+    organization_name: str = ""
+    organization_id: int | None = None
+    job_title: str = ""
+    gender: str = ""
+    topic: str = ""
+    abstract: str = ""
+    bio: str = ""
+    accessibility_needs: str = ""
+    list_publicly: bool = False
+
+
+def normalise_email(address: str) -> str:
+    return address.strip().lower()
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _new_access_token(application: Application) -> str:
+    raw = secrets.token_urlsafe(32)
+    db.session.add(AccessToken(application_id=application.id, token_hash=hash_token(raw)))
+    return raw
+
+
+def find_by_token(raw: str) -> Application | None:
+    """The application a private link points to, or None for an unknown token."""
+    if not raw or len(raw) > 128:
+        return None
+    token = db.session.execute(
+        select(AccessToken).where(AccessToken.token_hash == hash_token(raw))
+    ).scalar_one_or_none()
+    return token.application if token is not None else None
+
+
+def _move(
+    application: Application,
+    to: ApplicationState,
+    *,
+    actor: Actor,
+    actor_name: str,
+    note: str = "",
+    expected_version: int | None = None,
+) -> AuditEvent:
+    """Change the state, bump the version and write the audit event (no commit)."""
+    if expected_version is not None and application.version != expected_version:
+        raise StaleApplication(
+            "This application changed while you were looking at it. "
+            "Please review its current state and try again."
+        )
+    if not can_transition(application.state, to, actor):
+        raise TransitionNotAllowed(
+            f"An application that is {application.state.label.lower()} "
+            f"cannot be moved to {to.label.lower()}."
+        )
+    previous = application.state
+    application.state = to
+    try:
+        db.session.flush()  # the UPDATE checks the version: a concurrent change fails here
+    except StaleDataError as exc:
+        raise StaleApplication(
+            "This application changed while you were looking at it. "
+            "Please review its current state and try again."
+        ) from exc
+    event = AuditEvent(
+        application_id=application.id,
+        actor=actor_name,
+        from_state=previous,
+        to_state=to,
+        version=application.version,
+        note=note,
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def _queue_for(application: Application, template: str, event: AuditEvent, **context) -> None:
+    queue_email(
+        key=f"application:{application.id}:{template}:{event.id}",
+        template=template,
+        to=application.email,
+        language=application.language,
+        context={"application": application, "consultation": application.consultation, **context},
+        application_id=application.id,
+    )
+
+
+def _status_link(raw_token: str) -> str:
+    return public_url("applications.status", token=raw_token)
+
+
+def _next_reference(consultation: Consultation, offer: RoleOffer) -> str:
+    number = db.session.execute(
+        update(RoleOffer)
+        .where(RoleOffer.id == offer.id)
+        .values(last_reference_number=RoleOffer.last_reference_number + 1)
+        .returning(RoleOffer.last_reference_number)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    db.session.expire(offer, ["last_reference_number"])
+    return f"{consultation.reference_prefix}-{offer.role.letter}-{number:04d}"
+
+
+def live_application_exists(consultation: Consultation, role: Role, email: str) -> bool:
+    return (
+        db.session.execute(
+            select(Application.id).where(
+                Application.consultation_id == consultation.id,
+                Application.role == role,
+                Application.email == normalise_email(email),
+                Application.state.not_in(ENDED_STATES),
+            )
+        ).first()
+        is not None
+    )
+
+
+_DUPLICATE_MESSAGE = (
+    "You have already applied for this role with this email address. "
+    "Follow your application with the link in the email we sent you."
+)
+
+
+def submit_application(
+    consultation: Consultation, data: ApplicationData, *, language: str = "en"
+) -> tuple[Application, str]:
+    """Create a submitted application and queue the email that verifies its address.
+
+    Returns the application and the raw private token (only its hash is stored).
+    """
+    now = utcnow()
+    if not consultation.accepts_applications_at(now):
+        raise ApplicationsNotOpen("This consultation is not accepting applications.")
+    offer = consultation.offer_for(data.role)
+    if offer is None:
+        raise InvalidApplication("This consultation does not offer that role.")
+    if data.category_id not in {category.id for category in consultation.categories}:
+        raise InvalidApplication("This consultation is not open to that stakeholder category.")
+    if data.organization_id is not None:
+        organization = db.session.get(Organization, data.organization_id)
+        if organization is None or not organization.active:
+            raise InvalidApplication("Please choose an organization from the list.")
+    email = normalise_email(data.email)
+    if live_application_exists(consultation, data.role, email):
+        raise DuplicateApplication(_DUPLICATE_MESSAGE)
+
+    speaker = data.role.is_speaker
+    try:
+        with transaction():
+            application = Application(
+                reference=_next_reference(consultation, offer),
+                consultation_id=consultation.id,
+                role=data.role,
+                state=S.SUBMITTED,
+                full_name=data.full_name.strip(),
+                email=email,
+                organization_name=data.organization_name.strip(),
+                organization_id=data.organization_id,
+                job_title=data.job_title.strip(),
+                country=data.country,
+                category_id=data.category_id,
+                gender=data.gender,
+                topic=data.topic.strip() if speaker else "",
+                abstract=data.abstract.strip() if speaker else "",
+                bio=data.bio.strip() if speaker else "",
+                accessibility_needs=data.accessibility_needs.strip(),
+                list_publicly=data.list_publicly,
+                language=language,
+            )
+            db.session.add(application)
+            db.session.flush()
+            event = AuditEvent(
+                application_id=application.id,
+                actor=Actor.APPLICANT.value,
+                from_state=None,
+                to_state=S.SUBMITTED,
+                version=application.version,
+            )
+            db.session.add(event)
+            db.session.flush()
+            raw = _new_access_token(application)
+            _queue_for(application, "verify_email", event, link=_status_link(raw))
+    except IntegrityError as exc:
+        # Two submissions raced past the check above; the partial unique index decided.
+        if live_application_exists(consultation, data.role, email):
+            raise DuplicateApplication(_DUPLICATE_MESSAGE) from exc
+        raise
+    return application, raw
+
+
+def _places_taken(offer: RoleOffer) -> int:
+    return db.session.execute(
+        select(func.count(Application.id)).where(
+            Application.consultation_id == offer.consultation_id,
+            Application.role == offer.role,
+            Application.state.in_(PLACE_HOLDING_STATES),
+        )
+    ).scalar_one()
+
+
+def open_private_link(raw_token: str) -> Application | None:
+    """Resolve a private link; the first opening verifies the email address.
+
+    Verification moves a submitted application on: to review for roles that need
+    it, otherwise (attendees) to confirmed while places remain, else the waitlist.
+    """
+    application = find_by_token(raw_token)
+    if application is None:
+        return None
+    if application.state != S.SUBMITTED:
+        return application
+    with transaction():
+        # Lock the offer so two verifications cannot both take the last place.
+        offer = db.session.execute(
+            select(RoleOffer)
+            .where(
+                RoleOffer.consultation_id == application.consultation_id,
+                RoleOffer.role == application.role,
+            )
+            .with_for_update()
+        ).scalar_one()
+        db.session.refresh(application)
+        if application.state != S.SUBMITTED:  # verified by a parallel request
+            return application
+        application.email_verified_at = utcnow()
+        link = _status_link(raw_token)
+        if offer.needs_review:
+            event = _move(application, S.UNDER_REVIEW, actor=Actor.APPLICANT,
+                          actor_name=Actor.APPLICANT.value, note="Email address confirmed.")
+            _queue_for(application, "application_received", event, link=link)
+        elif _places_taken(offer) < offer.capacity:
+            event = _move(application, S.CONFIRMED, actor=Actor.APPLICANT,
+                          actor_name=Actor.APPLICANT.value, note="Email address confirmed.")
+            _queue_for(application, "participation_confirmed", event, link=link)
+        else:
+            event = _move(application, S.WAITLISTED, actor=Actor.APPLICANT,
+                          actor_name=Actor.APPLICANT.value,
+                          note="Email address confirmed; all places taken.")
+            _queue_for(application, "waitlisted", event, link=link)
+    return application
+
+
+def withdraw_application(
+    application: Application, *, expected_version: int, raw_token: str
+) -> Application:
+    """The applicant withdraws (from any state before confirmed/declined/rejected)."""
+    with transaction():
+        event = _move(
+            application,
+            S.WITHDRAWN,
+            actor=Actor.APPLICANT,
+            actor_name=Actor.APPLICANT.value,
+            note="Withdrawn by the applicant.",
+            expected_version=expected_version,
+        )
+        _queue_for(application, "withdrawal_acknowledged", event, link=_status_link(raw_token))
+    return application
+
+
+def places_taken_by_role(consultation: Consultation) -> dict[Role, int]:
+    """Places held (accepted or confirmed) per role, in one query."""
+    rows = db.session.execute(
+        select(Application.role, func.count(Application.id))
+        .where(
+            Application.consultation_id == consultation.id,
+            Application.state.in_(PLACE_HOLDING_STATES),
+        )
+        .group_by(Application.role)
+    ).all()
+    return {role: count for role, count in rows}

@@ -1,0 +1,27 @@
+"""`consult demo ...`: demonstration data."""
+
+import click
+from flask import current_app
+
+from consult.consultations.seed import seed_demo
+from consult.database import utcnow
+from consult.notifications.services import public_url
+
+demo_cli = click.Group("demo", help="Demonstration data.")
+
+
+@demo_cli.command("seed")
+def seed_cmd() -> None:
+    """Create the Geneva consultation (open for applications now). Safe to run again."""
+    consultation, created = seed_demo()
+    url = public_url("consultations.detail", slug=consultation.slug)
+    if created:
+        click.echo(f"Created the demo consultation: {url}")
+    else:
+        click.echo(f"The demo consultation exists already: {url}")
+        if not consultation.accepts_applications_at(utcnow()):
+            click.echo(
+                "Note: its application window is not open now. Delete "
+                f"{current_app.instance_path}/consult.db to start afresh.",
+                err=True,
+            )

@@ -1,0 +1,136 @@
+"""Consultations, their role offers, and the stakeholder categories they are open to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.database import utcnow
+from consult.enums import ConsultationState, Role, enum_column
+from consult.extensions import db
+
+consultation_category = sa.Table(
+    "consultation_category",
+    db.metadata,
+    sa.Column(
+        "consultation_id",
+        sa.ForeignKey("consultation.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "category_id",
+        sa.ForeignKey("stakeholder_category.id", ondelete="RESTRICT"),
+        primary_key=True,
+    ),
+)
+
+
+class StakeholderCategory(db.Model):
+    """A stakeholder group (government, civil society, ...), kept as data."""
+
+    __tablename__ = "stakeholder_category"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    # Whether applicants under this category pick an organization from the list.
+    uses_organization_list: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Organization(db.Model):
+    """An organization applicants may pick (the UNGIS members are the seed)."""
+
+    __tablename__ = "organization"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    acronym: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.name} ({self.acronym})"
+
+
+class Consultation(db.Model):
+    """One meeting, with its own application window, offers and queue."""
+
+    __tablename__ = "consultation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    venue: Mapped[str] = mapped_column(sa.String(300), default="")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Zurich")
+    # Naive UTC, like every timestamp; shown in the consultation's time zone.
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    applications_open_at: Mapped[datetime]
+    applications_close_at: Mapped[datetime]
+    state: Mapped[ConsultationState] = mapped_column(
+        enum_column(ConsultationState), default=ConsultationState.DRAFT, index=True
+    )
+    # First part of application references: FM-K-0042.
+    reference_prefix: Mapped[str] = mapped_column(sa.String(8))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    offers: Mapped[list[RoleOffer]] = relationship(
+        back_populates="consultation",
+        order_by="RoleOffer.position",
+        cascade="all, delete-orphan",
+    )
+    categories: Mapped[list[StakeholderCategory]] = relationship(
+        secondary=consultation_category, order_by=StakeholderCategory.position
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("ends_at >= starts_at", name="dates_in_order"),
+        sa.CheckConstraint(
+            "applications_close_at > applications_open_at", name="window_in_order"
+        ),
+    )
+
+    @property
+    def is_public(self) -> bool:
+        return self.state != ConsultationState.DRAFT
+
+    def accepts_applications_at(self, moment: datetime) -> bool:
+        return (
+            self.state == ConsultationState.OPEN
+            and self.applications_open_at <= moment < self.applications_close_at
+        )
+
+    def offer_for(self, role: Role) -> RoleOffer | None:
+        return next((offer for offer in self.offers if offer.role == role), None)
+
+
+class RoleOffer(db.Model):
+    """What a consultation offers for one role: places, review, confirmation deadline."""
+
+    __tablename__ = "role_offer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="CASCADE")
+    )
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    capacity: Mapped[int]
+    needs_review: Mapped[bool] = mapped_column(default=True)
+    # Accepted people confirm before this moment (naive UTC); None means no deadline.
+    confirm_by: Mapped[datetime | None]
+    position: Mapped[int] = mapped_column(default=0)
+    # Last number handed out in references for this role (FM-K-0042 -> 42).
+    last_reference_number: Mapped[int] = mapped_column(default=0)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="offers")
+
+    __table_args__ = (
+        sa.UniqueConstraint("consultation_id", "role"),
+        sa.CheckConstraint("capacity >= 0", name="capacity_not_negative"),
+    )

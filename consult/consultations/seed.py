@@ -1,0 +1,158 @@
+"""Reference data and the demo consultation (`consult demo seed`), idempotent."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from consult.consultations.models import (
+    Consultation,
+    Organization,
+    RoleOffer,
+    StakeholderCategory,
+)
+from consult.database import transaction, utcnow
+from consult.enums import ConsultationState, Role
+from consult.extensions import db
+
+CATEGORIES = [
+    ("government", "Government", "Representatives of governments.", False),
+    ("international_organization", "International organization",
+     "Representatives of international organizations.", True),
+    ("civil_society", "Civil society", "Individuals from civil society.", False),
+    ("private_sector", "Private sector", "Individuals from the private sector.", False),
+    ("academic_technical", "Academic and technical community",
+     "Individuals from academia and the technical community.", False),
+]
+# The four the first meeting is open to; academic_technical exists for later ones.
+DEMO_CATEGORY_CODES = [code for code, *_ in CATEGORIES[:4]]
+
+UNGIS_MEMBERS = [
+    ("ITU", "International Telecommunication Union"),
+    ("UNESCO", "United Nations Educational, Scientific and Cultural Organization"),
+    ("UNDP", "United Nations Development Programme"),
+    ("UNCTAD", "United Nations Conference on Trade and Development"),
+    ("UN DESA", "United Nations Department of Economic and Social Affairs"),
+    ("FAO", "Food and Agriculture Organization of the United Nations"),
+    ("ILO", "International Labour Organization"),
+    ("ITC", "International Trade Centre"),
+    ("UNEP", "United Nations Environment Programme"),
+    ("UNHCR", "Office of the United Nations High Commissioner for Refugees"),
+    ("UNICEF", "United Nations Children's Fund"),
+    ("UNIDO", "United Nations Industrial Development Organization"),
+    ("UNFPA", "United Nations Population Fund"),
+    ("UN-Habitat", "United Nations Human Settlements Programme"),
+    ("UNITAR", "United Nations Institute for Training and Research"),
+    ("UNU", "United Nations University"),
+    ("UN Women", "United Nations Entity for Gender Equality and the Empowerment of Women"),
+    ("UPU", "Universal Postal Union"),
+    ("WFP", "World Food Programme"),
+    ("WHO", "World Health Organization"),
+    ("WIPO", "World Intellectual Property Organization"),
+    ("WMO", "World Meteorological Organization"),
+    ("World Bank", "World Bank Group"),
+    ("WTO", "World Trade Organization"),
+    ("ECA", "United Nations Economic Commission for Africa"),
+    ("ECE", "United Nations Economic Commission for Europe"),
+    ("ECLAC", "United Nations Economic Commission for Latin America and the Caribbean"),
+    ("ESCAP", "United Nations Economic and Social Commission for Asia and the Pacific"),
+    ("ESCWA", "United Nations Economic and Social Commission for Western Asia"),
+    ("OHCHR", "Office of the United Nations High Commissioner for Human Rights"),
+    ("UNODC", "United Nations Office on Drugs and Crime"),
+]
+
+DEMO_SLUG = "financial-mechanisms-ict4d"
+DEMO_TITLE = (
+    "Open Consultations on Financial Mechanisms for Meeting the Challenges of ICT for Development"
+)
+DEMO_DESCRIPTION = """\
+The United Nations Group on the Information Society (UNGIS) is holding open consultations \
+on financial mechanisms for meeting the challenges of information and communication \
+technologies for development, the subject of part B of the Tunis Agenda for the \
+Information Society.
+
+The consultations take stock of how public and private finance, development assistance \
+and new instruments can close the digital divide, and ask what the UN system should do \
+next. Their outcome informs the work of UNGIS and its members.
+
+The meeting is open to representatives of governments and international organizations \
+and to individuals from civil society and the private sector. Those who wish to take an \
+active part, as keynote speaker or panelist, are invited to apply with a proposed topic; \
+the secretariat composes a programme balanced across stakeholder groups and regions. \
+Anyone may apply to attend.
+
+Participation is free of charge. Participants arrange their own travel and visas; the \
+secretariat can provide a letter of confirmation once participation is confirmed."""
+
+OFFERS = [
+    (Role.KEYNOTE, 4, True,
+     "A 15-minute address opening one of the sessions. Apply with a proposed topic."),
+    (Role.PANELIST, 16, True,
+     "A seat on one of four moderated panels, with a 5-minute opening statement."),
+    (Role.ATTENDEE, 200, False,
+     "Attend the meeting in person and take the floor in the open discussion."),
+]
+
+
+def seed_reference_data() -> None:
+    """Stakeholder categories and the UNGIS member organizations (add what is missing)."""
+    with transaction():
+        known = set(db.session.execute(select(StakeholderCategory.code)).scalars())
+        for position, (code, name, description, uses_list) in enumerate(CATEGORIES):
+            if code not in known:
+                db.session.add(StakeholderCategory(
+                    code=code, name=name, description=description,
+                    uses_organization_list=uses_list, position=position,
+                ))
+        known_orgs = set(db.session.execute(select(Organization.acronym)).scalars())
+        for acronym, name in UNGIS_MEMBERS:
+            if acronym not in known_orgs:
+                db.session.add(Organization(acronym=acronym, name=name))
+
+
+def _geneva(day: datetime, hour: int) -> datetime:
+    local = datetime(day.year, day.month, day.day, hour, tzinfo=ZoneInfo("Europe/Zurich"))
+    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def seed_demo(now: datetime | None = None) -> tuple[Consultation, bool]:
+    """The Geneva consultation, open for applications now. Returns it and whether it is new."""
+    seed_reference_data()
+    existing = db.session.execute(
+        select(Consultation).where(Consultation.slug == DEMO_SLUG)
+    ).scalar_one_or_none()
+    if existing is not None:
+        return existing, False
+    now = now or utcnow()
+    meeting_day = now + timedelta(days=60)
+    starts_at = _geneva(meeting_day, 10)
+    with transaction():
+        consultation = Consultation(
+            slug=DEMO_SLUG,
+            title=DEMO_TITLE,
+            description=DEMO_DESCRIPTION,
+            venue="Palais des Nations, Geneva, Switzerland",
+            timezone="Europe/Zurich",
+            starts_at=starts_at,
+            ends_at=_geneva(meeting_day, 18),
+            applications_open_at=now - timedelta(days=1),
+            applications_close_at=_geneva(now + timedelta(days=30), 23),
+            state=ConsultationState.OPEN,
+            reference_prefix="FM",
+        )
+        codes = DEMO_CATEGORY_CODES
+        consultation.categories = list(db.session.execute(
+            select(StakeholderCategory)
+            .where(StakeholderCategory.code.in_(codes))
+            .order_by(StakeholderCategory.position)
+        ).scalars())
+        for position, (role, capacity, needs_review, description) in enumerate(OFFERS):
+            consultation.offers.append(RoleOffer(
+                role=role, capacity=capacity, needs_review=needs_review,
+                description=description, position=position,
+                confirm_by=starts_at - timedelta(days=14) if needs_review else None,
+            ))
+        db.session.add(consultation)
+    return consultation, True

@@ -1,0 +1,84 @@
+"""Enumerations shared by several features (stored as their string values)."""
+
+from __future__ import annotations
+
+import enum
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+
+class Role(enum.StrEnum):
+    KEYNOTE = "keynote"
+    PANELIST = "panelist"
+    ATTENDEE = "attendee"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+    @property
+    def letter(self) -> str:
+        """The letter in application references: FM-K-0042 is a keynote application."""
+        return self.value[0].upper()
+
+    @property
+    def is_speaker(self) -> bool:
+        return self in (Role.KEYNOTE, Role.PANELIST)
+
+
+ROLE_LABELS = {
+    Role.KEYNOTE: _l("Keynote speaker"),
+    Role.PANELIST: _l("Panelist"),
+    Role.ATTENDEE: _l("Attendee"),
+}
+
+
+class ConsultationState(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    ARCHIVED = "archived"
+
+
+class ApplicationState(enum.StrEnum):
+    SUBMITTED = "submitted"
+    UNDER_REVIEW = "under_review"
+    ACCEPTED = "accepted"
+    WAITLISTED = "waitlisted"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return str(STATE_LABELS[self])
+
+
+STATE_LABELS = {
+    ApplicationState.SUBMITTED: _l("Submitted – email address not yet confirmed"),
+    ApplicationState.UNDER_REVIEW: _l("Under review"),
+    ApplicationState.ACCEPTED: _l("Accepted – please confirm your participation"),
+    ApplicationState.WAITLISTED: _l("On the waiting list"),
+    ApplicationState.CONFIRMED: _l("Confirmed"),
+    ApplicationState.DECLINED: _l("Declined"),
+    ApplicationState.REJECTED: _l("Not accepted"),
+    ApplicationState.WITHDRAWN: _l("Withdrawn"),
+}
+
+# States that no longer hold a place or block a new application for the same role.
+ENDED_STATES = (ApplicationState.WITHDRAWN, ApplicationState.REJECTED, ApplicationState.DECLINED)
+# States that take one of the role offer's places.
+PLACE_HOLDING_STATES = (ApplicationState.ACCEPTED, ApplicationState.CONFIRMED)
+
+
+def enum_column(enum_cls: type[enum.Enum], length: int = 32) -> sa.Enum:
+    """A portable VARCHAR column storing the enum's values (not its names)."""
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        length=length,
+        values_callable=lambda cls: [member.value for member in cls],
+        validate_strings=True,
+    )

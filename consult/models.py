@@ -1,0 +1,14 @@
+"""Imports every feature's models so that the metadata (and Alembic) sees all tables."""
+
+from consult.applications.models import (  # noqa: F401
+    AccessToken,
+    Application,
+    AuditEvent,
+)
+from consult.consultations.models import (  # noqa: F401
+    Consultation,
+    Organization,
+    RoleOffer,
+    StakeholderCategory,
+)
+from consult.notifications.models import OutboxMessage  # noqa: F401

@@ -1,0 +1,87 @@
+"""Test data built through the same services the app uses."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from itertools import count
+
+from sqlalchemy import select
+
+from consult.applications.models import Application
+from consult.applications.services import ApplicationData, submit_application
+from consult.consultations.models import Consultation, RoleOffer, StakeholderCategory
+from consult.consultations.seed import DEMO_CATEGORY_CODES, seed_reference_data
+from consult.database import transaction, utcnow
+from consult.enums import ConsultationState, Role
+from consult.extensions import db
+
+_numbers = count(1)
+
+
+def make_consultation(
+    *,
+    slug: str | None = None,
+    state: ConsultationState = ConsultationState.OPEN,
+    opens_in: timedelta = timedelta(days=-1),
+    closes_in: timedelta = timedelta(days=30),
+    capacities: dict[Role, int] | None = None,
+    attendee_review: bool = False,
+    title: str | None = None,
+) -> Consultation:
+    """An open consultation with the four stakeholder categories and three offers."""
+    seed_reference_data()
+    n = next(_numbers)
+    now = utcnow()
+    capacities = {Role.KEYNOTE: 2, Role.PANELIST: 4, Role.ATTENDEE: 3, **(capacities or {})}
+    with transaction():
+        consultation = Consultation(
+            slug=slug or f"consultation-{n}",
+            title=title or f"Consultation {n}",
+            description="What it is about.\n\nSecond paragraph.",
+            venue="Palais des Nations, Geneva",
+            starts_at=now + timedelta(days=60),
+            ends_at=now + timedelta(days=60, hours=8),
+            applications_open_at=now + opens_in,
+            applications_close_at=now + closes_in,
+            state=state,
+            reference_prefix="FM",
+        )
+        consultation.categories = list(db.session.execute(
+            select(StakeholderCategory).where(StakeholderCategory.code.in_(DEMO_CATEGORY_CODES))
+        ).scalars())
+        for position, role in enumerate(Role):
+            consultation.offers.append(RoleOffer(
+                role=role, capacity=capacities[role], position=position,
+                needs_review=role.is_speaker or attendee_review,
+                description=f"{role.value} description",
+            ))
+        db.session.add(consultation)
+    return consultation
+
+
+def category(code: str) -> StakeholderCategory:
+    return db.session.execute(
+        select(StakeholderCategory).where(StakeholderCategory.code == code)
+    ).scalar_one()
+
+
+def application_data(role: Role = Role.PANELIST, **overrides) -> ApplicationData:
+    values = dict(
+        full_name="Amina Diallo",
+        email=f"person{next(_numbers)}@example.org",
+        country="SN",
+        category_id=category("civil_society").id,
+        role=role,
+        organization_name="Digital Futures Network",
+        topic="Blended finance for rural broadband" if role.is_speaker else "",
+        abstract="How public guarantees crowd in private capital." if role.is_speaker else "",
+        bio="Economist working on connectivity finance." if role.is_speaker else "",
+    )
+    values.update(overrides)
+    return ApplicationData(**values)
+
+
+def submit(
+    consultation: Consultation, role: Role = Role.PANELIST, **overrides
+) -> tuple[Application, str]:
+    return submit_application(consultation, application_data(role, **overrides))

@@ -68,8 +68,10 @@ def register_web(app: Flask) -> None:
     def csrf_error(error: CSRFError):
         return render_error(
             400,
-            _("This form had expired or was not sent from this site, so nothing was saved. "
-              "Please go back, reload the page and send it again."),
+            _(
+                "This form had expired or was not sent from this site, so nothing was saved. "
+                "Please go back, reload the page and send it again."
+            ),
         )
 
     @app.errorhandler(HTTPException)

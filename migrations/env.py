@@ -28,9 +28,8 @@ def run_migrations_online() -> None:
         app = current_app._get_current_object()
     except RuntimeError:
         app = create_app()
-        with app.app_context():
-            with db.engine.begin() as connection:
-                _run(connection)
+        with app.app_context(), db.engine.begin() as connection:
+            _run(connection)
         return
     with app.app_context(), engine.begin() as connection:
         _run(connection)

@@ -22,9 +22,7 @@ def main() -> int:
     print("Installing Debian's chromium for the browser tests ...", flush=True)
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
-    result = subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "chromium"], check=False, env=env
-    )
+    result = subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False, env=env)
     return 0 if result.returncode == 0 or not os.environ.get("CONSULT_REQUIRE_BROWSER") else 1
 
 

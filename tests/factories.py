@@ -46,15 +46,21 @@ def make_consultation(
             state=state,
             reference_prefix="FM",
         )
-        consultation.categories = list(db.session.execute(
-            select(StakeholderCategory).where(StakeholderCategory.code.in_(DEMO_CATEGORY_CODES))
-        ).scalars())
+        consultation.categories = list(
+            db.session.execute(
+                select(StakeholderCategory).where(StakeholderCategory.code.in_(DEMO_CATEGORY_CODES))
+            ).scalars()
+        )
         for position, role in enumerate(Role):
-            consultation.offers.append(RoleOffer(
-                role=role, capacity=capacities[role], position=position,
-                needs_review=role.is_speaker or attendee_review,
-                description=f"{role.value} description",
-            ))
+            consultation.offers.append(
+                RoleOffer(
+                    role=role,
+                    capacity=capacities[role],
+                    position=position,
+                    needs_review=role.is_speaker or attendee_review,
+                    description=f"{role.value} description",
+                )
+            )
         db.session.add(consultation)
     return consultation
 

@@ -28,9 +28,7 @@ def empty_database(tmp_path) -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     try:
-        yield make_url(TEST_DATABASE_URL).set(database=name).render_as_string(
-            hide_password=False
-        )
+        yield make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -72,9 +70,8 @@ def test_database_refuses_to_change_the_audit_log(ctx):
         "UPDATE audit_event SET note = 'rewritten'",
         "DELETE FROM audit_event",
     ):
-        with pytest.raises(sa.exc.DBAPIError, match="append-only"):
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(statement))
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"), db.engine.begin() as conn:
+            conn.execute(sa.text(statement))
     with db.engine.connect() as conn:
         notes = conn.execute(sa.text("SELECT note FROM audit_event")).scalars().all()
     assert notes == [""]

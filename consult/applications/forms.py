@@ -13,6 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from consult.consultations.models import Consultation, Organization
@@ -20,11 +21,11 @@ from consult.enums import Role
 from consult.i18n import countries
 
 GENDERS = [
-    ("", _l("Prefer not to say")),
-    ("female", _l("Woman")),
-    ("male", _l("Man")),
-    ("non_binary", _l("Non-binary")),
-    ("self_described", _l("Another gender identity")),
+    SelectChoice("", _l("Prefer not to say")),
+    SelectChoice("female", _l("Woman")),
+    SelectChoice("male", _l("Man")),
+    SelectChoice("non_binary", _l("Non-binary")),
+    SelectChoice("self_described", _l("Another gender identity")),
 ]
 # Categories whose people represent an organization and must name it.
 ORGANIZATION_REQUIRED = {"government", "international_organization"}
@@ -56,8 +57,7 @@ class ApplicationForm(FlaskForm):
         validators=[
             DataRequired(_l("Enter your email address.")),
             Length(max=254),
-            Email(_l("Enter an email address like name@example.org."),
-                  check_deliverability=False),
+            Email(_l("Enter an email address like name@example.org."), check_deliverability=False),
         ],
         description=_l("We send your private link to this address."),
     )
@@ -70,15 +70,19 @@ class ApplicationForm(FlaskForm):
         _l("International organization"),
         coerce=_optional_int,
         validators=[Optional()],
-        description=_l("Representatives of international organizations: pick yours "
-                       "if it is listed, or type its name below."),
+        description=_l(
+            "Representatives of international organizations: pick yours "
+            "if it is listed, or type its name below."
+        ),
     )
     organization_name = StringField(
         _l("Organization"),
         filters=[_strip],
         validators=[Length(max=200)],
-        description=_l("Required for government and international organizations. "
-                       "Leave empty if you take part in a personal capacity."),
+        description=_l(
+            "Required for government and international organizations. "
+            "Leave empty if you take part in a personal capacity."
+        ),
     )
     job_title = StringField(_l("Job title"), filters=[_strip], validators=[Length(max=200)])
     country = SelectField(
@@ -117,25 +121,32 @@ class ApplicationForm(FlaskForm):
         _l("Accessibility needs (optional)"),
         filters=[_strip],
         validators=[Length(max=1000)],
-        description=_l("For example step-free access, sign language interpretation, "
-                       "captioning or a seat near the front."),
+        description=_l(
+            "For example step-free access, sign language interpretation, "
+            "captioning or a seat near the front."
+        ),
     )
     list_publicly = BooleanField(
         _l("List my name, organization and country in the public list of participants")
     )
 
     def __init__(
-        self, consultation: Consultation, organizations: list[Organization], language: str,
+        self,
+        consultation: Consultation,
+        organizations: list[Organization],
+        language: str,
         **kwargs,
     ):
         super().__init__(**kwargs)
         self.consultation = consultation
-        self.category.choices = [(c.id, c.name) for c in consultation.categories]
-        self.role.choices = [(o.role.value, o.role.label) for o in consultation.offers]
-        self.organization_id.choices = [("", _l("Not listed / not applicable"))] + [
-            (o.id, o.display_name) for o in organizations
+        self.category.choices = [SelectChoice(c.id, c.name) for c in consultation.categories]
+        self.role.choices = [SelectChoice(o.role.value, o.role.label) for o in consultation.offers]
+        self.organization_id.choices = [SelectChoice("", _l("Not listed / not applicable"))] + [
+            SelectChoice(o.id, o.display_name) for o in organizations
         ]
-        self.country.choices = [("", _l("Choose a country"))] + list(countries(language))
+        self.country.choices = [SelectChoice("", _l("Choose a country"))] + [
+            SelectChoice(code, name) for code, name in countries(language)
+        ]
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -327,17 +327,31 @@ def open_private_link(raw_token: str) -> Application | None:
         application.email_verified_at = utcnow()
         link = _status_link(raw_token)
         if offer.needs_review:
-            event = _move(application, S.UNDER_REVIEW, actor=Actor.APPLICANT,
-                          actor_name=Actor.APPLICANT.value, note="Email address confirmed.")
+            event = _move(
+                application,
+                S.UNDER_REVIEW,
+                actor=Actor.APPLICANT,
+                actor_name=Actor.APPLICANT.value,
+                note="Email address confirmed.",
+            )
             _queue_for(application, "application_received", event, link=link)
         elif _places_taken(offer) < offer.capacity:
-            event = _move(application, S.CONFIRMED, actor=Actor.APPLICANT,
-                          actor_name=Actor.APPLICANT.value, note="Email address confirmed.")
+            event = _move(
+                application,
+                S.CONFIRMED,
+                actor=Actor.APPLICANT,
+                actor_name=Actor.APPLICANT.value,
+                note="Email address confirmed.",
+            )
             _queue_for(application, "participation_confirmed", event, link=link)
         else:
-            event = _move(application, S.WAITLISTED, actor=Actor.APPLICANT,
-                          actor_name=Actor.APPLICANT.value,
-                          note="Email address confirmed; all places taken.")
+            event = _move(
+                application,
+                S.WAITLISTED,
+                actor=Actor.APPLICANT,
+                actor_name=Actor.APPLICANT.value,
+                note="Email address confirmed; all places taken.",
+            )
             _queue_for(application, "waitlisted", event, link=link)
     return application
 

@@ -101,8 +101,10 @@ def apply(slug: str):
                 form.form_errors.append(_(error.message))
                 status = error.status
             else:
-                session["applied"] = {"reference": application.reference,
-                                      "email": application.email}
+                session["applied"] = {
+                    "reference": application.reference,
+                    "email": application.email,
+                }
                 return redirect(url_for(".thanks", slug=consultation.slug))
     return (
         render_template(
@@ -123,8 +125,7 @@ def thanks(slug: str):
     applied = session.get("applied")
     if not applied:
         return redirect(url_for("consultations.detail", slug=slug))
-    return render_template("applications/thanks.html", consultation=consultation,
-                           applied=applied)
+    return render_template("applications/thanks.html", consultation=consultation, applied=applied)
 
 
 def _private(response_body, status: int = 200):
@@ -144,13 +145,15 @@ def status(token: str):
     application = open_private_link(token)
     if application is None:
         return _unknown_link()
-    return _private(render_template(
-        "applications/status.html",
-        application=application,
-        consultation=application.consultation,
-        token=token,
-        can_withdraw=application.state in WITHDRAWABLE,
-    ))
+    return _private(
+        render_template(
+            "applications/status.html",
+            application=application,
+            consultation=application.consultation,
+            token=token,
+            can_withdraw=application.state in WITHDRAWABLE,
+        )
+    )
 
 
 @bp.route("/a/<token>/withdraw", methods=["GET", "POST"])
@@ -162,8 +165,10 @@ def withdraw(token: str):
     status_code = 200
     error = None
     if application.state not in WITHDRAWABLE:
-        error = _("This application can no longer be withdrawn: it is %(state)s.",
-                  state=application.state.label.lower())
+        error = _(
+            "This application can no longer be withdrawn: it is %(state)s.",
+            state=application.state.label.lower(),
+        )
         status_code = 409
     elif form.validate_on_submit():
         try:
@@ -178,15 +183,20 @@ def withdraw(token: str):
             db.session.refresh(application)
             form.version.data = application.version
         else:
-            flash(_("Your application has been withdrawn. We have sent you a confirmation."),
-                  "success")
+            flash(
+                _("Your application has been withdrawn. We have sent you a confirmation."),
+                "success",
+            )
             return redirect(url_for(".status", token=token))
-    return _private(render_template(
-        "applications/withdraw.html",
-        application=application,
-        consultation=application.consultation,
-        form=form,
-        token=token,
-        error=error,
-        can_withdraw=application.state in WITHDRAWABLE,
-    ), status_code)
+    return _private(
+        render_template(
+            "applications/withdraw.html",
+            application=application,
+            consultation=application.consultation,
+            form=form,
+            token=token,
+            error=error,
+            can_withdraw=application.state in WITHDRAWABLE,
+        ),
+        status_code,
+    )

@@ -90,9 +90,7 @@ class Consultation(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("ends_at >= starts_at", name="dates_in_order"),
-        sa.CheckConstraint(
-            "applications_close_at > applications_open_at", name="window_in_order"
-        ),
+        sa.CheckConstraint("applications_close_at > applications_open_at", name="window_in_order"),
     )
 
     @property

@@ -19,12 +19,20 @@ from consult.extensions import db
 
 CATEGORIES = [
     ("government", "Government", "Representatives of governments.", False),
-    ("international_organization", "International organization",
-     "Representatives of international organizations.", True),
+    (
+        "international_organization",
+        "International organization",
+        "Representatives of international organizations.",
+        True,
+    ),
     ("civil_society", "Civil society", "Individuals from civil society.", False),
     ("private_sector", "Private sector", "Individuals from the private sector.", False),
-    ("academic_technical", "Academic and technical community",
-     "Individuals from academia and the technical community.", False),
+    (
+        "academic_technical",
+        "Academic and technical community",
+        "Individuals from academia and the technical community.",
+        False,
+    ),
 ]
 # The four the first meeting is open to; academic_technical exists for later ones.
 DEMO_CATEGORY_CODES = [code for code, *_ in CATEGORIES[:4]]
@@ -87,12 +95,24 @@ Participation is free of charge. Participants arrange their own travel and visas
 secretariat can provide a letter of confirmation once participation is confirmed."""
 
 OFFERS = [
-    (Role.KEYNOTE, 4, True,
-     "A 15-minute address opening one of the sessions. Apply with a proposed topic."),
-    (Role.PANELIST, 16, True,
-     "A seat on one of four moderated panels, with a 5-minute opening statement."),
-    (Role.ATTENDEE, 200, False,
-     "Attend the meeting in person and take the floor in the open discussion."),
+    (
+        Role.KEYNOTE,
+        4,
+        True,
+        "A 15-minute address opening one of the sessions. Apply with a proposed topic.",
+    ),
+    (
+        Role.PANELIST,
+        16,
+        True,
+        "A seat on one of four moderated panels, with a 5-minute opening statement.",
+    ),
+    (
+        Role.ATTENDEE,
+        200,
+        False,
+        "Attend the meeting in person and take the floor in the open discussion.",
+    ),
 ]
 
 
@@ -102,10 +122,15 @@ def seed_reference_data() -> None:
         known = set(db.session.execute(select(StakeholderCategory.code)).scalars())
         for position, (code, name, description, uses_list) in enumerate(CATEGORIES):
             if code not in known:
-                db.session.add(StakeholderCategory(
-                    code=code, name=name, description=description,
-                    uses_organization_list=uses_list, position=position,
-                ))
+                db.session.add(
+                    StakeholderCategory(
+                        code=code,
+                        name=name,
+                        description=description,
+                        uses_organization_list=uses_list,
+                        position=position,
+                    )
+                )
         known_orgs = set(db.session.execute(select(Organization.acronym)).scalars())
         for acronym, name in UNGIS_MEMBERS:
             if acronym not in known_orgs:
@@ -143,16 +168,23 @@ def seed_demo(now: datetime | None = None) -> tuple[Consultation, bool]:
             reference_prefix="FM",
         )
         codes = DEMO_CATEGORY_CODES
-        consultation.categories = list(db.session.execute(
-            select(StakeholderCategory)
-            .where(StakeholderCategory.code.in_(codes))
-            .order_by(StakeholderCategory.position)
-        ).scalars())
+        consultation.categories = list(
+            db.session.execute(
+                select(StakeholderCategory)
+                .where(StakeholderCategory.code.in_(codes))
+                .order_by(StakeholderCategory.position)
+            ).scalars()
+        )
         for position, (role, capacity, needs_review, description) in enumerate(OFFERS):
-            consultation.offers.append(RoleOffer(
-                role=role, capacity=capacity, needs_review=needs_review,
-                description=description, position=position,
-                confirm_by=starts_at - timedelta(days=14) if needs_review else None,
-            ))
+            consultation.offers.append(
+                RoleOffer(
+                    role=role,
+                    capacity=capacity,
+                    needs_review=needs_review,
+                    description=description,
+                    position=position,
+                    confirm_by=starts_at - timedelta(days=14) if needs_review else None,
+                )
+            )
         db.session.add(consultation)
     return consultation, True

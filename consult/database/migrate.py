@@ -7,9 +7,7 @@ from alembic.config import Config
 
 from consult import PROJECT_ROOT
 
-FILE_TEMPLATE = (
-    "%%(year)d%%(month).2d%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s"
-)
+FILE_TEMPLATE = "%%(year)d%%(month).2d%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s"
 
 
 def alembic_config() -> Config:

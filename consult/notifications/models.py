@@ -37,9 +37,7 @@ class OutboxMessage(db.Model):
     application_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("application.id", ondelete="SET NULL"), index=True
     )
-    state: Mapped[OutboxState] = mapped_column(
-        enum_column(OutboxState), default=OutboxState.QUEUED
-    )
+    state: Mapped[OutboxState] = mapped_column(enum_column(OutboxState), default=OutboxState.QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str] = mapped_column(sa.Text, default="")

@@ -7,8 +7,8 @@ Revises:
 Create Date: 2026-11-29 00:45:34.854442
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 APPEND_ONLY = "audit_event is append-only"
 

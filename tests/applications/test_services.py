@@ -33,18 +33,21 @@ S = ApplicationState
 
 
 def outbox(application_id: int) -> list[OutboxMessage]:
-    return list(db.session.execute(
-        select(OutboxMessage)
-        .where(OutboxMessage.application_id == application_id)
-        .order_by(OutboxMessage.id)
-    ).scalars())
+    return list(
+        db.session.execute(
+            select(OutboxMessage)
+            .where(OutboxMessage.application_id == application_id)
+            .order_by(OutboxMessage.id)
+        ).scalars()
+    )
 
 
 def events(application_id: int) -> list[tuple]:
     return [
         (e.from_state, e.to_state, e.actor, e.version)
         for e in db.session.execute(
-            select(AuditEvent).where(AuditEvent.application_id == application_id)
+            select(AuditEvent)
+            .where(AuditEvent.application_id == application_id)
             .order_by(AuditEvent.id)
         ).scalars()
     ]
@@ -86,8 +89,10 @@ def test_the_token_is_long_random_and_stored_only_as_a_hash(ctx):
 
 def test_references_count_per_role(ctx):
     consultation = make_consultation()
-    refs = [submit(consultation, role)[0].reference
-            for role in (Role.PANELIST, Role.PANELIST, Role.KEYNOTE, Role.ATTENDEE)]
+    refs = [
+        submit(consultation, role)[0].reference
+        for role in (Role.PANELIST, Role.PANELIST, Role.KEYNOTE, Role.ATTENDEE)
+    ]
     assert refs == ["FM-P-0001", "FM-P-0002", "FM-K-0001", "FM-A-0001"]
 
 
@@ -123,9 +128,11 @@ def test_attendees_are_confirmed_while_places_remain_then_waitlisted(ctx):
         application, raw = submit(consultation, Role.ATTENDEE)
         results.append(open_private_link(raw).state)
     assert results == [S.CONFIRMED, S.CONFIRMED, S.WAITLISTED]
-    templates = db.session.execute(
-        select(OutboxMessage.template).order_by(OutboxMessage.id)
-    ).scalars().all()
+    templates = (
+        db.session.execute(select(OutboxMessage.template).order_by(OutboxMessage.id))
+        .scalars()
+        .all()
+    )
     assert templates.count("participation_confirmed") == 2
     assert templates.count("waitlisted") == 1
 
@@ -184,10 +191,8 @@ def test_a_concurrent_change_is_caught_by_the_version_counter(app, ctx):
         withdraw_application(other, expected_version=other.version, raw_token=raw)
         db.session.remove()
     assert application.version == loaded_version  # our copy has not seen it
-    with pytest.raises(StaleApplication):
-        with transaction():
-            services._move(application, S.UNDER_REVIEW, actor=Actor.APPLICANT,
-                           actor_name="applicant")
+    with pytest.raises(StaleApplication), transaction():
+        services._move(application, S.UNDER_REVIEW, actor=Actor.APPLICANT, actor_name="applicant")
     db.session.expire_all()
     assert db.session.get(Application, application.id).state == S.WITHDRAWN
 
@@ -200,8 +205,11 @@ ALL_PAIRS = [
 ]
 
 
-@pytest.mark.parametrize(("from_state", "to_state", "actor"), ALL_PAIRS,
-                         ids=[f"{a.value}->{b.value}-{c.value}" for a, b, c in ALL_PAIRS])
+@pytest.mark.parametrize(
+    ("from_state", "to_state", "actor"),
+    ALL_PAIRS,
+    ids=[f"{a.value}->{b.value}-{c.value}" for a, b, c in ALL_PAIRS],
+)
 def test_the_transition_table_decides_every_move(ctx, from_state, to_state, actor):
     application, _raw = submit(make_consultation())
     _force_state(application, from_state)
@@ -212,9 +220,8 @@ def test_the_transition_table_decides_every_move(ctx, from_state, to_state, acto
         assert application.state == to_state
         assert (event.from_state, event.to_state) == (from_state, to_state)
     else:
-        with pytest.raises(TransitionNotAllowed):
-            with transaction():
-                services._move(application, to_state, actor=actor, actor_name=actor.value)
+        with pytest.raises(TransitionNotAllowed), transaction():
+            services._move(application, to_state, actor=actor, actor_name=actor.value)
         db.session.expire_all()
         assert db.session.get(Application, application.id).state == from_state
 
@@ -222,10 +229,16 @@ def test_the_transition_table_decides_every_move(ctx, from_state, to_state, acto
 def test_design_state_machine_edges_are_all_present():
     """The table covers exactly the edges drawn in docs (DESIGN.md's diagram)."""
     expected = {
-        (S.SUBMITTED, S.UNDER_REVIEW), (S.SUBMITTED, S.CONFIRMED), (S.SUBMITTED, S.WAITLISTED),
-        (S.UNDER_REVIEW, S.ACCEPTED), (S.UNDER_REVIEW, S.REJECTED),
-        (S.UNDER_REVIEW, S.WAITLISTED), (S.WAITLISTED, S.ACCEPTED),
-        (S.WAITLISTED, S.CONFIRMED), (S.ACCEPTED, S.CONFIRMED), (S.ACCEPTED, S.DECLINED),
+        (S.SUBMITTED, S.UNDER_REVIEW),
+        (S.SUBMITTED, S.CONFIRMED),
+        (S.SUBMITTED, S.WAITLISTED),
+        (S.UNDER_REVIEW, S.ACCEPTED),
+        (S.UNDER_REVIEW, S.REJECTED),
+        (S.UNDER_REVIEW, S.WAITLISTED),
+        (S.WAITLISTED, S.ACCEPTED),
+        (S.WAITLISTED, S.CONFIRMED),
+        (S.ACCEPTED, S.CONFIRMED),
+        (S.ACCEPTED, S.DECLINED),
     } | {(s, S.WITHDRAWN) for s in (S.SUBMITTED, S.UNDER_REVIEW, S.ACCEPTED, S.WAITLISTED)}
     assert set(TRANSITIONS) == expected
 
@@ -254,8 +267,12 @@ def test_the_database_refuses_two_live_applications(ctx):
     from sqlalchemy.exc import IntegrityError
 
     clone = Application(
-        reference="FM-P-9999", consultation_id=consultation.id, role=Role.PANELIST,
-        full_name="x", email="race@example.org", country="FR",
+        reference="FM-P-9999",
+        consultation_id=consultation.id,
+        role=Role.PANELIST,
+        full_name="x",
+        email="race@example.org",
+        country="FR",
         category_id=first.category_id,
     )
     db.session.add(clone)
@@ -293,8 +310,11 @@ def test_inactive_organizations_cannot_be_chosen(ctx):
     with transaction():
         org.active = False
     with pytest.raises(InvalidApplication, match="organization"):
-        submit(consultation, organization_id=org.id,
-               category_id=category("international_organization").id)
+        submit(
+            consultation,
+            organization_id=org.id,
+            category_id=category("international_organization").id,
+        )
 
 
 def test_the_orm_refuses_to_change_or_delete_audit_events(ctx):

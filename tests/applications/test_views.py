@@ -1,0 +1,348 @@
+"""The applicant's journey through the real views (test client, CSRF on)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from sqlalchemy import func, select
+
+from consult.applications.models import Application
+from consult.enums import ApplicationState, ConsultationState
+from consult.extensions import db
+from consult.notifications.models import OutboxMessage
+from tests.conftest import csrf_token
+from tests.factories import category, make_consultation
+
+
+@pytest.fixture
+def consultation(ctx):
+    return make_consultation(slug="geneva")
+
+
+def form_data(page_html: str, **overrides) -> dict:
+    data = {
+        "csrf_token": csrf_token(page_html),
+        "full_name": "Amina Diallo",
+        "email": "amina@example.org",
+        "job_title": "Director",
+        "country": "SN",
+        "gender": "female",
+        "category": str(category("civil_society").id),
+        "organization_id": "",
+        "organization_name": "Digital Futures Network",
+        "role": "panelist",
+        "topic": "Blended finance for rural broadband",
+        "abstract": "How guarantees crowd in private capital.",
+        "bio": "Economist.",
+        "accessibility_needs": "Step-free access",
+        "list_publicly": "y",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def post_application(client, **overrides):
+    page = client.get("/c/geneva/apply")
+    assert page.status_code == 200
+    return client.post("/c/geneva/apply", data=form_data(page.text, **overrides))
+
+
+def application_count() -> int:
+    return db.session.execute(select(func.count(Application.id))).scalar_one()
+
+
+def latest_link(to: str) -> str:
+    body = (
+        db.session.execute(
+            select(OutboxMessage.body_text)
+            .where(OutboxMessage.to_address == to)
+            .order_by(OutboxMessage.id.desc())
+        )
+        .scalars()
+        .first()
+    )
+    match = re.search(r"http://consult\.test(/a/[A-Za-z0-9_\-]+)", body)
+    assert match, body
+    return match.group(1)
+
+
+def field_error(html: str, field_id: str) -> str:
+    match = re.search(rf'id="{field_id}-error">(.*?)</p>', html, re.S)
+    assert match, f"no error shown beside {field_id}"
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", match.group(1))).split())
+
+
+def test_full_journey_apply_verify_status_withdraw(client, consultation):
+    response = post_application(client)
+    assert response.status_code == 302
+    thanks = client.get(response.headers["Location"])
+    assert "Check your email" in thanks.text
+    assert "FM-P-0001" in thanks.text
+    assert "amina@example.org" in thanks.text
+
+    link = latest_link("amina@example.org")
+    status = client.get(link)
+    assert status.status_code == 200
+    assert "Under review" in status.text
+    assert "FM-P-0001" in status.text
+    assert "Civil society" in status.text
+    assert "Senegal" in status.text
+    assert status.headers["Cache-Control"] == "no-store"
+
+    confirm = client.get(f"{link}/withdraw")
+    assert confirm.status_code == 200
+    assert "Yes, withdraw my application" in confirm.text
+    done = client.post(
+        f"{link}/withdraw",
+        data={
+            "csrf_token": csrf_token(confirm.text),
+            "version": re.search(r'name="version" type="hidden" value="(\d+)"', confirm.text)[1],
+        },
+    )
+    assert done.status_code == 302
+    after = client.get(link)
+    assert "You have withdrawn this application." in after.text
+    assert "Withdraw my application" not in after.text
+
+    db.session.expire_all()
+    application = db.session.execute(select(Application)).scalar_one()
+    assert application.state == ApplicationState.WITHDRAWN
+    assert [e.to_state for e in application.events] == [
+        ApplicationState.SUBMITTED,
+        ApplicationState.UNDER_REVIEW,
+        ApplicationState.WITHDRAWN,
+    ]
+    templates = (
+        db.session.execute(select(OutboxMessage.template).order_by(OutboxMessage.id))
+        .scalars()
+        .all()
+    )
+    assert templates == ["verify_email", "application_received", "withdrawal_acknowledged"]
+
+
+def test_every_form_control_has_a_visible_label(client, consultation):
+    html = client.get("/c/geneva/apply").text
+    controls = re.findall(r"<(?:input|select|textarea)\b[^>]*>", html)
+    ids = [re.search(r'\bid="([^"]+)"', c)[1] for c in controls if 'type="hidden"' not in c]
+    assert len(ids) > 15
+    for control_id in ids:
+        assert f'<label for="{control_id}"' in html, f"#{control_id} has no label"
+    assert html.count("<fieldset") >= 6  # sections and the two radio groups
+    assert "<legend>Role" in html and "<legend>Stakeholder category" in html
+    assert '="None"' not in html
+
+
+def test_missing_fields_are_reported_beside_each_and_values_are_kept(client, consultation):
+    response = post_application(
+        client,
+        full_name="",
+        country="",
+        role=None,
+        category=None,
+        email="not-an-email",
+        organization_name="Kept Org",
+    )
+    assert response.status_code == 422
+    html = response.text
+    assert field_error(html, "full_name") == "Error: Enter your full name."
+    assert "Enter an email address like name@example.org." in field_error(html, "email")
+    assert "Choose the country" in field_error(html, "country")
+    assert "Choose the role" in field_error(html, "role")
+    assert "Choose the stakeholder group" in field_error(html, "category")
+    assert 'value="Kept Org"' in html
+    assert 'value="not-an-email"' in html
+    assert 'aria-invalid="true"' in html
+    assert 'role="alert"' in html  # the error summary
+    assert application_count() == 0
+
+
+def test_speakers_must_give_topic_abstract_and_bio(client, consultation):
+    response = post_application(client, role="keynote", topic="", abstract="", bio="")
+    assert response.status_code == 422
+    assert "propose a topic" in field_error(response.text, "topic")
+    assert "abstract" in field_error(response.text, "abstract")
+    assert "biography" in field_error(response.text, "bio")
+    assert application_count() == 0
+
+
+def test_attendees_need_no_topic(client, consultation):
+    response = post_application(client, role="attendee", topic="", abstract="", bio="")
+    assert response.status_code == 302
+
+
+def test_government_representatives_must_name_their_organization(client, consultation):
+    response = post_application(
+        client, category=str(category("government").id), organization_name=""
+    )
+    assert response.status_code == 422
+    assert "Name the government" in field_error(response.text, "organization_name")
+
+
+def test_international_organizations_pick_from_the_list(client, consultation):
+    from consult.consultations.models import Organization
+
+    itu = db.session.execute(select(Organization).where(Organization.acronym == "ITU")).scalar_one()
+    response = post_application(
+        client,
+        category=str(category("international_organization").id),
+        organization_name="",
+        organization_id=str(itu.id),
+    )
+    assert response.status_code == 302
+    application = db.session.execute(select(Application)).scalar_one()
+    assert application.organization_id == itu.id
+    assert application.display_organization == "International Telecommunication Union (ITU)"
+
+
+def test_the_organization_list_is_only_for_international_organizations(client, consultation):
+    from consult.consultations.models import Organization
+
+    itu = db.session.execute(select(Organization).where(Organization.acronym == "ITU")).scalar_one()
+    response = post_application(client, organization_id=str(itu.id))
+    assert response.status_code == 422
+    assert "Only representatives" in field_error(response.text, "organization_id")
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"),
+    [
+        ("full_name", 200),
+        ("organization_name", 200),
+        ("topic", 300),
+        ("abstract", 3000),
+        ("bio", 1500),
+        ("accessibility_needs", 1000),
+    ],
+)
+def test_over_long_fields_are_refused_beside_the_field(client, consultation, field, limit):
+    response = post_application(client, **{field: "x" * (limit + 1)})
+    assert response.status_code == 422
+    assert f"longer than {limit}" in field_error(response.text, field)
+    assert application_count() == 0
+
+
+def test_unknown_choices_are_refused(client, consultation):
+    response = post_application(client, country="XX", role="emperor", category="99999")
+    assert response.status_code == 422
+    for field in ("country", "role", "category"):
+        assert "Not a valid choice" in field_error(response.text, field)
+    assert application_count() == 0
+
+
+def test_a_duplicate_application_gets_409_and_a_clear_message(client, consultation):
+    assert post_application(client, email="twice@example.org").status_code == 302
+    response = post_application(client, email="Twice@Example.org")
+    assert response.status_code == 409
+    assert "already applied for this role" in field_error(response.text, "email")
+    assert application_count() == 1
+
+
+def test_a_form_without_a_valid_csrf_token_is_refused(client, consultation):
+    page = client.get("/c/geneva/apply")
+    data = form_data(page.text, csrf_token="tampered")
+    response = client.post("/c/geneva/apply", data=data)
+    assert response.status_code == 400
+    assert "nothing was saved" in response.text
+    assert application_count() == 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status", "text"),
+    [
+        ({"state": ConsultationState.CLOSED}, 410, "Applications are closed"),
+        (
+            {"opens_in": timedelta(days=-9), "closes_in": timedelta(minutes=-5)},
+            410,
+            "Applications are closed",
+        ),
+        ({"opens_in": timedelta(days=3)}, 403, "not open yet"),
+    ],
+    ids=["closed", "after-deadline", "not-yet-open"],
+)
+def test_applying_outside_the_window(client, ctx, kwargs, status, text):
+    make_consultation(slug="shut", **kwargs)
+    assert client.get("/c/shut/apply").status_code == status
+    response = client.post("/c/shut/apply", data={"full_name": "x"})
+    assert response.status_code in (status, 400)  # no form was served, so no CSRF token
+    page = client.get("/c/shut/apply")
+    assert text in page.text
+    assert application_count() == 0
+
+
+def test_a_deadline_passing_while_the_form_is_open_gives_410(client, consultation):
+    page = client.get("/c/geneva/apply")
+    from consult.database import transaction, utcnow
+
+    with transaction():
+        consultation.applications_close_at = utcnow() - timedelta(seconds=1)
+    response = client.post("/c/geneva/apply", data=form_data(page.text))
+    assert response.status_code == 410
+    assert application_count() == 0
+
+
+def test_draft_consultations_are_not_found(client, ctx):
+    make_consultation(slug="secret", state=ConsultationState.DRAFT)
+    assert client.get("/c/secret").status_code == 404
+    assert client.get("/c/secret/apply").status_code == 404
+
+
+def test_an_unknown_link_is_404(client, consultation):
+    response = client.get("/a/this-is-not-a-token")
+    assert response.status_code == 404
+    assert "do not recognise this link" in response.text
+    assert client.post("/a/this-is-not-a-token/withdraw").status_code in (400, 404)
+
+
+def test_withdrawing_on_a_stale_page_is_refused(client, consultation):
+    post_application(client)
+    link = latest_link("amina@example.org")
+    page = client.get(f"{link}/withdraw")  # shows version 2 (verified)
+    response = client.post(
+        f"{link}/withdraw",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "version": "1",
+        },
+    )
+    assert response.status_code == 409
+    assert "changed while you were looking at it" in response.text
+    db.session.expire_all()
+    assert db.session.execute(select(Application.state)).scalar_one() == (
+        ApplicationState.UNDER_REVIEW
+    )
+
+
+def test_a_confirmed_attendee_cannot_withdraw(client, consultation):
+    post_application(client, role="attendee")
+    link = latest_link("amina@example.org")
+    assert "Your participation is confirmed" in client.get(link).text
+    page = client.get(f"{link}/withdraw")
+    assert page.status_code == 409
+    assert "can no longer be withdrawn" in page.text
+
+
+def test_the_thanks_page_without_an_application_goes_back(client, consultation):
+    response = client.get("/c/geneva/apply/thanks")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/c/geneva")
+
+
+def test_security_headers(client, consultation):
+    response = client.get("/c/geneva")
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+class TestRateLimit:
+    @pytest.fixture
+    def app_overrides(self):
+        return {"RATELIMIT_ENABLED": True, "APPLY_RATE_LIMIT": "2 per minute"}
+
+    def test_too_many_applications_from_one_address_get_429(self, client, consultation):
+        codes = [post_application(client, email=f"p{i}@example.org").status_code for i in range(3)]
+        assert codes == [302, 302, 429]
+        assert application_count() == 2

@@ -1,0 +1,56 @@
+"""`consult demo seed` and the reference data."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from consult.consultations.models import (
+    Consultation,
+    Organization,
+    RoleOffer,
+    StakeholderCategory,
+)
+from consult.consultations.seed import DEMO_SLUG, DEMO_TITLE
+from consult.database import utcnow
+from consult.enums import Role
+from consult.extensions import db
+
+
+def counts() -> tuple[int, ...]:
+    return tuple(
+        db.session.execute(select(func.count()).select_from(model)).scalar_one()
+        for model in (Consultation, RoleOffer, StakeholderCategory, Organization)
+    )
+
+
+def test_demo_seed_creates_the_geneva_consultation_open_now(app, ctx):
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    assert "Created the demo consultation: http://consult.test/c/" in result.output
+    consultation = db.session.execute(select(Consultation)).scalar_one()
+    assert consultation.slug == DEMO_SLUG
+    assert consultation.title == DEMO_TITLE
+    assert "Geneva" in consultation.venue
+    assert consultation.accepts_applications_at(utcnow())
+    offers = {offer.role: offer for offer in consultation.offers}
+    assert set(offers) == set(Role)
+    assert offers[Role.KEYNOTE].needs_review and offers[Role.PANELIST].needs_review
+    assert not offers[Role.ATTENDEE].needs_review
+    assert [c.code for c in consultation.categories] == [
+        "government",
+        "international_organization",
+        "civil_society",
+        "private_sector",
+    ]
+    itu = db.session.execute(select(Organization).where(Organization.acronym == "ITU"))
+    assert itu.scalar_one().name == "International Telecommunication Union"
+
+
+def test_demo_seed_twice_changes_nothing(app, ctx):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["demo", "seed"])
+    first = counts()
+    result = runner.invoke(args=["demo", "seed"])
+    assert result.exit_code == 0
+    assert "exists already" in result.output
+    assert counts() == first

@@ -22,6 +22,8 @@ WTF_CSRF_TIME_LIMIT = 4 * 3600  # long forms (abstracts) take a while to write
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 APPLY_RATE_LIMIT = "10 per minute;60 per hour"
+# Failed sign-ins per client address and email; successful ones do not count.
+LOGIN_RATE_LIMIT = "5 per 15 minutes"
 
 MAIL_SERVER = "127.0.0.1"
 MAIL_PORT = 8025
@@ -34,3 +36,5 @@ MAIL_DEFAULT_SENDER = "UNGIS secretariat <ungis-consult@localhost>"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = False
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"

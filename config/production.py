@@ -2,4 +2,5 @@
 
 SECRET_KEY = ""  # must be set by CONSULT_SECRET_KEY; create_app refuses to start otherwise
 SESSION_COOKIE_SECURE = True
+REMEMBER_COOKIE_SECURE = True
 PREFERRED_URL_SCHEME = "https"

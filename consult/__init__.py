@@ -42,7 +42,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         raise RuntimeError("CONSULT_SECRET_KEY must be set for this configuration.")
 
     from consult import models  # noqa: F401  (registers every table on the metadata)
-    from consult.extensions import babel, csrf, db, limiter, mail
+    from consult.extensions import babel, csrf, db, limiter, login_manager, mail
     from consult.i18n import select_locale
     from consult.web import register_web
 
@@ -51,18 +51,29 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     mail.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from consult.accounts.services import load_user
+
+    login_manager.user_loader(load_user)
+    login_manager.login_message = None
 
     from consult.database import configure_engines
 
     configure_engines(app)
     register_web(app)
 
+    from consult.accounts.views import bp as accounts_bp
     from consult.applications.views import bp as applications_bp
     from consult.consultations.views import bp as consultations_bp
+    from consult.review.views import bp as review_bp
 
     app.register_blueprint(consultations_bp)
     app.register_blueprint(applications_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(review_bp)
 
+    from consult.accounts.cli import users_cli
     from consult.consultations.cli import demo_cli
     from consult.database.cli import db_cli
     from consult.notifications.cli import mail_cli
@@ -70,4 +81,5 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(users_cli)
     return app

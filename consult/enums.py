@@ -53,7 +53,13 @@ class ApplicationState(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """How the applicant reads it."""
         return str(STATE_LABELS[self])
+
+    @property
+    def short_label(self) -> str:
+        """How the secretariat reads it in lists."""
+        return str(STATE_SHORT_LABELS[self])
 
 
 STATE_LABELS = {
@@ -64,6 +70,17 @@ STATE_LABELS = {
     ApplicationState.CONFIRMED: _l("Confirmed"),
     ApplicationState.DECLINED: _l("Declined"),
     ApplicationState.REJECTED: _l("Not accepted"),
+    ApplicationState.WITHDRAWN: _l("Withdrawn"),
+}
+
+STATE_SHORT_LABELS = {
+    ApplicationState.SUBMITTED: _l("Email unconfirmed"),
+    ApplicationState.UNDER_REVIEW: _l("Under review"),
+    ApplicationState.ACCEPTED: _l("Accepted"),
+    ApplicationState.WAITLISTED: _l("Waitlisted"),
+    ApplicationState.CONFIRMED: _l("Confirmed"),
+    ApplicationState.DECLINED: _l("Declined"),
+    ApplicationState.REJECTED: _l("Rejected"),
     ApplicationState.WITHDRAWN: _l("Withdrawn"),
 }
 

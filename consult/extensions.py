@@ -2,6 +2,7 @@
 
 from flask_babel import Babel
 from flask_limiter import Limiter
+from flask_login import LoginManager
 from flask_limiter.util import get_remote_address
 from flask_mail import Mail
 from flask_sqlalchemy import SQLAlchemy
@@ -29,3 +30,6 @@ csrf = CSRFProtect()
 mail = Mail()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
+login_manager = LoginManager()
+login_manager.login_view = "accounts.login"
+login_manager.session_protection = "basic"

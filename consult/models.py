@@ -1,5 +1,6 @@
 """Imports every feature's models so that the metadata (and Alembic) sees all tables."""
 
+from consult.accounts.models import User  # noqa: F401
 from consult.applications.models import (  # noqa: F401
     AccessToken,
     Application,
@@ -12,3 +13,4 @@ from consult.consultations.models import (  # noqa: F401
     StakeholderCategory,
 )
 from consult.notifications.models import OutboxMessage  # noqa: F401
+from consult.review.models import Review  # noqa: F401

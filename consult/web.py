@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from babel.dates import format_date, format_time
 from flask import Flask, render_template, request
@@ -13,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
+from consult.database import utc_to_local
 from consult.i18n import country_name
 
 ERROR_TITLES = {
@@ -34,7 +34,7 @@ def local_datetime(value: datetime | None, tz: str = "Europe/Zurich", fmt: str =
     "Thursday, January 28, 2027, 10:00 AM CET" (long) or "Jan 28, 2027, 10:00 AM CET"."""
     if value is None:
         return ""
-    aware = value.replace(tzinfo=UTC).astimezone(ZoneInfo(tz))
+    aware = utc_to_local(value, tz)
     locale = str(get_locale())
     day = format_date(aware, format="full" if fmt == "long" else "medium", locale=locale)
     time = format_time(aware, format="short", locale=locale)

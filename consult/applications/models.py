@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from consult.accounts.models import User
 from consult.consultations.models import (
     Consultation,
     Organization,
@@ -56,6 +57,9 @@ class Application(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     email_verified_at: Mapped[datetime | None]
+    # Kept up to date by the review services, so the queue sorts by score on an index.
+    review_count: Mapped[int] = mapped_column(default=0)
+    average_score: Mapped[float] = mapped_column(sa.Float, default=0.0)
 
     consultation: Mapped[Consultation] = relationship()
     category: Mapped[StakeholderCategory] = relationship()
@@ -86,6 +90,11 @@ class Application(db.Model):
             postgresql_where=LIVE_CONDITION,
         ),
         sa.Index("ix_application_consultation_state", "consultation_id", "role", "state"),
+        # Review queue: one index per sort order, each led by the consultation.
+        sa.Index("ix_application_queue_created", "consultation_id", "created_at", "id"),
+        sa.Index("ix_application_queue_score", "consultation_id", "average_score", "id"),
+        sa.Index("ix_application_queue_name", "consultation_id", "full_name", "id"),
+        sa.Index("ix_application_queue_state_created", "consultation_id", "state", "created_at"),
     )
 
     @property
@@ -124,12 +133,14 @@ class AuditEvent(db.Model):
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     actor: Mapped[str] = mapped_column(sa.String(254))
+    actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("secretariat_user.id"))
     from_state: Mapped[ApplicationState | None] = mapped_column(enum_column(ApplicationState))
     to_state: Mapped[ApplicationState] = mapped_column(enum_column(ApplicationState))
     version: Mapped[int]  # the application's version after this change
     note: Mapped[str] = mapped_column(sa.Text, default="")
 
     application: Mapped[Application] = relationship(back_populates="events")
+    actor_user: Mapped[User | None] = relationship()
 
 
 class AuditLogIsAppendOnly(Exception):

@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from consult.accounts.models import User
 from consult.applications.models import AccessToken, Application, AuditEvent
 from consult.consultations.models import Consultation, Organization, RoleOffer
 from consult.database import transaction, utcnow
@@ -90,6 +91,35 @@ class StaleApplication(ApplicationError):
     status = 409
 
 
+class CapacityReached(ApplicationError):
+    status = 409
+
+
+class NotAllowed(ApplicationError):
+    status = 403
+
+
+class Decision(enum.StrEnum):
+    """What an admin decides about an application under review or on the waitlist."""
+
+    ACCEPT = "accept"
+    WAITLIST = "waitlist"
+    REJECT = "reject"
+
+    @property
+    def target(self) -> ApplicationState:
+        return {
+            Decision.ACCEPT: S.ACCEPTED,
+            Decision.WAITLIST: S.WAITLISTED,
+            Decision.REJECT: S.REJECTED,
+        }[self]
+
+
+def decisions_from(state: ApplicationState) -> list[Decision]:
+    """The decisions an admin can take on an application in `state`."""
+    return [d for d in Decision if can_transition(state, d.target, Actor.ADMIN)]
+
+
 @dataclass(frozen=True)
 class ApplicationData:
     """What an applicant gives; already validated for form and length by the form."""
@@ -134,21 +164,29 @@ def find_by_token(raw: str) -> Application | None:
     return token.application if token is not None else None
 
 
+_STALE_MESSAGE = (
+    "This application changed while you were looking at it. "
+    "Please review its current state and try again."
+)
+
+
+def _check_version(application: Application, expected_version: int | None) -> None:
+    if expected_version is not None and application.version != expected_version:
+        raise StaleApplication(_STALE_MESSAGE)
+
+
 def _move(
     application: Application,
     to: ApplicationState,
     *,
     actor: Actor,
     actor_name: str,
+    actor_user_id: int | None = None,
     note: str = "",
     expected_version: int | None = None,
 ) -> AuditEvent:
     """Change the state, bump the version and write the audit event (no commit)."""
-    if expected_version is not None and application.version != expected_version:
-        raise StaleApplication(
-            "This application changed while you were looking at it. "
-            "Please review its current state and try again."
-        )
+    _check_version(application, expected_version)
     if not can_transition(application.state, to, actor):
         raise TransitionNotAllowed(
             f"An application that is {application.state.label.lower()} "
@@ -159,13 +197,11 @@ def _move(
     try:
         db.session.flush()  # the UPDATE checks the version: a concurrent change fails here
     except StaleDataError as exc:
-        raise StaleApplication(
-            "This application changed while you were looking at it. "
-            "Please review its current state and try again."
-        ) from exc
+        raise StaleApplication(_STALE_MESSAGE) from exc
     event = AuditEvent(
         application_id=application.id,
         actor=actor_name,
+        actor_user_id=actor_user_id,
         from_state=previous,
         to_state=to,
         version=application.version,
@@ -290,6 +326,19 @@ def submit_application(
     return application, raw
 
 
+def _lock_offer(application: Application) -> RoleOffer:
+    """The application's role offer, locked until commit (PostgreSQL): decisions that
+    count places for the same offer run one after the other."""
+    return db.session.execute(
+        select(RoleOffer)
+        .where(
+            RoleOffer.consultation_id == application.consultation_id,
+            RoleOffer.role == application.role,
+        )
+        .with_for_update()
+    ).scalar_one()
+
+
 def _places_taken(offer: RoleOffer) -> int:
     return db.session.execute(
         select(func.count(Application.id)).where(
@@ -313,14 +362,7 @@ def open_private_link(raw_token: str) -> Application | None:
         return application
     with transaction():
         # Lock the offer so two verifications cannot both take the last place.
-        offer = db.session.execute(
-            select(RoleOffer)
-            .where(
-                RoleOffer.consultation_id == application.consultation_id,
-                RoleOffer.role == application.role,
-            )
-            .with_for_update()
-        ).scalar_one()
+        offer = _lock_offer(application)
         db.session.refresh(application)
         if application.state != S.SUBMITTED:  # verified by a parallel request
             return application
@@ -359,8 +401,13 @@ def open_private_link(raw_token: str) -> Application | None:
 def withdraw_application(
     application: Application, *, expected_version: int, raw_token: str
 ) -> Application:
-    """The applicant withdraws (from any state before confirmed/declined/rejected)."""
+    """The applicant withdraws (from any state before confirmed/declined/rejected).
+
+    Withdrawing an accepted application frees its place (see fill_free_places).
+    """
     with transaction():
+        offer = _lock_offer(application)
+        held_place = application.state in PLACE_HOLDING_STATES
         event = _move(
             application,
             S.WITHDRAWN,
@@ -370,7 +417,136 @@ def withdraw_application(
             expected_version=expected_version,
         )
         _queue_for(application, "withdrawal_acknowledged", event, link=_status_link(raw_token))
+        if held_place:
+            fill_free_places(offer)
     return application
+
+
+def fill_free_places(offer: RoleOffer) -> list[Application]:
+    """Promote waitlisted people into free places of an offer without review.
+
+    Runs inside the caller's transaction (with the offer locked). Offers that need
+    review are left to the secretariat, whose queue shows who is next.
+    """
+    if offer.needs_review:
+        return []
+    promoted = []
+    free = offer.capacity - _places_taken(offer)
+    if free <= 0:
+        return []
+    waiting = db.session.execute(
+        select(Application)
+        .where(
+            Application.consultation_id == offer.consultation_id,
+            Application.role == offer.role,
+            Application.state == S.WAITLISTED,
+        )
+        .order_by(Application.created_at, Application.id)
+        .limit(free)
+    ).scalars()
+    for application in waiting:
+        event = _move(
+            application,
+            S.CONFIRMED,
+            actor=Actor.SYSTEM,
+            actor_name=Actor.SYSTEM.value,
+            note="A place became free.",
+        )
+        link = _status_link(_new_access_token(application))
+        _queue_for(application, "promoted", event, link=link)
+        promoted.append(application)
+    return promoted
+
+
+def decide_application(
+    application: Application,
+    decision: Decision,
+    *,
+    by: User,
+    expected_version: int,
+    message: str = "",
+    override_capacity: bool = False,
+) -> AuditEvent:
+    """An admin accepts, waitlists or rejects; the applicant is emailed the outcome.
+
+    Accepting when every place is taken is refused unless `override_capacity`.
+    """
+    if not by.is_admin or not by.active:
+        raise NotAllowed("Only administrators may decide on applications.")
+    message = message.strip()
+    with transaction():
+        offer = _lock_offer(application)
+        _check_version(application, expected_version)
+        if decision is Decision.ACCEPT and not override_capacity:
+            taken = _places_taken(offer)
+            if taken >= offer.capacity:
+                raise CapacityReached(
+                    f"All {offer.capacity} places for {offer.role.label.lower()} are taken. "
+                    "Choose to accept beyond capacity if you mean to."
+                )
+        previous = application.state
+        event = _move(
+            application,
+            decision.target,
+            actor=Actor.ADMIN,
+            actor_name=by.email,
+            actor_user_id=by.id,
+            note=message,
+            expected_version=expected_version,
+        )
+        template = {
+            Decision.ACCEPT: "promoted" if previous == S.WAITLISTED else "accepted",
+            Decision.WAITLIST: "waitlisted",
+            Decision.REJECT: "rejected",
+        }[decision]
+        link = _status_link(_new_access_token(application))
+        _queue_for(application, template, event, link=link, message=message, offer=offer)
+    return event
+
+
+@dataclass(frozen=True)
+class DecisionOutcome:
+    reference: str
+    ok: bool
+    message: str = ""
+
+
+def decide_many(
+    selection: list[tuple[int, int]],
+    decision: Decision,
+    *,
+    by: User,
+    message: str = "",
+    override_capacity: bool = False,
+) -> list[DecisionOutcome]:
+    """The same decision over (application id, version seen) pairs, each in its own
+    transaction: one refused application does not hold back the others."""
+    ids = [application_id for application_id, _version in selection]
+    found = {
+        a.id: a
+        for a in db.session.execute(select(Application).where(Application.id.in_(ids))).scalars()
+    }
+    outcomes = []
+    for application_id, version in selection:
+        application = found.get(application_id)
+        if application is None:
+            outcomes.append(DecisionOutcome(f"#{application_id}", False, "No such application."))
+            continue
+        reference = application.reference
+        try:
+            decide_application(
+                application,
+                decision,
+                by=by,
+                expected_version=version,
+                message=message,
+                override_capacity=override_capacity,
+            )
+        except ApplicationError as error:
+            outcomes.append(DecisionOutcome(reference, False, error.message))
+        else:
+            outcomes.append(DecisionOutcome(reference, True))
+    return outcomes
 
 
 def places_taken_by_role(consultation: Consultation) -> dict[Role, int]:

@@ -3,7 +3,7 @@
 import click
 from flask import current_app
 
-from consult.consultations.seed import seed_demo
+from consult.consultations.seed import seed_demo, seed_demo_accounts
 from consult.database import utcnow
 from consult.notifications.services import public_url
 
@@ -25,3 +25,17 @@ def seed_cmd() -> None:
                 f"{current_app.instance_path}/consult.db to start afresh.",
                 err=True,
             )
+    accounts = seed_demo_accounts()
+    login = public_url("accounts.login")
+    if accounts:
+        click.echo("")
+        click.echo(f"Secretariat sign-in: {login}")
+        for user, password in accounts:
+            click.echo(f"  {user.role.value:<9} {user.email}  password: {password}")
+        click.echo("  (shown once; change it under your name in the menu, or with")
+        click.echo("   consult users set-password EMAIL)")
+    else:
+        click.echo(
+            f"Secretariat sign-in: {login} (demo accounts exist already; "
+            "consult users list / set-password)"
+        )

@@ -188,3 +188,26 @@ def seed_demo(now: datetime | None = None) -> tuple[Consultation, bool]:
             )
         db.session.add(consultation)
     return consultation, True
+
+
+DEMO_ACCOUNTS = [
+    ("admin@ungis.example", "Secretariat Admin", "admin"),
+    ("reviewer@ungis.example", "Secretariat Reviewer", "reviewer"),
+]
+
+
+def seed_demo_accounts() -> list[tuple]:
+    """A demo admin and reviewer with generated passwords, when no account exists yet.
+
+    Returns (user, password) pairs for what it created; the passwords exist only here.
+    """
+    from consult.accounts.models import User, UserRole
+    from consult.accounts.services import create_user, generate_password
+
+    if db.session.execute(select(User.id).limit(1)).first() is not None:
+        return []
+    created = []
+    for email, name, role in DEMO_ACCOUNTS:
+        password = generate_password()
+        created.append((create_user(email, name, UserRole(role), password), password))
+    return created

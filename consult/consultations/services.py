@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from consult.applications.services import places_taken_by_role
-from consult.consultations.models import Consultation, RoleOffer
-from consult.enums import ConsultationState
+from consult.consultations.models import Consultation, RoleOffer, StakeholderCategory
+from consult.database import transaction
+from consult.enums import ConsultationState, Role
 from consult.extensions import db
 
 PUBLIC_STATES = (ConsultationState.OPEN, ConsultationState.CLOSED)
@@ -49,3 +51,119 @@ class OfferAvailability:
 def offer_availability(consultation: Consultation) -> list[OfferAvailability]:
     taken = places_taken_by_role(consultation)
     return [OfferAvailability(offer, taken.get(offer.role, 0)) for offer in consultation.offers]
+
+
+def all_consultations() -> list[Consultation]:
+    """Every consultation, for the secretariat: open ones first, newest first."""
+    rows = db.session.execute(
+        select(Consultation)
+        .options(selectinload(Consultation.offers), selectinload(Consultation.categories))
+        .order_by(Consultation.starts_at.desc())
+    ).scalars()
+    order = {
+        ConsultationState.OPEN: 0,
+        ConsultationState.DRAFT: 1,
+        ConsultationState.CLOSED: 2,
+        ConsultationState.ARCHIVED: 3,
+    }
+    return sorted(rows, key=lambda c: order[c.state])
+
+
+@dataclass
+class OfferSettings:
+    role: Role
+    capacity: int
+    needs_review: bool
+    confirm_by: datetime | None  # naive UTC
+    description: str = ""
+
+
+@dataclass
+class ConsultationSettings:
+    """Everything an admin edits about a consultation; datetimes are naive UTC."""
+
+    title: str
+    slug: str
+    reference_prefix: str
+    description: str
+    venue: str
+    timezone: str
+    starts_at: datetime
+    ends_at: datetime
+    applications_open_at: datetime
+    applications_close_at: datetime
+    state: ConsultationState
+    category_ids: list[int]
+    offers: list[OfferSettings]
+
+
+class SettingsError(Exception):
+    """A setting that cannot be saved; `field` names the form field it belongs to."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def save_consultation(
+    consultation: Consultation | None, settings: ConsultationSettings
+) -> Consultation:
+    """Create (consultation=None) or update a consultation and its offers, in one
+    transaction. Raising capacity (or dropping review) of an attendee-style offer
+    promotes people from its waiting list at once."""
+    from consult.applications.services import fill_free_places
+
+    others = select(Consultation).where(
+        Consultation.id != (consultation.id if consultation else -1)
+    )
+    if db.session.execute(others.where(Consultation.slug == settings.slug)).first():
+        raise SettingsError("slug", "Another consultation uses this address.")
+    if db.session.execute(
+        others.where(Consultation.reference_prefix == settings.reference_prefix)
+    ).first():
+        raise SettingsError("reference_prefix", "Another consultation uses this prefix.")
+    taken = places_taken_by_role(consultation) if consultation else {}
+    for index, offer in enumerate(settings.offers):
+        if offer.capacity < taken.get(offer.role, 0):
+            raise SettingsError(
+                f"offers-{index}-capacity",
+                f"{taken[offer.role]} places are already taken; the capacity cannot be lower.",
+            )
+    with transaction():
+        if consultation is None:
+            consultation = Consultation()
+            db.session.add(consultation)
+        for name in (
+            "title",
+            "slug",
+            "reference_prefix",
+            "description",
+            "venue",
+            "timezone",
+            "starts_at",
+            "ends_at",
+            "applications_open_at",
+            "applications_close_at",
+            "state",
+        ):
+            setattr(consultation, name, getattr(settings, name))
+        consultation.categories = list(
+            db.session.execute(
+                select(StakeholderCategory).where(StakeholderCategory.id.in_(settings.category_ids))
+            ).scalars()
+        )
+        existing = {offer.role: offer for offer in consultation.offers}
+        for position, wanted in enumerate(settings.offers):
+            offer = existing.get(wanted.role)
+            if offer is None:
+                offer = RoleOffer(role=wanted.role, position=position)
+                consultation.offers.append(offer)
+            offer.capacity = wanted.capacity
+            offer.needs_review = wanted.needs_review
+            offer.confirm_by = wanted.confirm_by
+            offer.description = wanted.description
+        db.session.flush()
+        for offer in consultation.offers:
+            fill_free_places(offer)
+    return consultation

@@ -1,13 +1,28 @@
 """Public pages: the list of consultations and one consultation."""
 
-from flask import Blueprint, abort, render_template
+from datetime import timedelta
 
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from consult.accounts.access import admin_required
+from consult.consultations.forms import ConsultationForm
+from consult.consultations.models import Consultation, StakeholderCategory
+from consult.consultations.seed import DEMO_CATEGORY_CODES
 from consult.consultations.services import (
+    ConsultationSettings,
+    OfferSettings,
+    SettingsError,
+    all_consultations,
     offer_availability,
     public_consultation,
     public_consultations,
+    save_consultation,
 )
-from consult.database import utcnow
+from consult.database import local_to_utc, utc_to_local, utcnow
+from consult.enums import ConsultationState, Role
+from consult.extensions import db
 
 bp = Blueprint("consultations", __name__)
 
@@ -30,3 +45,167 @@ def detail(slug: str):
         availability=offer_availability(consultation),
         now=utcnow(),
     )
+
+
+# --- secretariat: manage consultations (admins) -----------------------------------------
+
+
+@bp.get("/secretariat/consultations")
+@admin_required
+def manage():
+    return render_template("consultations/manage.html", consultations=all_consultations())
+
+
+def _form_for(consultation: Consultation | None) -> ConsultationForm:
+    categories = list(
+        db.session.execute(
+            select(StakeholderCategory).order_by(StakeholderCategory.position)
+        ).scalars()
+    )
+    if request.method == "POST":
+        return ConsultationForm(categories)
+    if consultation is None:
+        data = _new_consultation_defaults(categories)
+    else:
+        tz = consultation.timezone
+
+        def local(value):
+            return utc_to_local(value, tz).replace(tzinfo=None) if value else None
+
+        data = {
+            "title": consultation.title,
+            "slug": consultation.slug,
+            "reference_prefix": consultation.reference_prefix,
+            "description": consultation.description,
+            "venue": consultation.venue,
+            "timezone": tz,
+            "starts_at": local(consultation.starts_at),
+            "ends_at": local(consultation.ends_at),
+            "applications_open_at": local(consultation.applications_open_at),
+            "applications_close_at": local(consultation.applications_close_at),
+            "state": consultation.state.value,
+            "categories": [c.id for c in consultation.categories],
+            "offers": [
+                {
+                    "role": offer.role.value,
+                    "capacity": offer.capacity,
+                    "needs_review": offer.needs_review,
+                    "confirm_by": local(offer.confirm_by),
+                    "description": offer.description,
+                }
+                for offer in consultation.offers
+            ],
+        }
+    return ConsultationForm(categories, data=data)
+
+
+def _new_consultation_defaults(categories) -> dict:
+    today = utc_to_local(utcnow(), "Europe/Zurich").replace(
+        tzinfo=None, hour=10, minute=0, second=0, microsecond=0
+    )
+    return {
+        "timezone": "Europe/Zurich",
+        "venue": "Palais des Nations, Geneva, Switzerland",
+        "state": ConsultationState.DRAFT.value,
+        "starts_at": today + timedelta(days=60),
+        "ends_at": today + timedelta(days=60, hours=8),
+        "applications_open_at": today,
+        "applications_close_at": today + timedelta(days=30),
+        "categories": [c.id for c in categories if c.code in DEMO_CATEGORY_CODES],
+        "offers": [
+            {"role": role.value, "capacity": capacity, "needs_review": review}
+            for role, capacity, review in (
+                (Role.KEYNOTE, 4, True),
+                (Role.PANELIST, 16, True),
+                (Role.ATTENDEE, 100, False),
+            )
+        ],
+    }
+
+
+def _settings_from(form: ConsultationForm) -> ConsultationSettings:
+    tz = form.timezone.data
+
+    def utc(value):
+        return local_to_utc(value, tz) if value else None
+
+    return ConsultationSettings(
+        title=form.title.data,
+        slug=form.slug.data,
+        reference_prefix=form.reference_prefix.data,
+        description=form.description.data or "",
+        venue=form.venue.data or "",
+        timezone=tz,
+        starts_at=utc(form.starts_at.data),
+        ends_at=utc(form.ends_at.data),
+        applications_open_at=utc(form.applications_open_at.data),
+        applications_close_at=utc(form.applications_close_at.data),
+        state=ConsultationState(form.state.data),
+        category_ids=list(form.categories.data),
+        offers=[
+            OfferSettings(
+                role=Role(entry.form.role.data),
+                capacity=entry.form.capacity.data,
+                needs_review=entry.form.needs_review.data,
+                confirm_by=utc(entry.form.confirm_by.data),
+                description=entry.form.description.data or "",
+            )
+            for entry in form.offers
+        ],
+    )
+
+
+def _edit(consultation: Consultation | None):
+    form = _form_for(consultation)
+    status = 200
+    if form.is_submitted():
+        status = 422
+        roles = [entry.form.role.data for entry in form.offers]
+        if sorted(roles) != sorted(role.value for role in Role):
+            abort(400)  # the offers are fixed by the page; anything else is tampering
+        if form.validate():
+            try:
+                saved = save_consultation(consultation, _settings_from(form))
+            except SettingsError as error:
+                form_field = _field_by_name(form, error.field)
+                form_field.errors.append(_(error.message))
+                status = 409
+            else:
+                flash(_("Settings saved for %(title)s.", title=saved.title), "success")
+                return redirect(url_for(".settings", consultation_id=saved.id))
+    return (
+        render_template(
+            "consultations/settings.html",
+            consultation=consultation,
+            form=form,
+            availability=offer_availability(consultation) if consultation else [],
+        ),
+        status,
+    )
+
+
+def _field_by_name(form, name: str):
+    for field in form:
+        if field.name == name:
+            return field
+        if field.type == "FieldList":
+            for entry in field:
+                for sub in entry.form:
+                    if sub.name == name:
+                        return sub
+    return form.title
+
+
+@bp.route("/secretariat/consultations/new", methods=["GET", "POST"])
+@admin_required
+def new():
+    return _edit(None)
+
+
+@bp.route("/secretariat/consultations/<int:consultation_id>/settings", methods=["GET", "POST"])
+@admin_required
+def settings(consultation_id: int):
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is None:
+        abort(404)
+    return _edit(consultation)

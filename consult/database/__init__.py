@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 from sqlalchemy import event
@@ -16,6 +17,16 @@ from consult.extensions import db
 def utcnow() -> datetime:
     """Now, as the naive UTC datetime every timestamp column stores."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def local_to_utc(local: datetime, tz: str) -> datetime:
+    """A wall-clock time in `tz` (as typed in a form) as naive UTC."""
+    return local.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC).replace(tzinfo=None)
+
+
+def utc_to_local(value: datetime, tz: str) -> datetime:
+    """Naive UTC as an aware datetime in `tz`."""
+    return value.replace(tzinfo=UTC).astimezone(ZoneInfo(tz))
 
 
 @contextmanager

@@ -10,35 +10,7 @@ Create Date: 2026-11-29 00:45:34.854442
 import sqlalchemy as sa
 from alembic import op
 
-APPEND_ONLY = "audit_event is append-only"
-
-
-def _create_audit_triggers() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(
-            "CREATE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-            f"$$ BEGIN RAISE EXCEPTION '{APPEND_ONLY}'; END $$"
-        )
-        op.execute(
-            "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
-            "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()"
-        )
-    else:
-        for action in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER audit_event_no_{action.lower()} BEFORE {action} ON audit_event "
-                f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
-            )
-
-
-def _drop_audit_triggers() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER audit_event_append_only ON audit_event")
-        op.execute("DROP FUNCTION audit_event_append_only()")
-    else:
-        op.execute("DROP TRIGGER audit_event_no_update")
-        op.execute("DROP TRIGGER audit_event_no_delete")
-
+from consult.database.triggers import create_audit_triggers, drop_audit_triggers
 
 revision = 'a1bdd0ca7204'
 down_revision = None
@@ -171,7 +143,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_event_application_id'), ['application_id'], unique=False)
-    _create_audit_triggers()
+    create_audit_triggers(op)
 
     op.create_table('outbox_message',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -205,7 +177,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_outbox_message_application_id'))
 
     op.drop_table('outbox_message')
-    _drop_audit_triggers()
+    drop_audit_triggers(op)
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_event_application_id'))
 

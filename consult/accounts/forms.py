@@ -1,0 +1,84 @@
+"""Sign-in and account forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from consult.accounts.models import UserRole
+from consult.accounts.services import MIN_PASSWORD_LENGTH
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Enter your email address.")), Length(max=254)],
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=200)]
+    )
+
+
+class UserForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Enter the person's name.")), Length(max=200)],
+    )
+    email = EmailField(
+        _l("Email address"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Enter an email address.")),
+            Length(max=254),
+            Email(_l("Enter an email address like name@example.org."), check_deliverability=False),
+        ],
+    )
+    role = RadioField(
+        _l("Role"),
+        choices=[SelectChoice(role.value, role.label) for role in UserRole],
+        default=UserRole.REVIEWER.value,
+        validators=[DataRequired(_l("Choose a role."))],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            DataRequired(_l("Enter a password.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+            ),
+        ],
+        description=_l(
+            "At least %(n)d characters. Give it to the person privately.", n=MIN_PASSWORD_LENGTH
+        ),
+    )
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(_l("Enter a password.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[EqualTo("password", message=_l("The two passwords differ."))],
+    )
+
+
+class ActionForm(FlaskForm):
+    """A bare form for POST-only buttons (log out, deactivate): just the CSRF token."""

@@ -1,0 +1,127 @@
+"""Queue filters, reviews and decisions."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from consult.applications.services import Decision
+from consult.consultations.models import Consultation
+from consult.enums import ApplicationState, Role
+from consult.i18n import countries
+from consult.review.models import MAX_SCORE, MIN_SCORE
+
+SORT_CHOICES = [
+    SelectChoice("newest", _l("Newest first")),
+    SelectChoice("oldest", _l("Oldest first")),
+    SelectChoice("score", _l("Highest score first")),
+    SelectChoice("name", _l("Name (A–Z)")),
+]
+DECISION_LABELS = {
+    Decision.ACCEPT: _l("Accept"),
+    Decision.WAITLIST: _l("Put on the waiting list"),
+    Decision.REJECT: _l("Reject"),
+}
+
+
+def _optional_int(value):
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+class QueueFilterForm(FlaskForm):
+    """GET form: bookmarkable, no CSRF (it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    consultation = SelectField(_l("Consultation"), coerce=_optional_int, validators=[Optional()])
+    role = SelectField(_l("Role"), validators=[Optional()])
+    category = SelectField(
+        _l("Stakeholder category"), coerce=_optional_int, validators=[Optional()]
+    )
+    state = SelectField(_l("State"), validators=[Optional()])
+    country = SelectField(_l("Country"), validators=[Optional()])
+    q = StringField(
+        _l("Search"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Name, organization, topic, reference or email"),
+    )
+    mine = BooleanField(_l("Only applications I have not reviewed"))
+    sort = SelectField(
+        _l("Sort by"), choices=SORT_CHOICES, default="newest", validators=[Optional()]
+    )
+
+    def __init__(
+        self,
+        consultations: list[Consultation],
+        selected: Consultation | None,
+        language: str,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        any_ = _l("Any")
+        self.consultation.choices = [SelectChoice(c.id, c.title) for c in consultations]
+        self.role.choices = [SelectChoice("", any_)] + [
+            SelectChoice(role.value, role.label) for role in Role
+        ]
+        categories = selected.categories if selected else []
+        self.category.choices = [SelectChoice("", any_)] + [
+            SelectChoice(c.id, c.name) for c in categories
+        ]
+        self.state.choices = [SelectChoice("", any_)] + [
+            SelectChoice(state.value, state.short_label) for state in ApplicationState
+        ]
+        self.country.choices = [SelectChoice("", any_)] + [
+            SelectChoice(code, name) for code, name in countries(language)
+        ]
+
+
+class ReviewForm(FlaskForm):
+    score = RadioField(
+        _l("Score"),
+        coerce=int,
+        choices=[SelectChoice(n, str(n)) for n in range(MIN_SCORE, MAX_SCORE + 1)],
+        validators=[InputRequired(_l("Choose a score from 1 to 5."))],
+        description=_l("1 = weak, 5 = outstanding."),
+    )
+    comment = TextAreaField(
+        _l("Comment"),
+        validators=[Length(max=5000)],
+        description=_l("Seen by the secretariat only."),
+    )
+
+
+class DecisionForm(FlaskForm):
+    decision = RadioField(_l("Decision"), validators=[DataRequired(_l("Choose a decision."))])
+    message = TextAreaField(
+        _l("Message to the applicant (optional)"),
+        validators=[Length(max=2000)],
+        description=_l("Included in the email we send about the decision."),
+    )
+    override_capacity = BooleanField(_l("Accept even if all places are taken"))
+    version = HiddenField(validators=[DataRequired()])
+
+    def __init__(self, allowed: list[Decision], **kwargs):
+        super().__init__(**kwargs)
+        self.decision.choices = [SelectChoice(d.value, DECISION_LABELS[d]) for d in allowed]
+
+
+class BulkDecisionForm(FlaskForm):
+    decision = SelectField(
+        _l("Decision for the selected applications"),
+        choices=[SelectChoice(d.value, DECISION_LABELS[d]) for d in Decision],
+        validators=[DataRequired()],
+    )
+    message = TextAreaField(
+        _l("Message to each applicant (optional)"), validators=[Length(max=2000)]
+    )
+    override_capacity = BooleanField(_l("Accept even if all places are taken"))
+    return_to = HiddenField()

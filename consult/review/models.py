@@ -1,0 +1,35 @@
+"""One reviewer's score and comment on one application."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.accounts.models import User
+from consult.database import utcnow
+from consult.extensions import db
+
+MIN_SCORE, MAX_SCORE = 1, 5
+
+
+class Review(db.Model):
+    __tablename__ = "review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("secretariat_user.id"), index=True)
+    score: Mapped[int]
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    reviewer: Mapped[User] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "reviewer_id"),
+        sa.CheckConstraint(f"score BETWEEN {MIN_SCORE} AND {MAX_SCORE}", name="score_range"),
+    )

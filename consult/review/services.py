@@ -1,0 +1,386 @@
+"""The review queue, reviews and scores, and the balance of the slate."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from consult.accounts.models import User
+from consult.applications.models import Application
+from consult.consultations.models import Consultation, RoleOffer
+from consult.database import transaction
+from consult.enums import PLACE_HOLDING_STATES, ApplicationState, Role
+from consult.extensions import db
+from consult.review.models import MAX_SCORE, MIN_SCORE, Review
+from consult.review.regions import region_of
+
+PAGE_SIZE = 50
+
+
+class ReviewError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# --- reviews ---------------------------------------------------------------------------
+
+
+def save_review(application: Application, reviewer: User, score: int, comment: str) -> Review:
+    """Create or update `reviewer`'s review and refresh the application's average."""
+    if not MIN_SCORE <= score <= MAX_SCORE:
+        raise ReviewError(f"Scores go from {MIN_SCORE} to {MAX_SCORE}.")
+    if application.state in (ApplicationState.SUBMITTED, ApplicationState.WITHDRAWN):
+        raise ReviewError("Only applications with a confirmed email address can be reviewed.")
+    with transaction():
+        review = db.session.execute(
+            select(Review).where(
+                Review.application_id == application.id, Review.reviewer_id == reviewer.id
+            )
+        ).scalar_one_or_none()
+        if review is None:
+            review = Review(application_id=application.id, reviewer_id=reviewer.id, score=score)
+            db.session.add(review)
+        review.score = score
+        review.comment = comment.strip()
+        db.session.flush()
+        count, average = db.session.execute(
+            select(func.count(Review.id), func.avg(Review.score)).where(
+                Review.application_id == application.id
+            )
+        ).one()
+        # A plain UPDATE: scores are not a decision, so they do not bump the version.
+        db.session.execute(
+            Application.__table__.update()
+            .where(Application.id == application.id)
+            .values(review_count=count, average_score=float(average or 0))
+        )
+    db.session.expire(application, ["review_count", "average_score"])
+    return review
+
+
+def reviews_of(application: Application) -> list[Review]:
+    return list(
+        db.session.execute(
+            select(Review)
+            .where(Review.application_id == application.id)
+            .options(joinedload(Review.reviewer))
+            .order_by(Review.updated_at)
+        ).scalars()
+    )
+
+
+# --- the queue -------------------------------------------------------------------------
+
+SORTS = {
+    # name: (column, descending)
+    "newest": (Application.created_at, True),
+    "oldest": (Application.created_at, False),
+    "score": (Application.average_score, True),
+    "name": (Application.full_name, False),
+}
+
+
+@dataclass(frozen=True)
+class ReviewQueueFilter:
+    """What the secretariat asked to see; every field maps to an indexed column."""
+
+    consultation_id: int
+    role: Role | None = None
+    category_id: int | None = None
+    state: ApplicationState | None = None
+    country: str | None = None
+    unreviewed_by: int | None = None  # a user id: hide what this user has reviewed
+    text: str = ""
+    sort: str = "newest"
+
+    def conditions(self, *, with_state: bool = True) -> list:
+        conds = [Application.consultation_id == self.consultation_id]
+        if self.role is not None:
+            conds.append(Application.role == self.role)
+        if self.category_id is not None:
+            conds.append(Application.category_id == self.category_id)
+        if with_state and self.state is not None:
+            conds.append(Application.state == self.state)
+        if self.country:
+            conds.append(Application.country == self.country)
+        if self.unreviewed_by is not None:
+            conds.append(
+                ~exists().where(
+                    Review.application_id == Application.id,
+                    Review.reviewer_id == self.unreviewed_by,
+                )
+            )
+        if self.text:
+            pattern = f"%{_escape_like(self.text.strip())}%"
+            conds.append(
+                or_(
+                    Application.full_name.ilike(pattern, escape="\\"),
+                    Application.organization_name.ilike(pattern, escape="\\"),
+                    Application.topic.ilike(pattern, escape="\\"),
+                    Application.reference.ilike(pattern, escape="\\"),
+                    Application.email.ilike(pattern, escape="\\"),
+                )
+            )
+        return conds
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass
+class QueuePage:
+    rows: list[Application]
+    next_cursor: str | None
+    previous_cursor: str | None
+    counts: dict[ApplicationState, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def encode_cursor(value, row_id: int, direction: str) -> str:
+    if isinstance(value, datetime):
+        value = {"dt": value.isoformat()}
+    raw = json.dumps([direction, value, row_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, object, int] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        direction, value, row_id = json.loads(raw)
+        if isinstance(value, dict):
+            value = datetime.fromisoformat(value["dt"])
+        if direction not in ("after", "before") or not isinstance(row_id, int):
+            return None
+        return direction, value, row_id
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _keyset(query: Select, sort: str, cursor: str | None) -> tuple[Select, bool]:
+    """Order by the sort column then id; continue after/before a cursor row.
+
+    Returns the query and whether it runs backwards (for a "previous" page).
+    """
+    column, descending = SORTS[sort]
+    decoded = decode_cursor(cursor) if cursor else None
+    backwards = decoded is not None and decoded[0] == "before"
+    forward_desc = descending != backwards
+    if decoded is not None:
+        _direction, value, row_id = decoded
+        if forward_desc:
+            query = query.where(or_(column < value, and_(column == value, Application.id < row_id)))
+        else:
+            query = query.where(or_(column > value, and_(column == value, Application.id > row_id)))
+    order = (column.desc(), Application.id.desc()) if forward_desc else (column, Application.id)
+    return query.order_by(*order), backwards
+
+
+def queue_page(
+    queue_filter: ReviewQueueFilter, cursor: str | None = None, size: int = PAGE_SIZE
+) -> QueuePage:
+    """One page of the queue plus the counts per state: two queries, whatever the size."""
+    query = (
+        select(Application)
+        .where(*queue_filter.conditions())
+        .options(joinedload(Application.category), joinedload(Application.organization))
+        .limit(size + 1)
+    )
+    query, backwards = _keyset(query, queue_filter.sort, cursor)
+    rows = list(db.session.execute(query).scalars())
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    column, _desc = SORTS[queue_filter.sort]
+    key = column.key
+
+    def cursor_for(row: Application, direction: str) -> str:
+        return encode_cursor(getattr(row, key), row.id, direction)
+
+    has_next = more if not backwards else bool(cursor)
+    has_previous = bool(cursor) if not backwards else more
+    page = QueuePage(
+        rows=rows,
+        next_cursor=cursor_for(rows[-1], "after") if rows and has_next else None,
+        previous_cursor=cursor_for(rows[0], "before") if rows and has_previous else None,
+    )
+    page.counts = state_counts(queue_filter)
+    return page
+
+
+def state_counts(queue_filter: ReviewQueueFilter) -> dict[ApplicationState, int]:
+    """How many applications match the filter in each state (state filter ignored)."""
+    rows = db.session.execute(
+        select(Application.state, func.count(Application.id))
+        .where(*queue_filter.conditions(with_state=False))
+        .group_by(Application.state)
+    ).all()
+    found = dict(rows)
+    return {state: found.get(state, 0) for state in ApplicationState}
+
+
+def iter_matching(queue_filter: ReviewQueueFilter) -> Iterator[Application]:
+    """Every application matching the filter, in queue order, streamed (exports)."""
+    column, descending = SORTS[queue_filter.sort]
+    order = (column.desc(), Application.id.desc()) if descending else (column, Application.id)
+    query = (
+        select(Application)
+        .where(*queue_filter.conditions())
+        .options(joinedload(Application.category), joinedload(Application.organization))
+        .order_by(*order)
+        .execution_options(yield_per=500)
+    )
+    yield from db.session.execute(query).scalars()
+
+
+@dataclass(frozen=True)
+class FreePlace:
+    """A role offer with places free and the first person on its waiting list."""
+
+    offer: RoleOffer
+    free: int
+    next_waiting: Application | None
+
+
+def free_places(consultation: Consultation) -> list[FreePlace]:
+    """Offers needing review that have free places and someone waiting (max 1 + roles
+    queries): the queue shows these first, so the place is offered to the waitlist."""
+    from consult.applications.services import places_taken_by_role
+
+    taken = places_taken_by_role(consultation)
+    result = []
+    for offer in consultation.offers:
+        free = offer.capacity - taken.get(offer.role, 0)
+        if free <= 0 or not offer.needs_review:
+            continue
+        waiting = db.session.execute(
+            select(Application)
+            .where(
+                Application.consultation_id == consultation.id,
+                Application.role == offer.role,
+                Application.state == ApplicationState.WAITLISTED,
+            )
+            .order_by(Application.created_at, Application.id)
+            .limit(1)
+        ).scalar_one_or_none()
+        if waiting is not None:
+            result.append(FreePlace(offer, free, waiting))
+    return result
+
+
+# --- balance ---------------------------------------------------------------------------
+
+# "Applicants": people whose address is confirmed and who have not withdrawn.
+NOT_APPLICANT_STATES = (ApplicationState.SUBMITTED, ApplicationState.WITHDRAWN)
+
+
+@dataclass
+class Breakdown:
+    """Counts by a dimension (rows) and role (columns), for selected people and applicants."""
+
+    title: str
+    rows: list[str]
+    selected: dict[str, dict[Role, int]]
+    applicants: dict[str, dict[Role, int]]
+
+    def total(self, which: str, row: str) -> int:
+        return sum(getattr(self, which)[row].values())
+
+    def column_total(self, which: str, role: Role) -> int:
+        return sum(counts[role] for counts in getattr(self, which).values())
+
+    def grand_total(self, which: str) -> int:
+        return sum(self.total(which, row) for row in self.rows)
+
+
+@dataclass
+class Balance:
+    by_category: Breakdown
+    by_region: Breakdown
+    by_gender: Breakdown
+
+
+GENDER_LABELS = {
+    "female": _l("Women"),
+    "male": _l("Men"),
+    "non_binary": _l("Non-binary"),
+    "self_described": _l("Another gender identity"),
+    "": _l("Not given"),
+}
+
+
+def balance(consultation: Consultation, region_labels: dict[str, str]) -> Balance:
+    """Accepted/confirmed people and applicants by category, UN regional group and
+    gender, each against role: one grouped query."""
+    selected_case = Application.state.in_(PLACE_HOLDING_STATES)
+    rows = db.session.execute(
+        select(
+            Application.category_id,
+            Application.country,
+            Application.gender,
+            Application.role,
+            selected_case.label("selected"),
+            func.count(Application.id),
+        )
+        .where(
+            Application.consultation_id == consultation.id,
+            Application.state.not_in(NOT_APPLICANT_STATES),
+        )
+        .group_by(
+            Application.category_id,
+            Application.country,
+            Application.gender,
+            Application.role,
+            selected_case,
+        )
+    ).all()
+    categories = {c.id: c.name for c in consultation.categories}
+    genders = {key: str(label) for key, label in GENDER_LABELS.items()}
+    dims = {
+        "category": list(categories.values()),
+        "region": list(region_labels.values()),
+        "gender": list(genders.values()),
+    }
+
+    def empty(dim: str) -> dict[str, dict[Role, int]]:
+        return {row: dict.fromkeys(Role, 0) for row in dims[dim]}
+
+    tallies = {dim: {"selected": empty(dim), "applicants": empty(dim)} for dim in dims}
+    for category_id, country, gender, role, is_selected, count in rows:
+        keys = {
+            "category": categories.get(category_id, "—"),
+            "region": region_labels[region_of(country)],
+            "gender": genders.get(gender, genders[""]),
+        }
+        for dim, key in keys.items():
+            for which in ("applicants", "selected"):
+                tallies[dim][which].setdefault(key, dict.fromkeys(Role, 0))
+            tallies[dim]["applicants"][key][role] += count
+            if is_selected:
+                tallies[dim]["selected"][key][role] += count
+
+    def breakdown(dim: str, title) -> Breakdown:
+        t = tallies[dim]
+        return Breakdown(str(title), list(t["applicants"]), t["selected"], t["applicants"])
+
+    return Balance(
+        by_category=breakdown("category", _l("Stakeholder category")),
+        by_region=breakdown("region", _l("UN regional group")),
+        by_gender=breakdown("gender", _l("Gender")),
+    )
+
+
+def with_sort(queue_filter: ReviewQueueFilter, sort: str) -> ReviewQueueFilter:
+    return replace(queue_filter, sort=sort if sort in SORTS else "newest")

@@ -1,0 +1,363 @@
+"""The secretariat's review queue, application detail, reviews, decisions, balance."""
+
+from __future__ import annotations
+
+import csv
+import io
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from consult.accounts.access import admin_required, secretariat_required
+from consult.applications.models import Application
+from consult.applications.services import (
+    ApplicationError,
+    Decision,
+    decide_application,
+    decide_many,
+    decisions_from,
+)
+from consult.consultations.models import Consultation
+from consult.consultations.services import all_consultations, offer_availability
+from consult.enums import ApplicationState, Role
+from consult.extensions import db
+from consult.notifications.models import OutboxMessage
+from consult.review.forms import BulkDecisionForm, DecisionForm, QueueFilterForm, ReviewForm
+from consult.review.regions import region_labels
+from consult.review.services import (
+    ReviewError,
+    ReviewQueueFilter,
+    balance,
+    free_places,
+    iter_matching,
+    queue_page,
+    reviews_of,
+    save_review,
+    with_sort,
+)
+
+bp = Blueprint("review", __name__, url_prefix="/secretariat")
+
+
+@bp.get("/")
+@secretariat_required
+def index():
+    return redirect(url_for(".queue"))
+
+
+def _queue_filter() -> tuple[QueueFilterForm, ReviewQueueFilter | None, Consultation | None]:
+    consultations = all_consultations()
+    by_id = {c.id: c for c in consultations}
+    asked = request.args.get("consultation", type=int)
+    selected = by_id.get(asked) if asked else (consultations[0] if consultations else None)
+    form = QueueFilterForm(consultations, selected, str(get_locale()), formdata=request.args)
+    if selected is None:
+        return form, None, None
+    form.consultation.data = selected.id
+    valid = form.validate()
+    if not valid:  # an edited URL: drop what does not parse rather than fail
+        for field in (form.role, form.category, form.state, form.country, form.sort, form.q):
+            if field.errors:
+                field.data = field.default if field.name == "sort" else None
+    queue_filter = ReviewQueueFilter(
+        consultation_id=selected.id,
+        role=Role(form.role.data) if form.role.data else None,
+        category_id=form.category.data or None,
+        state=ApplicationState(form.state.data) if form.state.data else None,
+        country=form.country.data or None,
+        unreviewed_by=current_user.id if form.mine.data else None,
+        text=(form.q.data or "").strip(),
+    )
+    return form, with_sort(queue_filter, form.sort.data or "newest"), selected
+
+
+def _query_string(**changes) -> str:
+    args = request.args.to_dict()
+    args.update({k: v for k, v in changes.items() if v is not None})
+    for key in [k for k, v in changes.items() if v is None]:
+        args.pop(key, None)
+    return urlencode(args)
+
+
+@bp.get("/applications")
+@secretariat_required
+def queue():
+    form, queue_filter, consultation = _queue_filter()
+    if queue_filter is None:
+        return render_template("review/queue.html", form=form, consultation=None)
+    page = queue_page(queue_filter, cursor=request.args.get("cursor"))
+    return render_template(
+        "review/queue.html",
+        form=form,
+        consultation=consultation,
+        page=page,
+        queue_filter=queue_filter,
+        free=free_places(consultation),
+        bulk=BulkDecisionForm(return_to=request.full_path),
+        query_string=_query_string,
+    )
+
+
+def _safe_return(target: str | None) -> str:
+    if target and target.startswith("/secretariat/applications") and "//" not in target:
+        return target
+    return url_for(".queue")
+
+
+@bp.post("/applications/decide")
+@admin_required
+def bulk_decide():
+    form = BulkDecisionForm()
+    back = _safe_return(form.return_to.data)
+    if not form.validate_on_submit():
+        flash(_("Choose a decision for the selected applications."), "error")
+        return redirect(back)
+    selection = []
+    for value in request.form.getlist("selected"):
+        try:
+            application_id, version = (int(part) for part in value.split(":"))
+        except ValueError:
+            abort(400)
+        selection.append((application_id, version))
+    if not selection:
+        flash(_("Select at least one application first."), "error")
+        return redirect(back)
+    outcomes = decide_many(
+        selection,
+        Decision(form.decision.data),
+        by=current_user,
+        message=form.message.data or "",
+        override_capacity=form.override_capacity.data,
+    )
+    done = [o.reference for o in outcomes if o.ok]
+    if done:
+        flash(_("Done for %(n)d: %(refs)s.", n=len(done), refs=", ".join(done)), "success")
+    for outcome in outcomes:
+        if not outcome.ok:
+            flash(f"{outcome.reference}: {_(outcome.message)}", "error")
+    return redirect(back)
+
+
+def _application_or_404(application_id: int) -> Application:
+    application = db.session.get(Application, application_id)
+    if application is None:
+        abort(404)
+    return application
+
+
+def _detail(
+    application: Application, review_form=None, decision_form=None, status=200, decision_error=None
+):
+    reviews = reviews_of(application)
+    mine = next((r for r in reviews if r.reviewer_id == current_user.id), None)
+    if review_form is None:
+        review_form = ReviewForm(
+            data={"score": mine.score, "comment": mine.comment} if mine else None
+        )
+    allowed = decisions_from(application.state)
+    if decision_form is None:
+        decision_form = DecisionForm(allowed, version=application.version)
+    emails = (
+        db.session.execute(
+            select(OutboxMessage)
+            .where(OutboxMessage.application_id == application.id)
+            .order_by(OutboxMessage.id)
+        )
+        .scalars()
+        .all()
+    )
+    availability = {a.offer.role: a for a in offer_availability(application.consultation)}[
+        application.role
+    ]
+    return render_template(
+        "review/detail.html",
+        application=application,
+        consultation=application.consultation,
+        reviews=reviews,
+        review_form=review_form,
+        decision_form=decision_form,
+        can_decide=current_user.is_admin and bool(allowed),
+        decision_error=decision_error,
+        emails=emails,
+        availability=availability,
+    ), status
+
+
+@bp.get("/applications/<int:application_id>")
+@secretariat_required
+def detail(application_id: int):
+    return _detail(_application_or_404(application_id))
+
+
+@bp.post("/applications/<int:application_id>/review")
+@secretariat_required
+def review(application_id: int):
+    application = _application_or_404(application_id)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        return _detail(application, review_form=form, status=422)
+    try:
+        save_review(application, current_user, form.score.data, form.comment.data or "")
+    except ReviewError as error:
+        form.score.errors.append(_(error.message))
+        return _detail(application, review_form=form, status=409)
+    flash(_("Your review is saved."), "success")
+    return redirect(url_for(".detail", application_id=application.id))
+
+
+@bp.post("/applications/<int:application_id>/decision")
+@admin_required
+def decide(application_id: int):
+    application = _application_or_404(application_id)
+    form = DecisionForm(list(Decision))
+    if not form.validate_on_submit():
+        return _detail(application, decision_form=form, status=422)
+    try:
+        version = int(form.version.data)
+    except ValueError:
+        abort(400)
+    try:
+        decide_application(
+            application,
+            Decision(form.decision.data),
+            by=current_user,
+            expected_version=version,
+            message=form.message.data or "",
+            override_capacity=form.override_capacity.data,
+        )
+    except ApplicationError as error:
+        db.session.expire_all()
+        application = _application_or_404(application_id)
+        fresh = DecisionForm(
+            decisions_from(application.state),
+            version=application.version,
+            data={"message": form.message.data},
+        )
+        return _detail(
+            application, decision_form=fresh, status=error.status, decision_error=_(error.message)
+        )
+    flash(
+        _(
+            "Decision recorded: %(ref)s is now %(state)s. The applicant is emailed.",
+            ref=application.reference,
+            state=application.state.label.lower(),
+        ),
+        "success",
+    )
+    return redirect(url_for(".detail", application_id=application.id))
+
+
+@bp.get("/consultations/<int:consultation_id>/balance")
+@secretariat_required
+def balance_view(consultation_id: int):
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is None:
+        abort(404)
+    return render_template(
+        "review/balance.html",
+        consultation=consultation,
+        consultations=all_consultations(),
+        balance=balance(consultation, region_labels()),
+        availability=offer_availability(consultation),
+        roles=list(Role),
+    )
+
+
+# --- export ----------------------------------------------------------------------------
+
+EXPORT_COLUMNS = [
+    ("reference", "Reference"),
+    ("state", "State"),
+    ("role", "Role"),
+    ("category", "Stakeholder category"),
+    ("full_name", "Name"),
+    ("email", "Email"),
+    ("organization", "Organization"),
+    ("job_title", "Job title"),
+    ("country", "Country"),
+    ("gender", "Gender"),
+    ("topic", "Proposed topic"),
+    ("abstract", "Abstract"),
+    ("bio", "Short biography"),
+    ("accessibility_needs", "Accessibility needs"),
+    ("list_publicly", "Listed publicly"),
+    ("review_count", "Reviews"),
+    ("average_score", "Average score"),
+    ("created_at", "Submitted (UTC)"),
+]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_safe(value) -> str:
+    """A cell Excel will not run as a formula: a leading ' neutralises =, +, -, @."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _export_row(application: Application) -> list[str]:
+    values = {
+        "reference": application.reference,
+        "state": application.state.value,
+        "role": application.role.value,
+        "category": application.category.name,
+        "full_name": application.full_name,
+        "email": application.email,
+        "organization": application.display_organization,
+        "job_title": application.job_title,
+        "country": application.country,
+        "gender": application.gender,
+        "topic": application.topic,
+        "abstract": application.abstract,
+        "bio": application.bio,
+        "accessibility_needs": application.accessibility_needs,
+        "list_publicly": "yes" if application.list_publicly else "no",
+        "review_count": application.review_count,
+        "average_score": f"{application.average_score:.2f}" if application.review_count else "",
+        "created_at": application.created_at.strftime("%Y-%m-%d %H:%M"),
+    }
+    return [excel_safe(values[key]) for key, _label in EXPORT_COLUMNS]
+
+
+@bp.get("/applications/export.csv")
+@admin_required
+def export():
+    _form, queue_filter, consultation = _queue_filter()
+    if queue_filter is None:
+        abort(404)
+
+    def generate():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        buffer.write("\ufeff")  # UTF-8 BOM: Excel then reads accents correctly
+        writer.writerow([label for _key, label in EXPORT_COLUMNS])
+        for application in iter_matching(queue_filter):
+            writer.writerow(_export_row(application))
+            if buffer.tell() > 64_000:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    filename = f"{consultation.slug}-applications.csv"
+    return Response(
+        stream_with_context(generate()),
+        mimetype="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -33,6 +33,9 @@ MAIL_USERNAME = None
 MAIL_PASSWORD = None
 MAIL_DEFAULT_SENDER = "UNGIS secretariat <ungis-consult@localhost>"
 
+# Applications per page in the review queue.
+QUEUE_PAGE_SIZE = 50
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = False

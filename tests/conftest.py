@@ -7,6 +7,7 @@ schema is migrated once per run and every table is emptied after each test.
 
 from __future__ import annotations
 
+import contextvars
 import re
 import shutil
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from flask.testing import FlaskClient
 from consult import create_app
 from consult.database.migrate import upgrade
 from consult.extensions import db
+from tests.browser import browser, page  # noqa: F401  (fixtures shared by all modules)
 from tests.settings import TEST_DATABASE_URL, is_postgres
 
 
@@ -53,6 +55,8 @@ def migrated_database(tmp_path_factory) -> str:
 def _empty_postgres_tables() -> None:
     names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
     with db.engine.begin() as conn:
+        # A connection a test left in a transaction would block this forever: fail instead.
+        conn.execute(sa.text("SET LOCAL lock_timeout = '10s'"))
         conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
@@ -71,9 +75,24 @@ def app_overrides() -> dict:
     return {}
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests never share the test's application context.
+
+    Flask reuses an active app context for a request, so `g` (Flask-Login's cached
+    user, the CSRF token) and the database session would leak between requests and
+    clients while a test holds `ctx`. Each request runs in an empty contextvars
+    context instead, as it would in its own server thread.
+    """
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)  # streamed bodies are read inside, too
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(database_uri: str, app_overrides: dict) -> Iterator[Flask]:
     app = make_app(database_uri, **app_overrides)
+    app.test_client_class = IsolatedClient
     yield app
     with app.app_context():
         db.session.remove()
@@ -95,7 +114,7 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+CSRF_RE = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def csrf_token(html: str) -> str:
@@ -103,3 +122,42 @@ def csrf_token(html: str) -> str:
     match = CSRF_RE.search(html)
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+PASSWORD = "correct horse battery"
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD, next_url: str = ""):
+    form_page = client.get("/secretariat/login")
+    url = "/secretariat/login" + (f"?next={next_url}" if next_url else "")
+    return client.post(
+        url, data={"csrf_token": csrf_token(form_page.text), "email": email, "password": password}
+    )
+
+
+@pytest.fixture
+def admin(ctx):
+    from tests.factories import make_user
+
+    return make_user("admin", "admin@ungis.example")
+
+
+@pytest.fixture
+def reviewer(ctx):
+    from tests.factories import make_user
+
+    return make_user("reviewer", "reviewer@ungis.example")
+
+
+@pytest.fixture
+def admin_client(app, admin) -> FlaskClient:
+    client = app.test_client()
+    assert login(client, admin.email).status_code == 302
+    return client
+
+
+@pytest.fixture
+def reviewer_client(app, reviewer) -> FlaskClient:
+    client = app.test_client()
+    assert login(client, reviewer.email).status_code == 302
+    return client

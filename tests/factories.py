@@ -91,3 +91,21 @@ def submit(
     consultation: Consultation, role: Role = Role.PANELIST, **overrides
 ) -> tuple[Application, str]:
     return submit_application(consultation, application_data(role, **overrides))
+
+
+def make_user(
+    role: str = "admin", email: str | None = None, password: str = "correct horse battery"
+):
+    from consult.accounts.models import UserRole
+    from consult.accounts.services import create_user
+
+    email = email or f"{role}{next(_numbers)}@ungis.example"
+    return create_user(email, f"{role.title()} Person", UserRole(role), password)
+
+
+def under_review(consultation: Consultation, role: Role = Role.PANELIST, **overrides):
+    """A submitted application whose address is confirmed (so it waits in the queue)."""
+    from consult.applications.services import open_private_link
+
+    application, raw = submit(consultation, role, **overrides)
+    return open_private_link(raw), raw

@@ -63,7 +63,7 @@ def login():
             _("That email address and password do not match an active account.")
         )
     if form.is_submitted():
-        status = 422 if form.errors else 401
+        status = 422 if any(field.errors for field in form) else 401
     return render_template("accounts/login.html", form=form), status
 
 

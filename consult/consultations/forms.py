@@ -83,7 +83,7 @@ class ConsultationForm(FlaskForm):
                 message=_l("Use lower-case letters, digits and hyphens only."),
             ),
         ],
-        description=_l("The consultation's page is /c/<slug>. Changing it breaks old links."),
+        description=_l("The public page's address ends with this. Changing it breaks old links."),
     )
     reference_prefix = StringField(
         _l("Reference prefix"),

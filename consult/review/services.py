@@ -290,7 +290,8 @@ NOT_APPLICANT_STATES = (ApplicationState.SUBMITTED, ApplicationState.WITHDRAWN)
 class Breakdown:
     """Counts by a dimension (rows) and role (columns), for selected people and applicants."""
 
-    title: str
+    title: str  # the dimension, as a column heading
+    heading: str  # the section heading
     rows: list[str]
     selected: dict[str, dict[Role, int]]
     applicants: dict[str, dict[Role, int]]
@@ -371,14 +372,18 @@ def balance(consultation: Consultation, region_labels: dict[str, str]) -> Balanc
             if is_selected:
                 tallies[dim]["selected"][key][role] += count
 
-    def breakdown(dim: str, title) -> Breakdown:
+    def breakdown(dim: str, title, heading) -> Breakdown:
         t = tallies[dim]
-        return Breakdown(str(title), list(t["applicants"]), t["selected"], t["applicants"])
+        return Breakdown(
+            str(title), str(heading), list(t["applicants"]), t["selected"], t["applicants"]
+        )
 
     return Balance(
-        by_category=breakdown("category", _l("Stakeholder category")),
-        by_region=breakdown("region", _l("UN regional group")),
-        by_gender=breakdown("gender", _l("Gender")),
+        by_category=breakdown(
+            "category", _l("Stakeholder category"), _l("By stakeholder category")
+        ),
+        by_region=breakdown("region", _l("UN regional group"), _l("By UN regional group")),
+        by_gender=breakdown("gender", _l("Gender"), _l("By gender")),
     )
 
 

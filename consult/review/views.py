@@ -10,6 +10,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -99,7 +100,11 @@ def queue():
     form, queue_filter, consultation = _queue_filter()
     if queue_filter is None:
         return render_template("review/queue.html", form=form, consultation=None)
-    page = queue_page(queue_filter, cursor=request.args.get("cursor"))
+    page = queue_page(
+        queue_filter,
+        cursor=request.args.get("cursor"),
+        size=current_app.config["QUEUE_PAGE_SIZE"],
+    )
     return render_template(
         "review/queue.html",
         form=form,

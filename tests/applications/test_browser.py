@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from consult.extensions import db
 from consult.notifications.models import OutboxMessage
-from tests.browser import LiveServer, browser, page  # noqa: F401  (fixtures)
+from tests.browser import LiveServer
 from tests.factories import make_consultation
 
 pytestmark = pytest.mark.browser
@@ -39,7 +39,7 @@ def last_link(app, to: str) -> str:
     return re.search(r"http://127\.0\.0\.1:\d+/a/[A-Za-z0-9_\-]+", body).group(0)
 
 
-def test_apply_confirm_follow_and_withdraw_in_a_browser(app, live, page):  # noqa: F811
+def test_apply_confirm_follow_and_withdraw_in_a_browser(app, live, page):
     page.goto(live.url)
     page.get_by_role("link", name="Open Consultations on Financial Mechanisms").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -79,7 +79,7 @@ def test_apply_confirm_follow_and_withdraw_in_a_browser(app, live, page):  # noq
     expect(page.locator("main")).to_contain_text("You have withdrawn this application.")
 
 
-def test_the_first_tab_reaches_the_skip_link_and_focus_is_visible(live, page):  # noqa: F811
+def test_the_first_tab_reaches_the_skip_link_and_focus_is_visible(live, page):
     page.goto(f"{live.url}/c/geneva/apply")
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")

@@ -54,3 +54,19 @@ def test_demo_seed_twice_changes_nothing(app, ctx):
     assert result.exit_code == 0
     assert "exists already" in result.output
     assert counts() == first
+
+
+def test_demo_seed_prints_the_demo_accounts_once(app, ctx):
+    import re
+
+    from consult.accounts.services import authenticate
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo", "seed"]).output
+    match = re.search(r"admin\s+admin@ungis\.example\s+password: (\S+)", first)
+    assert match, first
+    assert "reviewer  reviewer@ungis.example" in first
+    assert authenticate("admin@ungis.example", match.group(1)).is_admin
+    second = runner.invoke(args=["demo", "seed"]).output
+    assert "password:" not in second
+    assert "demo accounts exist already" in second

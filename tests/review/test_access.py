@@ -1,0 +1,88 @@
+"""Every secretariat route needs a login; decisions, settings, users, exports need admin."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_consultation, under_review
+
+# (method, url template, admin only)
+ROUTES = [
+    ("GET", "/secretariat/", False),
+    ("GET", "/secretariat/applications", False),
+    ("GET", "/secretariat/applications/{app}", False),
+    ("POST", "/secretariat/applications/{app}/review", False),
+    ("GET", "/secretariat/consultations/{c}/balance", False),
+    ("GET", "/secretariat/account/password", False),
+    ("POST", "/secretariat/account/password", False),
+    ("POST", "/secretariat/applications/{app}/decision", True),
+    ("POST", "/secretariat/applications/decide", True),
+    ("GET", "/secretariat/applications/export.csv", True),
+    ("GET", "/secretariat/consultations", True),
+    ("GET", "/secretariat/consultations/new", True),
+    ("POST", "/secretariat/consultations/new", True),
+    ("GET", "/secretariat/consultations/{c}/settings", True),
+    ("POST", "/secretariat/consultations/{c}/settings", True),
+    ("GET", "/secretariat/users", True),
+    ("POST", "/secretariat/users", True),
+    ("POST", "/secretariat/users/{user}/active", True),
+]
+
+
+@pytest.fixture
+def ids(ctx, admin):
+    consultation = make_consultation()
+    application, _ = under_review(consultation)
+    return {"app": application.id, "c": consultation.id, "user": admin.id}
+
+
+def test_every_secretariat_route_is_listed_here(app):
+    """A new secretariat route must be added to ROUTES (and so to these tests)."""
+    listed = {(m, u.split("{")[0].rstrip("/")) for m, u, _ in ROUTES}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/secretariat") or rule.endpoint == "accounts.login":
+            continue
+        if rule.endpoint == "accounts.logout":
+            continue
+        prefix = rule.rule.split("<")[0].rstrip("/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (method, prefix) in listed, f"{method} {rule.rule} is not in ROUTES"
+
+
+@pytest.mark.parametrize(("method", "url", "admin_only"), ROUTES)
+def test_anonymous_visitors_are_sent_to_sign_in(app, ids, method, url, admin_only):
+    client = app.test_client()
+    response = client.open(url.format(**ids), method=method)
+    if method == "POST":
+        # CSRF protection answers first for a form without a token: refused either way.
+        assert response.status_code in (302, 400)
+    else:
+        assert response.status_code == 302
+        assert "/secretariat/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize(("method", "url", "admin_only"), [r for r in ROUTES if r[2]])
+def test_reviewers_are_refused_admin_routes(reviewer_client, ids, method, url, admin_only):
+    from tests.conftest import csrf_token
+
+    token = csrf_token(reviewer_client.get("/secretariat/account/password").text)
+    response = reviewer_client.open(
+        url.format(**ids), method=method, data={"csrf_token": token} if method == "POST" else None
+    )
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "admin_only"), [r for r in ROUTES if not r[2] and r[0] == "GET"]
+)
+def test_reviewers_may_use_the_review_pages(reviewer_client, ids, method, url, admin_only):
+    response = reviewer_client.open(url.format(**ids), method=method)
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:
+        assert "login" not in response.headers["Location"]
+
+
+@pytest.mark.parametrize(("method", "url", "admin_only"), [r for r in ROUTES if r[0] == "GET"])
+def test_admins_may_use_every_page(admin_client, ids, method, url, admin_only):
+    response = admin_client.open(url.format(**ids), method=method)
+    assert response.status_code in (200, 302)

@@ -1,0 +1,199 @@
+"""The review queue: filters, sorts, keyset pages, counts, fixed query count."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from consult.enums import ApplicationState, Role
+from consult.review.services import ReviewQueueFilter, queue_page, save_review
+from tests.factories import category, make_consultation, submit, under_review
+from tests.queries import count_queries
+
+
+def refs(html: str) -> list[str]:
+    return re.findall(r'<a href="/secretariat/applications/\d+">(FM-[A-Z]-\d{4})</a>', html)
+
+
+@pytest.fixture
+def consultation(ctx):
+    return make_consultation(slug="geneva")
+
+
+def test_queue_lists_applications_with_counts_per_state(admin_client, consultation):
+    under_review(consultation, full_name="Amina Diallo")
+    under_review(consultation, Role.KEYNOTE, full_name="Jean Dupont")
+    submit(consultation, full_name="Not Verified")
+    html = admin_client.get(f"/secretariat/applications?consultation={consultation.id}").text
+    assert refs(html) == ["FM-P-0002", "FM-K-0001", "FM-P-0001"]  # newest first
+    assert "All: 3" in " ".join(html.split())
+    assert "Under review: 2" in " ".join(html.split())
+    assert "Email unconfirmed: 1" in " ".join(html.split())
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("role=keynote", ["FM-K-0001"]),
+        ("state=submitted", ["FM-P-0003"]),
+        ("country=FR", ["FM-K-0001"]),
+        ("q=universal+service", ["FM-P-0001"]),
+        ("q=dupont", ["FM-K-0001"]),
+        ("q=FM-P-0002", ["FM-P-0002"]),
+        ("q=100%25", []),  # LIKE wildcards are matched literally
+    ],
+)
+def test_filters(admin_client, consultation, query, expected):
+    under_review(consultation, topic="Universal service funds")
+    under_review(
+        consultation,
+        Role.KEYNOTE,
+        full_name="Jean Dupont",
+        country="FR",
+        category_id=category("government").id,
+    )
+    under_review(
+        consultation, topic="Digital public goods", category_id=category("private_sector").id
+    )
+    submit(consultation, topic="Unverified")
+    html = admin_client.get(f"/secretariat/applications?consultation={consultation.id}&{query}")
+    assert sorted(refs(html.text)) == sorted(expected)
+
+
+def test_category_filter(admin_client, consultation):
+    under_review(consultation)
+    under_review(consultation, category_id=category("private_sector").id)
+    url = (
+        f"/secretariat/applications?consultation={consultation.id}"
+        f"&category={category('private_sector').id}"
+    )
+    assert refs(admin_client.get(url).text) == ["FM-P-0002"]
+
+
+def test_not_yet_reviewed_by_me(admin_client, admin, reviewer, consultation):
+    first, _ = under_review(consultation)
+    second, _ = under_review(consultation)
+    save_review(first, admin, 4, "")
+    save_review(second, reviewer, 2, "")  # someone else's review does not hide it
+    url = f"/secretariat/applications?consultation={consultation.id}&mine=y"
+    assert refs(admin_client.get(url).text) == ["FM-P-0002"]
+
+
+def test_sort_by_score_and_name(admin_client, admin, consultation):
+    low, _ = under_review(consultation, full_name="Zoe Low")
+    high, _ = under_review(consultation, full_name="Adam High")
+    under_review(consultation, full_name="Maria None")
+    save_review(low, admin, 2, "")
+    save_review(high, admin, 5, "")
+    base = f"/secretariat/applications?consultation={consultation.id}"
+    assert refs(admin_client.get(base + "&sort=score").text) == [
+        "FM-P-0002",
+        "FM-P-0001",
+        "FM-P-0003",
+    ]
+    assert refs(admin_client.get(base + "&sort=name").text) == [
+        "FM-P-0002",
+        "FM-P-0003",
+        "FM-P-0001",
+    ]
+    assert "5.0" in admin_client.get(base).text  # the average shows in the queue
+
+
+def test_unparseable_filters_are_ignored_not_500(admin_client, consultation):
+    under_review(consultation)
+    url = (
+        f"/secretariat/applications?consultation={consultation.id}"
+        "&role=emperor&state=nope&category=abc&sort=drop+table&cursor=%%%"
+    )
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert refs(response.text) == ["FM-P-0001"]
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "score", "name"])
+def test_keyset_pages_walk_forward_and_back_without_gaps(ctx, consultation, admin, sort):
+    apps = [under_review(consultation, full_name=f"Person {i % 3}")[0] for i in range(7)]
+    for i, application in enumerate(apps[:4]):
+        save_review(application, admin, 1 + i % 2, "")
+    queue_filter = ReviewQueueFilter(consultation_id=consultation.id, sort=sort)
+    everything = [a.reference for a in queue_page(queue_filter, size=100).rows]
+    seen, cursor, pages = [], None, []
+    while True:
+        page = queue_page(queue_filter, cursor=cursor, size=3)
+        pages.append(page)
+        seen += [a.reference for a in page.rows]
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert seen == everything and len(seen) == 7
+    assert pages[0].previous_cursor is None
+    back = queue_page(queue_filter, cursor=pages[-1].previous_cursor, size=3)
+    assert [a.reference for a in back.rows] == [a.reference for a in pages[-2].rows]
+    assert back.next_cursor and back.previous_cursor
+
+
+class TestPageLinks:
+    @pytest.fixture
+    def app_overrides(self):
+        return {"QUEUE_PAGE_SIZE": 2}
+
+    def test_queue_pages_link_to_each_other(self, admin_client, consultation):
+        for _ in range(3):
+            under_review(consultation)
+        first = admin_client.get(f"/secretariat/applications?consultation={consultation.id}")
+        assert refs(first.text) == ["FM-P-0003", "FM-P-0002"]
+        next_link = re.search(r'href="\?([^"]+)" rel="next"', first.text).group(1)
+        second = admin_client.get("/secretariat/applications?" + next_link.replace("&amp;", "&"))
+        assert refs(second.text) == ["FM-P-0001"]
+        assert 'rel="prev"' in second.text and 'rel="next"' not in second.text
+
+
+def test_queue_runs_a_fixed_number_of_queries(app, admin_client, admin, consultation):
+    under_review(consultation)
+    url = f"/secretariat/applications?consultation={consultation.id}"
+    admin_client.get(url)
+    with count_queries(app) as few:
+        admin_client.get(url)
+    for i in range(25):
+        application, _ = under_review(
+            consultation, Role(list(Role)[i % 3].value), organization_name=f"Org {i}"
+        )
+        save_review(application, admin, 3, "")
+    with count_queries(app) as many:
+        html = admin_client.get(url).text
+    assert len(refs(html)) == 26
+    assert len(many) == len(few), "\n".join(many)
+    assert len(many) <= 10
+
+
+def test_a_free_place_offers_the_next_waitlisted_person_first(admin_client, admin, ctx):
+    from consult.applications.services import Decision, decide_application, withdraw_application
+
+    consultation = make_consultation(slug="small", capacities={Role.PANELIST: 1})
+    accepted, raw = under_review(consultation)
+    waiting, _ = under_review(consultation, full_name="Next In Line")
+    later, _ = under_review(consultation)
+    decide_application(accepted, Decision.ACCEPT, by=admin, expected_version=accepted.version)
+    decide_application(waiting, Decision.WAITLIST, by=admin, expected_version=waiting.version)
+    decide_application(later, Decision.WAITLIST, by=admin, expected_version=later.version)
+    url = f"/secretariat/applications?consultation={consultation.id}"
+    assert "place(s) free" not in admin_client.get(url).text
+    withdraw_application(accepted, expected_version=accepted.version, raw_token=raw)
+    html = " ".join(admin_client.get(url).text.split())
+    assert "1 place(s) free for panelist." in html
+    assert "FM-P-0002 – Next In Line" in html
+
+
+def test_the_queue_without_consultations(admin_client):
+    response = admin_client.get("/secretariat/applications")
+    assert response.status_code == 200
+    assert "There are no consultations yet." in response.text
+
+
+def test_state_filter_keeps_other_counts(ctx, consultation):
+    under_review(consultation)
+    submit(consultation)
+    page = queue_page(ReviewQueueFilter(consultation.id, state=ApplicationState.SUBMITTED))
+    assert len(page.rows) == 1
+    assert page.counts[ApplicationState.UNDER_REVIEW] == 1

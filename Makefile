@@ -11,6 +11,7 @@ PORT ?= 5000
 help:
 	@echo "make run   - set up, migrate, seed the demo and serve on http://$(HOST):$(PORT)"
 	@echo "make test  - set up and run the test suite (SQLite; PostgreSQL with CONSULT_TEST_DATABASE_URL)"
+	@echo "make bench - time the secretariat's list pages at 100,000 applications"
 	@echo "make lint  - ruff"
 
 $(BIN)/python:
@@ -33,6 +34,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python scripts/ensure_browser.py
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check consult tests migrations config scripts

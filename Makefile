@@ -25,11 +25,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/consult db upgrade
 	$(BIN)/consult demo seed
-	@echo ""
-	@echo "  consult is starting on http://$(HOST):$(PORT)/"
-	@echo "  Emails land in the outbox: $(BIN)/consult mail list  (and mail show ID)"
-	@echo ""
-	$(BIN)/consult run --host $(HOST) --port $(PORT)
+	@HOST=$(HOST) PORT=$(PORT) bash scripts/run_demo.sh
 
 test: $(STAMP)
 	$(BIN)/python scripts/ensure_browser.py

@@ -32,6 +32,14 @@ MAIL_USE_SSL = False
 MAIL_USERNAME = None
 MAIL_PASSWORD = None
 MAIL_DEFAULT_SENDER = "UNGIS secretariat <ungis-consult@localhost>"
+MAIL_TIMEOUT = 10
+# The worker: retries wait 30 s, 1 min, 2 min, ... up to 1 h; after 8 attempts a
+# message is marked failed (the secretariat can resend it). A claimed message whose
+# worker died is reclaimed after the lease.
+MAIL_MAX_ATTEMPTS = 8
+MAIL_RETRY_BASE_SECONDS = 30
+MAIL_RETRY_MAX_SECONDS = 3600
+MAIL_LEASE_SECONDS = 120
 
 # Applications per page in the review queue.
 QUEUE_PAGE_SIZE = 50

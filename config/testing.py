@@ -4,3 +4,4 @@ TESTING = True
 SECRET_KEY = "testing-secret"
 RATELIMIT_ENABLED = False
 PUBLIC_URL = "http://consult.test"
+MAIL_SUPPRESS_SEND = False  # tests send to a real SMTP server (aiosmtpd) on localhost

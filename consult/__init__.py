@@ -66,12 +66,14 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from consult.accounts.views import bp as accounts_bp
     from consult.applications.views import bp as applications_bp
     from consult.consultations.views import bp as consultations_bp
+    from consult.notifications.views import bp as notifications_bp
     from consult.review.views import bp as review_bp
 
     app.register_blueprint(consultations_bp)
     app.register_blueprint(applications_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(notifications_bp)
 
     from consult.accounts.cli import users_cli
     from consult.consultations.cli import demo_cli

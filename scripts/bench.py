@@ -78,27 +78,32 @@ def _fill(rows: int):
     for i in range(1, rows + 1):
         role = rng.choices(list(Role), weights=[1, 4, 15])[0]
         reviews = rng.choice([0, 0, 1, 2, 3])
-        batch.append({
-            "reference": f"FM-{role.letter}-{i:06d}",
-            "consultation_id": consultation.id,
-            "role": role.value,
-            "state": rng.choices(states, weights=weights)[0].value,
-            "version": 1,
-            "full_name": f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}",
-            "email": f"person{i}@example.org",
-            "organization_name": f"{rng.choice(LAST)} {rng.choice(ORG)}",
-            "job_title": "",
-            "country": rng.choice(countries),
-            "category_id": rng.choice(categories),
-            "gender": rng.choice(["", "female", "male", "non_binary"]),
-            "topic": f"{rng.choice(TOPICS)} ({i})" if role.is_speaker else "",
-            "abstract": "", "bio": "", "accessibility_needs": "", "list_publicly": False,
-            "language": "en",
-            "created_at": now - timedelta(minutes=rows - i),
-            "updated_at": now,
-            "review_count": reviews,
-            "average_score": round(rng.uniform(1, 5), 2) if reviews else 0.0,
-        })
+        batch.append(
+            {
+                "reference": f"FM-{role.letter}-{i:06d}",
+                "consultation_id": consultation.id,
+                "role": role.value,
+                "state": rng.choices(states, weights=weights)[0].value,
+                "version": 1,
+                "full_name": f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}",
+                "email": f"person{i}@example.org",
+                "organization_name": f"{rng.choice(LAST)} {rng.choice(ORG)}",
+                "job_title": "",
+                "country": rng.choice(countries),
+                "category_id": rng.choice(categories),
+                "gender": rng.choice(["", "female", "male", "non_binary"]),
+                "topic": f"{rng.choice(TOPICS)} ({i})" if role.is_speaker else "",
+                "abstract": "",
+                "bio": "",
+                "accessibility_needs": "",
+                "list_publicly": False,
+                "language": "en",
+                "created_at": now - timedelta(minutes=rows - i),
+                "updated_at": now,
+                "review_count": reviews,
+                "average_score": round(rng.uniform(1, 5), 2) if reviews else 0.0,
+            }
+        )
         if len(batch) == 5000:
             db.session.execute(sa.insert(Application), batch)
             batch = []
@@ -140,19 +145,37 @@ def _measure(consultation, repeat: int, url: str) -> None:
 
     cases = [
         ("queue: first page, newest", lambda: queue_page(base)),
-        ("queue: first page, by score", lambda: queue_page(ReviewQueueFilter(
-            consultation.id, sort="score"))),
-        ("queue: first page, by name", lambda: queue_page(ReviewQueueFilter(
-            consultation.id, sort="name"))),
+        (
+            "queue: first page, by score",
+            lambda: queue_page(ReviewQueueFilter(consultation.id, sort="score")),
+        ),
+        (
+            "queue: first page, by name",
+            lambda: queue_page(ReviewQueueFilter(consultation.id, sort="name")),
+        ),
         ("queue: 20 pages deep (keyset)", lambda: deep(base)),
-        ("queue: role + state filter", lambda: queue_page(ReviewQueueFilter(
-            consultation.id, role=Role.KEYNOTE, state=ApplicationState.UNDER_REVIEW))),
-        ("queue: category + country", lambda: queue_page(ReviewQueueFilter(
-            consultation.id, category_id=category, country="FR"))),
-        ("queue: not reviewed by me", lambda: queue_page(ReviewQueueFilter(
-            consultation.id, unreviewed_by=1))),
-        ("queue: text search", lambda: queue_page(ReviewQueueFilter(
-            consultation.id, text="broadband"))),
+        (
+            "queue: role + state filter",
+            lambda: queue_page(
+                ReviewQueueFilter(
+                    consultation.id, role=Role.KEYNOTE, state=ApplicationState.UNDER_REVIEW
+                )
+            ),
+        ),
+        (
+            "queue: category + country",
+            lambda: queue_page(
+                ReviewQueueFilter(consultation.id, category_id=category, country="FR")
+            ),
+        ),
+        (
+            "queue: not reviewed by me",
+            lambda: queue_page(ReviewQueueFilter(consultation.id, unreviewed_by=1)),
+        ),
+        (
+            "queue: text search",
+            lambda: queue_page(ReviewQueueFilter(consultation.id, text="broadband")),
+        ),
         ("counts per state", lambda: state_counts(base)),
         ("balance (one grouped query)", lambda: balance(consultation, region_labels())),
     ]
@@ -164,16 +187,24 @@ def _measure(consultation, repeat: int, url: str) -> None:
         print(f"{name:<34} {median:>10.1f} {worst:>10.1f}")
     start = time.perf_counter()
     count = sum(1 for _ in iter_matching(base))
-    print(f"{'CSV rows streamed (' + format(count, ',') + ')':<34} "
-          f"{(time.perf_counter() - start) * 1000:>10.1f}")
+    print(
+        f"{'CSV rows streamed (' + format(count, ',') + ')':<34} "
+        f"{(time.perf_counter() - start) * 1000:>10.1f}"
+    )
 
 
 FIRST = ["Amina", "Jean", "Li", "Maria", "Kofi", "Olga", "Ahmed", "Sofia", "Ravi", "Ana"]
 LAST = ["Diallo", "Dupont", "Wei", "Silva", "Mensah", "Ivanova", "Hassan", "Rossi", "Patel"]
 ORG = ["Foundation", "Ministry", "Institute", "Network", "Bank", "University", "Council"]
-TOPICS = ["Blended finance for rural broadband", "Universal service funds",
-          "Digital public goods", "Spectrum pricing", "Community networks",
-          "Mobile money and inclusion", "Infrastructure sharing"]
+TOPICS = [
+    "Blended finance for rural broadband",
+    "Universal service funds",
+    "Digital public goods",
+    "Spectrum pricing",
+    "Community networks",
+    "Mobile money and inclusion",
+    "Infrastructure sharing",
+]
 
 
 if __name__ == "__main__":

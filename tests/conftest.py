@@ -23,6 +23,7 @@ from consult.database.migrate import upgrade
 from consult.extensions import db
 from tests.browser import browser, page  # noqa: F401  (fixtures shared by all modules)
 from tests.settings import TEST_DATABASE_URL, is_postgres
+from tests.smtp import smtp  # noqa: F401  (fixture)
 
 
 def make_app(uri: str, **overrides) -> Flask:

@@ -11,6 +11,7 @@ import enum
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +28,8 @@ from consult.enums import (
     Role,
 )
 from consult.extensions import db
+from consult.notifications.calendar import consultation_ics
+from consult.notifications.models import OutboxMessage
 from consult.notifications.services import public_url, queue_email
 
 S = ApplicationState
@@ -212,15 +215,38 @@ def _move(
     return event
 
 
-def _queue_for(application: Application, template: str, event: AuditEvent, **context) -> None:
+def _queue_for(
+    application: Application,
+    template: str,
+    event: AuditEvent | None,
+    *,
+    key: str = "",
+    **context,
+) -> None:
+    """Queue `template` for the applicant. Confirmations carry the meeting's .ics."""
+    calendar = ""
+    if template in CALENDAR_TEMPLATES or (
+        template == "promoted" and application.state == S.CONFIRMED
+    ):
+        calendar = consultation_ics(
+            application.consultation, application, url=context.get("link", "")
+        )
+        context.setdefault(
+            "confirmation_link",
+            context["link"].rstrip("/") + "/confirmation" if context.get("link") else "",
+        )
     queue_email(
-        key=f"application:{application.id}:{template}:{event.id}",
+        key=key or f"application:{application.id}:{template}:{event.id}",
         template=template,
         to=application.email,
         language=application.language,
         context={"application": application, "consultation": application.consultation, **context},
         application_id=application.id,
+        calendar=calendar,
     )
+
+
+CALENDAR_TEMPLATES = {"participation_confirmed"}
 
 
 def _status_link(raw_token: str) -> str:
@@ -560,3 +586,99 @@ def places_taken_by_role(consultation: Consultation) -> dict[Role, int]:
         .group_by(Application.role)
     ).all()
     return {role: count for role, count in rows}
+
+
+def _check_confirmation_deadline(offer: RoleOffer) -> None:
+    if offer.confirm_by is not None and utcnow() > offer.confirm_by:
+        raise ConfirmationClosed(
+            "The deadline to confirm has passed. Please write to the secretariat."
+        )
+
+
+class ConfirmationClosed(ApplicationError):
+    status = 410
+
+
+def confirm_participation(
+    application: Application, *, expected_version: int, raw_token: str
+) -> Application:
+    """An accepted speaker confirms before the offer's deadline; the confirmation email
+    carries the meeting's calendar entry."""
+    with transaction():
+        offer = _lock_offer(application)
+        _check_version(application, expected_version)
+        _check_confirmation_deadline(offer)
+        event = _move(
+            application,
+            S.CONFIRMED,
+            actor=Actor.APPLICANT,
+            actor_name=Actor.APPLICANT.value,
+            note="Participation confirmed.",
+            expected_version=expected_version,
+        )
+        _queue_for(application, "participation_confirmed", event, link=_status_link(raw_token))
+    return application
+
+
+def decline_participation(
+    application: Application, *, expected_version: int, raw_token: str
+) -> Application:
+    """An accepted speaker declines; the place goes back (see fill_free_places)."""
+    with transaction():
+        offer = _lock_offer(application)
+        event = _move(
+            application,
+            S.DECLINED,
+            actor=Actor.APPLICANT,
+            actor_name=Actor.APPLICANT.value,
+            note="Declined by the applicant.",
+            expected_version=expected_version,
+        )
+        _queue_for(application, "declined", event, link=_status_link(raw_token))
+        fill_free_places(offer)
+    return application
+
+
+REMINDER_WINDOW = timedelta(days=3)
+
+
+def queue_confirmation_reminders(now: datetime | None = None) -> int:
+    """One reminder per accepted, unconfirmed application whose offer's confirmation
+    deadline is less than 3 days away. Idempotent: the key names the deadline, so
+    running it again (from cron, say) queues nothing new."""
+    now = now or utcnow()
+    due = db.session.execute(
+        select(Application, RoleOffer.confirm_by)
+        .join(
+            RoleOffer,
+            (RoleOffer.consultation_id == Application.consultation_id)
+            & (RoleOffer.role == Application.role),
+        )
+        .where(
+            Application.state == S.ACCEPTED,
+            RoleOffer.confirm_by.is_not(None),
+            RoleOffer.confirm_by > now,
+            RoleOffer.confirm_by <= now + REMINDER_WINDOW,
+        )
+        .order_by(Application.id)
+    ).all()
+    queued = 0
+    for application, deadline in due:
+        key = f"application:{application.id}:reminder:{deadline:%Y%m%dT%H%M}"
+        if db.session.execute(
+            select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)
+        ).first():
+            continue
+        with transaction():
+            link = _status_link(_new_access_token(application))
+            _queue_for(
+                application,
+                "confirmation_reminder",
+                None,
+                key=key,
+                link=link,
+                deadline=deadline,
+                offer=application.offer,
+            )
+        queued += 1
+    return queued

@@ -9,6 +9,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
@@ -21,6 +22,8 @@ from consult.applications.services import (
     ApplicationData,
     ApplicationError,
     DuplicateApplication,
+    confirm_participation,
+    decline_participation,
     open_private_link,
     submit_application,
     withdraw_application,
@@ -30,6 +33,8 @@ from consult.consultations.services import offer_availability, public_consultati
 from consult.database import utcnow
 from consult.enums import ApplicationState, Role
 from consult.extensions import db, limiter
+from consult.notifications.calendar import consultation_ics
+from consult.notifications.services import public_url
 
 bp = Blueprint("applications", __name__)
 
@@ -152,6 +157,104 @@ def status(token: str):
             consultation=application.consultation,
             token=token,
             can_withdraw=application.state in WITHDRAWABLE,
+            form=WithdrawForm(version=application.version),
+            offer=application.offer,
+            now=utcnow(),
+            message=_latest_message(application),
+        )
+    )
+
+
+def _latest_message(application):
+    """The secretariat's message with its latest decision, shown to the applicant."""
+    for event in reversed(application.events):
+        if event.actor_user_id is not None:
+            return event.note
+    return ""
+
+
+def _answer(token: str, action, done_message: str):
+    application = open_private_link(token)
+    if application is None:
+        return _unknown_link()
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        version = int(form.version.data)
+    except ValueError:
+        abort(400)
+    try:
+        action(application, expected_version=version, raw_token=token)
+    except ApplicationError as error:
+        flash(_(error.message), "error")
+        return redirect(url_for(".status", token=token))
+    flash(done_message, "success")
+    return redirect(url_for(".status", token=token))
+
+
+@bp.post("/a/<token>/confirm")
+def confirm(token: str):
+    return _answer(
+        token,
+        confirm_participation,
+        _(
+            "Thank you: your participation is confirmed. We have emailed you the "
+            "details and a calendar entry."
+        ),
+    )
+
+
+@bp.route("/a/<token>/decline", methods=["GET", "POST"])
+def decline(token: str):
+    if request.method == "POST":
+        return _answer(
+            token, decline_participation, _("You have declined. Thank you for telling us.")
+        )
+    application = open_private_link(token)
+    if application is None:
+        return _unknown_link()
+    return _private(
+        render_template(
+            "applications/decline.html",
+            application=application,
+            consultation=application.consultation,
+            token=token,
+            form=WithdrawForm(version=application.version),
+        )
+    )
+
+
+@bp.get("/a/<token>/calendar.ics")
+def calendar(token: str):
+    application = open_private_link(token)
+    if application is None:
+        return _unknown_link()
+    body = consultation_ics(
+        application.consultation,
+        application,
+        url=public_url("applications.status", token=token),
+    )
+    response = _private(body)
+    response.mimetype = "text/calendar"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{application.consultation.slug}.ics"'
+    )
+    return response
+
+
+@bp.get("/a/<token>/confirmation")
+def confirmation(token: str):
+    """A printable confirmation of participation (for visas, employers, registration)."""
+    application = open_private_link(token)
+    if application is None or application.state != ApplicationState.CONFIRMED:
+        return _unknown_link()
+    return _private(
+        render_template(
+            "applications/confirmation.html",
+            application=application,
+            consultation=application.consultation,
+            issued=utcnow(),
         )
     )
 

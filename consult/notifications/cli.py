@@ -1,6 +1,13 @@
 """`consult mail ...`: look at the outbox (the sending worker comes later)."""
 
+import contextlib
+import logging
+import signal
+import socket
+from pathlib import Path
+
 import click
+from flask import current_app
 from sqlalchemy import select
 
 from consult.extensions import db
@@ -50,3 +57,66 @@ def show_cmd(message_id: int, html: bool) -> None:
     click.echo(f"State: {message.state.value}")
     click.echo("")
     click.echo(message.body_html if html else message.body_text)
+
+
+@mail_cli.command("work")
+@click.option("--once", is_flag=True, help="Send what is due now, then exit.")
+@click.option("--batch", default=50, show_default=True, help="Messages per SMTP connection.")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
+def work_cmd(once: bool, batch: int, interval: float) -> None:
+    """Send queued emails over SMTP (run beside the web server; several may run on
+    PostgreSQL, one on SQLite)."""
+    from consult.notifications.worker import drain, work_forever
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s [worker] %(message)s")
+    socket.setdefaulttimeout(current_app.config["MAIL_TIMEOUT"])  # a hung server
+    if once:
+        result = drain(batch=batch)
+        click.echo(f"Sent {result.sent}, to retry {result.retried}, failed {result.failed}.")
+        return
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    with contextlib.suppress(KeyboardInterrupt):
+        work_forever(batch=batch, interval=interval, stop=lambda: bool(stopping))
+
+
+@mail_cli.command("sink")
+@click.option("--host", default=None, help="Default: MAIL_SERVER.")
+@click.option("--port", default=None, type=int, help="Default: MAIL_PORT.")
+def sink_cmd(host: str | None, port: int | None) -> None:
+    """Run a local SMTP server that keeps every email (for demos and development)."""
+    from consult.notifications.sink import serve
+
+    folder = Path(current_app.instance_path) / "mailbox"
+    serve(
+        host or current_app.config["MAIL_SERVER"],
+        port or current_app.config["MAIL_PORT"],
+        folder,
+        echo=lambda line: click.echo(line),
+    )
+
+
+@mail_cli.command("resend")
+@click.argument("message_id", type=int)
+def resend_cmd(message_id: int) -> None:
+    """Queue a failed message again."""
+    from consult.notifications.services import NotificationError, resend
+
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        raise click.ClickException(f"No outbox message {message_id}.")
+    try:
+        resend(message)
+    except NotificationError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Message {message_id} is queued again.")
+
+
+@mail_cli.command("remind")
+def remind_cmd() -> None:
+    """Queue one reminder per accepted speaker who has not confirmed, 3 days before
+    the confirmation deadline. Safe to run from cron as often as you like."""
+    from consult.applications.services import queue_confirmation_reminders
+
+    count = queue_confirmation_reminders()
+    click.echo(f"Queued {count} reminder(s).")

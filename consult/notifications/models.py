@@ -41,6 +41,11 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
+    # The worker that claimed the message and until when; after that it may be reclaimed.
+    claimed_by: Mapped[str] = mapped_column(sa.String(64), default="")
+    lease_until: Mapped[datetime | None]
+    # An iCalendar attachment (confirmations), rendered with the message.
+    calendar: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
 

@@ -8,8 +8,9 @@ from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from consult.database import transaction, utcnow
 from consult.extensions import db
-from consult.notifications.models import OutboxMessage
+from consult.notifications.models import OutboxMessage, OutboxState
 
 
 def public_url(endpoint: str, **values: Any) -> str:
@@ -33,6 +34,7 @@ def queue_email(
     language: str,
     context: dict[str, Any],
     application_id: int | None = None,
+    calendar: str = "",
 ) -> OutboxMessage:
     """Render emails/<template>.{subject.txt,txt,html} and add it to the outbox.
 
@@ -57,6 +59,25 @@ def queue_email(
         body_text=body_text,
         body_html=body_html,
         application_id=application_id,
+        calendar=calendar,
     )
     db.session.add(message)
     return message
+
+
+class NotificationError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def resend(message: OutboxMessage) -> None:
+    """Queue a failed message again, with a fresh set of attempts."""
+    if message.state != OutboxState.FAILED:
+        raise NotificationError("Only failed messages can be resent.")
+    with transaction():
+        message.state = OutboxState.QUEUED
+        message.attempts = 0
+        message.next_attempt_at = utcnow()
+        message.claimed_by = ""
+        message.lease_until = None

@@ -259,7 +259,7 @@ def decide(application_id: int):
         _(
             "Decision recorded: %(ref)s is now %(state)s. The applicant is emailed.",
             ref=application.reference,
-            state=application.state.label.lower(),
+            state=application.state.short_label.lower(),
         ),
         "success",
     )

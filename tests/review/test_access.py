@@ -14,6 +14,10 @@ ROUTES = [
     ("POST", "/secretariat/applications/{app}/review", False),
     ("GET", "/secretariat/consultations/{c}/balance", False),
     ("GET", "/secretariat/account/password", False),
+    ("GET", "/secretariat/outbox/", False),
+    ("GET", "/secretariat/outbox/{msg}", False),
+    ("GET", "/secretariat/outbox/{msg}/html", False),
+    ("POST", "/secretariat/outbox/{msg}/resend", True),
     ("POST", "/secretariat/account/password", False),
     ("POST", "/secretariat/applications/{app}/decision", True),
     ("POST", "/secretariat/applications/decide", True),
@@ -33,7 +37,13 @@ ROUTES = [
 def ids(ctx, admin):
     consultation = make_consultation()
     application, _ = under_review(consultation)
-    return {"app": application.id, "c": consultation.id, "user": admin.id}
+    from sqlalchemy import select
+
+    from consult.extensions import db
+    from consult.notifications.models import OutboxMessage
+
+    message_id = db.session.execute(select(OutboxMessage.id).limit(1)).scalar_one()
+    return {"app": application.id, "c": consultation.id, "user": admin.id, "msg": message_id}
 
 
 def test_every_secretariat_route_is_listed_here(app):

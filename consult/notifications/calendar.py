@@ -1,0 +1,39 @@
+"""iCalendar (.ics) entries for a consultation, in its own time zone."""
+
+from __future__ import annotations
+
+from icalendar import Calendar, Event, vText
+
+from consult.database import utc_to_local, utcnow
+
+
+def consultation_ics(consultation, application=None, *, url: str = "") -> str:
+    """A one-event calendar for the meeting, with a VTIMEZONE for its TZID.
+
+    With an application the event is that person's (its UID names the reference), so
+    importing a second confirmation updates the entry instead of duplicating it.
+    """
+    calendar = Calendar()
+    calendar.add("prodid", "-//UNGIS//consult//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    uid = f"consultation-{consultation.id}"
+    if application is not None:
+        uid += f"-{application.reference}"
+    event.add("uid", f"{uid}@consult")
+    event.add("summary", consultation.title)
+    event.add("dtstart", utc_to_local(consultation.starts_at, consultation.timezone))
+    event.add("dtend", utc_to_local(consultation.ends_at, consultation.timezone))
+    event.add("dtstamp", utc_to_local(utcnow(), "UTC"))
+    event.add("location", vText(consultation.venue))
+    description = consultation.title
+    if application is not None:
+        description += f"\nReference: {application.reference} ({application.role.label})"
+    if url:
+        description += f"\n{url}"
+        event.add("url", url)
+    event.add("description", description)
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical().decode()

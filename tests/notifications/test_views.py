@@ -1,0 +1,73 @@
+"""The secretariat's outbox page: list, preview, resend."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from consult.extensions import db
+from consult.notifications.models import OutboxMessage, OutboxState
+from tests.conftest import csrf_token
+from tests.factories import make_consultation, submit
+from tests.queries import count_queries
+
+
+def test_outbox_lists_every_message_with_state(admin_client, ctx):
+    submit(make_consultation(), email="listed@example.org")
+    html = admin_client.get("/secretariat/outbox/").text
+    assert "listed@example.org" in html
+    assert "Confirm your email address" in html
+    assert "queued: 1" in html
+
+
+def test_outbox_preview_shows_text_and_sandboxed_html(admin_client, ctx):
+    submit(make_consultation())
+    message = db.session.execute(select(OutboxMessage)).scalar_one()
+    page = admin_client.get(f"/secretariat/outbox/{message.id}")
+    assert message.body_text.splitlines()[0] in page.text
+    assert "<iframe" in page.text and "sandbox" in page.text
+    html = admin_client.get(f"/secretariat/outbox/{message.id}/html")
+    assert html.status_code == 200
+    assert "sandbox" in html.headers["Content-Security-Policy"]
+    assert html.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "Confirm my email address" in html.text
+
+
+def test_failed_messages_can_be_resent_by_admins(admin_client, reviewer_client, ctx):
+    submit(make_consultation())
+    db.session.execute(
+        update(OutboxMessage).values(
+            state=OutboxState.FAILED, attempts=8, last_error="550 No such user"
+        )
+    )
+    db.session.commit()
+    message = db.session.execute(select(OutboxMessage)).scalar_one()
+    url = f"/secretariat/outbox/{message.id}"
+    reviewer_page = reviewer_client.get(url)
+    assert "550 No such user" in reviewer_page.text
+    assert "Resend" not in reviewer_page.text
+    assert (
+        reviewer_client.post(
+            f"{url}/resend", data={"csrf_token": csrf_token(reviewer_page.text)}
+        ).status_code
+        == 403
+    )
+    page = admin_client.get(url)
+    response = admin_client.post(f"{url}/resend", data={"csrf_token": csrf_token(page.text)})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (message.state, message.attempts) == (OutboxState.QUEUED, 0)
+    again = admin_client.post(f"{url}/resend", data={"csrf_token": csrf_token(page.text)})
+    assert "Only failed messages can be resent." in admin_client.get(again.headers["Location"]).text
+
+
+def test_outbox_runs_a_fixed_number_of_queries(app, admin_client, ctx):
+    consultation = make_consultation()
+    submit(consultation)
+    admin_client.get("/secretariat/outbox/")
+    with count_queries(app) as few:
+        admin_client.get("/secretariat/outbox/")
+    for _ in range(20):
+        submit(consultation)
+    with count_queries(app) as many:
+        admin_client.get("/secretariat/outbox/?state=queued")
+    assert len(many) == len(few) <= 5

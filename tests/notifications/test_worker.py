@@ -1,0 +1,222 @@
+"""The mail worker against a real SMTP server: delivery, retries, leases, two workers."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from consult.database import utcnow
+from consult.extensions import db
+from consult.notifications.models import OutboxMessage, OutboxState
+from consult.notifications.services import queue_email, resend
+from consult.notifications.worker import backoff, claim, drain
+from tests.factories import make_consultation, submit
+from tests.settings import is_postgres
+from tests.smtp import SmtpServer, free_port
+
+
+@pytest.fixture
+def app_overrides(smtp):
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port, "MAIL_MAX_ATTEMPTS": 3}
+
+
+def states() -> list[OutboxState]:
+    db.session.expire_all()
+    return list(
+        db.session.execute(select(OutboxMessage.state).order_by(OutboxMessage.id)).scalars()
+    )
+
+
+def make_due_now() -> None:
+    db.session.execute(update(OutboxMessage).values(next_attempt_at=utcnow()))
+    db.session.commit()
+
+
+def test_queued_emails_reach_the_smtp_server_with_a_working_link(app, ctx, smtp, client):
+    application, _ = submit(make_consultation(), email="amina@example.org")
+    result = drain()
+    assert (result.sent, result.retried, result.failed) == (1, 0, 0)
+    [received] = smtp.received
+    assert received.rcpt_tos == ["amina@example.org"]
+    assert received.subject == f"Confirm your email address – application {application.reference}"
+    assert received.message["From"] == app.config["MAIL_DEFAULT_SENDER"]
+    link = re.search(r"http://consult\.test(/a/\S+)", received.text()).group(1)
+    assert link in received.html()
+    assert "Under review" in client.get(link).text  # queues "application received"
+    assert states() == [OutboxState.SENT, OutboxState.QUEUED]
+    assert drain().sent == 1  # only the new one: nothing is sent twice
+    assert [r.subject for r in smtp.received][1].startswith("We have received your application")
+
+
+def test_one_connection_serves_a_batch(ctx, smtp, monkeypatch):
+    import smtplib
+
+    consultation = make_consultation()
+    for _ in range(5):
+        submit(consultation)
+    connections = []
+    original = smtplib.SMTP.connect
+
+    def counting_connect(self, *args, **kwargs):
+        connections.append(args)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(smtplib.SMTP, "connect", counting_connect)
+    assert drain(batch=50).sent == 5
+    assert len(connections) == 1
+
+
+class TestSmtpDown:
+    @pytest.fixture
+    def app_overrides(self):
+        self.port = free_port()  # nothing listens here until the test starts a server
+        return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": self.port, "MAIL_MAX_ATTEMPTS": 5}
+
+    def test_nothing_is_lost_while_the_server_is_down(self, ctx):
+        consultation = make_consultation()
+        for _ in range(3):
+            submit(consultation)
+        result = drain()
+        assert (result.sent, result.retried) == (0, 3)
+        rows = db.session.execute(select(OutboxMessage)).scalars().all()
+        assert all(m.state == OutboxState.QUEUED and m.attempts == 1 for m in rows)
+        assert all(m.next_attempt_at > utcnow() + timedelta(seconds=20) for m in rows)
+        assert all("SMTP server unavailable" in m.last_error for m in rows)
+        assert drain().sent == 0  # not due yet: backing off
+
+        server = SmtpServer(self.port)
+        server.start()
+        try:
+            make_due_now()
+            assert drain().sent == 3
+            assert len(server.received) == 3
+            assert states() == [OutboxState.SENT] * 3
+        finally:
+            server.stop()
+
+
+def test_a_refused_recipient_fails_alone(ctx, smtp):
+    smtp.handler.refuse.add("bounce@example.org")
+    consultation = make_consultation()
+    submit(consultation, email="first@example.org")
+    submit(consultation, email="bounce@example.org")
+    submit(consultation, email="third@example.org")
+    result = drain()
+    assert (result.sent, result.retried) == (2, 1)
+    assert sorted(r.rcpt_tos[0] for r in smtp.received) == [
+        "first@example.org",
+        "third@example.org",
+    ]
+    bounced = db.session.execute(
+        select(OutboxMessage).where(OutboxMessage.to_address == "bounce@example.org")
+    ).scalar_one()
+    assert bounced.state == OutboxState.QUEUED
+    assert "No such user here" in bounced.last_error
+    for _ in range(2):  # MAIL_MAX_ATTEMPTS = 3
+        make_due_now()
+        drain()
+    db.session.expire_all()
+    assert bounced.state == OutboxState.FAILED and bounced.attempts == 3
+    # The secretariat resends it once the address is fixed on the server side.
+    smtp.handler.refuse.clear()
+    resend(bounced)
+    assert drain().sent == 1
+    assert states().count(OutboxState.SENT) == 3
+
+
+def test_backoff_doubles_and_is_capped(app, ctx):
+    assert [backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    assert backoff(30).total_seconds() == 3600
+
+
+def test_a_message_claimed_by_a_dead_worker_is_reclaimed_after_the_lease(ctx, smtp):
+    submit(make_consultation())
+    [claimed] = claim("dead-worker", 10)  # ... and the worker dies before sending
+    assert claimed.state == OutboxState.SENDING
+    assert drain("live-worker").sent == 0  # the lease still holds
+    db.session.execute(update(OutboxMessage).values(lease_until=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    assert drain("live-worker").sent == 1
+    assert len(smtp.received) == 1
+    from consult.notifications.worker import _finish
+
+    # The dead worker, were it to wake up, cannot overwrite the result.
+    assert not _finish(claimed, "dead-worker", state=OutboxState.QUEUED)
+    assert states() == [OutboxState.SENT]
+
+
+def test_queueing_the_same_key_twice_gives_one_message(app, ctx):
+    application, _ = submit(make_consultation())
+    context = {
+        "application": application,
+        "consultation": application.consultation,
+        "link": "http://consult.test/a/x",
+    }
+    first = queue_email(
+        key="k1", template="verify_email", to="a@example.org", language="en", context=context
+    )
+    db.session.commit()
+    second = queue_email(
+        key="k1", template="verify_email", to="a@example.org", language="en", context=context
+    )
+    assert first.id == second.id
+    assert db.session.execute(select(func.count(OutboxMessage.id))).scalar_one() == 2
+
+
+@pytest.mark.skipif(not is_postgres(), reason="concurrent workers need PostgreSQL")
+def test_two_workers_deliver_a_thousand_messages_exactly_once(app, ctx, smtp):
+    application, _ = submit(make_consultation())
+    db.session.execute(
+        OutboxMessage.__table__.insert(),
+        [
+            {
+                "idempotency_key": f"bulk:{i}",
+                "template": "bulk",
+                "language": "en",
+                "to_address": f"p{i}@example.org",
+                "subject": f"Message {i}",
+                "body_text": "Hello",
+                "body_html": "",
+                "state": "queued",
+                "attempts": 0,
+                "next_attempt_at": utcnow(),
+                "last_error": "",
+                "created_at": utcnow(),
+                "claimed_by": "",
+                "calendar": "",
+            }
+            for i in range(1000)
+        ],
+    )
+    db.session.commit()
+    errors = []
+
+    def work(name):
+        with app.app_context():
+            try:
+                drain(name, batch=25)
+            except Exception as error:  # reported below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=work, args=(f"worker-{n}",)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=100)
+    assert errors == []
+    keys = [r.message["X-Consult-Message"] for r in smtp.received]
+    assert len(keys) == 1001 and len(set(keys)) == 1001
+    db.session.expire_all()
+    assert set(states()) == {OutboxState.SENT}
+    by_worker = dict(
+        db.session.execute(
+            select(OutboxMessage.claimed_by, func.count()).group_by(OutboxMessage.claimed_by)
+        ).all()
+    )
+    assert set(by_worker) == {"worker-0", "worker-1"}, by_worker

@@ -1,0 +1,85 @@
+"""A real SMTP server (aiosmtpd) on localhost that records what it receives."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Received:
+    rcpt_tos: list[str]
+    message: email.message.EmailMessage
+
+    @property
+    def subject(self) -> str:
+        return self.message["subject"]
+
+    def text(self) -> str:
+        return self.message.get_body(preferencelist=("plain",)).get_content()
+
+    def html(self) -> str:
+        return self.message.get_body(preferencelist=("html",)).get_content()
+
+    def attachments(self) -> list:
+        return list(self.message.iter_attachments())
+
+
+@dataclass
+class RecordingHandler:
+    refuse: set[str] = field(default_factory=set)
+    received: list[Received] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.received.append(Received(list(envelope.rcpt_tos), parsed))
+        return "250 Message accepted for delivery"
+
+
+class SmtpServer:
+    def __init__(self, port: int):
+        self.port = port
+        self.handler = RecordingHandler()
+        self._controller: Controller | None = None
+
+    @property
+    def received(self) -> list[Received]:
+        return self.handler.received
+
+    def start(self) -> None:
+        self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer(free_port())
+    server.start()
+    yield server
+    server.stop()

@@ -50,3 +50,26 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None]
 
     __table_args__ = (sa.Index("ix_outbox_message_due", "state", "next_attempt_at"),)
+
+
+class EmailText(db.Model):
+    """An admin's own subject and body for one email of one consultation, in one language.
+
+    Plain text with {placeholders} only (see consult.notifications.texts): no template
+    code typed in the browser is ever executed.
+    """
+
+    __tablename__ = "email_text"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="CASCADE")
+    )
+    template: Mapped[str] = mapped_column(sa.String(64))
+    language: Mapped[str] = mapped_column(sa.String(8))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(sa.String(254), default="")
+
+    __table_args__ = (sa.UniqueConstraint("consultation_id", "template", "language"),)

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from consult.database import transaction, utcnow
 from consult.extensions import db
-from consult.notifications.models import OutboxMessage, OutboxState
+from consult.notifications.models import EmailText, OutboxMessage, OutboxState
+from consult.notifications.texts import fill, placeholder_values, text_to_html
 
 
 def public_url(endpoint: str, **values: Any) -> str:
@@ -46,16 +47,13 @@ def queue_email(
     ).scalar_one_or_none()
     if existing is not None:
         return existing
-    with force_locale(language):
-        subject = render_template(f"emails/{template}.subject.txt", **context)
-        body_text = render_template(f"emails/{template}.txt", **context)
-        body_html = render_template(f"emails/{template}.html", **context)
+    subject, body_text, body_html = render_email(template, language, context)
     message = OutboxMessage(
         idempotency_key=key,
         template=template,
         language=language,
         to_address=to,
-        subject=" ".join(subject.split()),
+        subject=subject,
         body_text=body_text,
         body_html=body_html,
         application_id=application_id,
@@ -63,6 +61,49 @@ def queue_email(
     )
     db.session.add(message)
     return message
+
+
+def custom_text(consultation_id: int | None, template: str, language: str) -> EmailText | None:
+    """The admins' own text for this email in exactly this language, if any."""
+    if consultation_id is None:
+        return None
+    return db.session.execute(
+        select(EmailText).where(
+            EmailText.consultation_id == consultation_id,
+            EmailText.template == template,
+            EmailText.language == language,
+        )
+    ).scalar_one_or_none()
+
+
+def render_email(
+    template: str, language: str, context: dict[str, Any], custom: EmailText | None = None
+) -> tuple[str, str, str]:
+    """Subject, text and HTML of an email, in `language`.
+
+    The consultation's own text for that language wins; otherwise the built-in
+    templates (translated where a translation exists) are used. A `custom` text with
+    an empty body forces the built-in templates (the editor shows them side by side).
+    """
+    consultation = context.get("consultation")
+    if custom is None:
+        custom = custom_text(consultation.id if consultation else None, template, language)
+    with force_locale(language):
+        if custom is not None and custom.body:
+            values = placeholder_values(context)
+            subject = fill(custom.subject, values)
+            body_text = fill(custom.body, values)
+            body_html = render_template(
+                "emails/_custom.html",
+                subject=subject,
+                body_html=text_to_html(body_text),
+                **context,
+            )
+        else:
+            subject = render_template(f"emails/{template}.subject.txt", **context)
+            body_text = render_template(f"emails/{template}.txt", **context)
+            body_html = render_template(f"emails/{template}.html", **context)
+    return " ".join(subject.split()), body_text, body_html
 
 
 class NotificationError(Exception):
@@ -81,3 +122,33 @@ def resend(message: OutboxMessage) -> None:
         message.next_attempt_at = utcnow()
         message.claimed_by = ""
         message.lease_until = None
+
+
+def save_custom_text(
+    consultation_id: int, template: str, language: str, subject: str, body: str, by: str
+) -> EmailText:
+    """Create or replace the consultation's own text for one email and language."""
+    with transaction():
+        text = custom_text(consultation_id, template, language)
+        if text is None:
+            text = EmailText(consultation_id=consultation_id, template=template, language=language)
+            db.session.add(text)
+        text.subject = subject.strip()
+        text.body = body.strip()
+        text.updated_by = by
+    return text
+
+
+def reset_custom_text(consultation_id: int, template: str, language: str) -> None:
+    """Go back to the built-in text."""
+    with transaction():
+        text = custom_text(consultation_id, template, language)
+        if text is not None:
+            db.session.delete(text)
+
+
+def custom_texts(consultation_id: int) -> dict[tuple[str, str], EmailText]:
+    rows = db.session.execute(
+        select(EmailText).where(EmailText.consultation_id == consultation_id)
+    ).scalars()
+    return {(row.template, row.language): row for row in rows}

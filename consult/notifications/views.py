@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -13,19 +14,32 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from consult.accounts.access import admin_required, secretariat_required
+from consult.accounts.forms import ActionForm
+from consult.consultations.models import Consultation
 from consult.extensions import db
-from consult.notifications.models import OutboxMessage, OutboxState
-from consult.notifications.services import NotificationError, resend
+from consult.notifications.forms import EmailTextForm
+from consult.notifications.models import EmailText, OutboxMessage, OutboxState
+from consult.notifications.services import (
+    NotificationError,
+    custom_text,
+    custom_texts,
+    render_email,
+    resend,
+    reset_custom_text,
+    save_custom_text,
+)
+from consult.notifications.texts import EMAIL_KINDS, KINDS, PLACEHOLDER_HELP
 
-bp = Blueprint("notifications", __name__, url_prefix="/secretariat/outbox")
+bp = Blueprint("notifications", __name__, url_prefix="/secretariat")
 
 PAGE_SIZE = 50
 
 
-@bp.get("/")
+@bp.get("/outbox/")
 @secretariat_required
 def outbox():
     state = request.args.get("state")
@@ -61,18 +75,23 @@ def _message_or_404(message_id: int) -> OutboxMessage:
     return message
 
 
-@bp.get("/<int:message_id>")
+@bp.get("/outbox/<int:message_id>")
 @secretariat_required
 def detail(message_id: int):
     return render_template("notifications/detail.html", message=_message_or_404(message_id))
 
 
-@bp.get("/<int:message_id>/html")
+@bp.get("/outbox/<int:message_id>/html")
 @secretariat_required
 def html_part(message_id: int):
     """The HTML part on its own, sandboxed, for the preview frame on the detail page."""
     message = _message_or_404(message_id)
-    response = make_response(message.body_html or "<p>(no HTML part)</p>")
+    return _sandboxed(message.body_html or "<p>(no HTML part)</p>")
+
+
+def _sandboxed(body: str):
+    """An email's HTML for an iframe: no scripts, no requests, framable by this site."""
+    response = make_response(body)
     response.headers["Content-Security-Policy"] = (
         "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
         "frame-ancestors 'self'"
@@ -82,7 +101,7 @@ def html_part(message_id: int):
     return response
 
 
-@bp.post("/<int:message_id>/resend")
+@bp.post("/outbox/<int:message_id>/resend")
 @admin_required
 def resend_message(message_id: int):
     message = _message_or_404(message_id)
@@ -93,3 +112,122 @@ def resend_message(message_id: int):
     else:
         flash(_("The message to %(to)s is queued again.", to=message.to_address), "success")
     return redirect(url_for(".detail", message_id=message.id))
+
+
+# --- the consultation's own email texts (admins) -----------------------------------------
+
+
+def _consultation_or_404(consultation_id: int) -> Consultation:
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is None:
+        abort(404)
+    return consultation
+
+
+@bp.get("/consultations/<int:consultation_id>/emails")
+@admin_required
+def email_texts(consultation_id: int):
+    consultation = _consultation_or_404(consultation_id)
+    return render_template(
+        "notifications/texts.html",
+        consultation=consultation,
+        kinds=EMAIL_KINDS,
+        languages=current_app.config["LANGUAGES"],
+        custom=custom_texts(consultation.id),
+    )
+
+
+# Render the built-in templates even where the consultation has its own text.
+_BUILTIN = EmailText(subject="", body="")
+
+
+def _sample_context(consultation: Consultation, kind) -> dict:
+    """Made-up values for previews: nobody's real data, and no token."""
+    from consult.applications.models import Application
+    from consult.enums import Role
+
+    sample = Application(
+        full_name="Amina Diallo",
+        reference=f"{consultation.reference_prefix}-P-0042",
+        role=Role.PANELIST,
+        email="amina.diallo@example.org",
+    )
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    offer = consultation.offer_for(Role.PANELIST)
+    return {
+        "application": sample,
+        "consultation": consultation,
+        "offer": offer,
+        "link": f"{base}/a/EXAMPLE-PRIVATE-LINK",
+        "confirmation_link": f"{base}/a/EXAMPLE-PRIVATE-LINK/confirmation",
+        "message": "We look forward to your contribution on the second panel.",
+        "deadline": (offer.confirm_by if offer and offer.confirm_by else consultation.starts_at),
+    }
+
+
+@bp.route(
+    "/consultations/<int:consultation_id>/emails/<template>/<language>", methods=["GET", "POST"]
+)
+@admin_required
+def edit_email_text(consultation_id: int, template: str, language: str):
+    consultation = _consultation_or_404(consultation_id)
+    kind = KINDS.get(template)
+    if kind is None or language not in current_app.config["LANGUAGES"]:
+        abort(404)
+    existing = custom_text(consultation.id, template, language)
+    form = EmailTextForm(
+        kind, data={"subject": existing.subject, "body": existing.body} if existing else None
+    )
+    context = _sample_context(consultation, kind)
+    status = 200
+    preview = None
+    if form.is_submitted():
+        action = request.form.get("action", "preview")
+        if action == "reset":
+            if ActionForm().validate_on_submit():
+                reset_custom_text(consultation.id, template, language)
+                flash(_("The built-in text is used again."), "success")
+            return redirect(url_for(".email_texts", consultation_id=consultation.id))
+        if form.validate():
+            draft = EmailText(subject=form.subject.data, body=form.body.data)
+            preview = render_email(template, language, context, custom=draft)
+            if action == "save":
+                save_custom_text(
+                    consultation.id,
+                    template,
+                    language,
+                    form.subject.data,
+                    form.body.data,
+                    current_user.email,
+                )
+                flash(_("Saved. New %(title)s emails use this text.", title=kind.title), "success")
+                return redirect(url_for(".email_texts", consultation_id=consultation.id))
+        else:
+            status = 422
+    with_builtin = render_email(template, language, context, custom=_BUILTIN)
+    return (
+        render_template(
+            "notifications/edit_text.html",
+            consultation=consultation,
+            kind=kind,
+            language=language,
+            form=form,
+            existing=existing,
+            preview=preview,
+            builtin=with_builtin,
+            help=PLACEHOLDER_HELP,
+        ),
+        status,
+    )
+
+
+@bp.get("/consultations/<int:consultation_id>/emails/<template>/<language>/preview.html")
+@admin_required
+def preview_html(consultation_id: int, template: str, language: str):
+    """The HTML of the built-in or saved text with sample values, for the preview frame."""
+    consultation = _consultation_or_404(consultation_id)
+    kind = KINDS.get(template)
+    if kind is None or language not in current_app.config["LANGUAGES"]:
+        abort(404)
+    _subject, _text, html = render_email(template, language, _sample_context(consultation, kind))
+    return _sandboxed(html)

@@ -25,6 +25,22 @@ class LoginForm(FlaskForm):
     )
 
 
+def new_password_field(label) -> PasswordField:
+    """A password being set: required, at least MIN_PASSWORD_LENGTH characters."""
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(_l("Enter a password.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+            ),
+        ],
+        description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+    )
+
+
 class UserForm(FlaskForm):
     name = StringField(
         _l("Name"),
@@ -46,34 +62,11 @@ class UserForm(FlaskForm):
         default=UserRole.REVIEWER.value,
         validators=[DataRequired(_l("Choose a role."))],
     )
-    password = PasswordField(
-        _l("Password"),
-        validators=[
-            DataRequired(_l("Enter a password.")),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
-            ),
-        ],
-        description=_l(
-            "At least %(n)d characters. Give it to the person privately.", n=MIN_PASSWORD_LENGTH
-        ),
-    )
+    password = new_password_field(_l("Password (give it to the person privately)"))
 
 
 class PasswordForm(FlaskForm):
-    password = PasswordField(
-        _l("New password"),
-        validators=[
-            DataRequired(_l("Enter a password.")),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
-            ),
-        ],
-    )
+    password = new_password_field(_l("New password"))
     confirm = PasswordField(
         _l("New password again"),
         validators=[EqualTo("password", message=_l("The two passwords differ."))],

@@ -100,17 +100,10 @@ def users():
     )
 
 
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 @bp.post("/users/<int:user_id>/active")
 @admin_required
 def toggle_active(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)

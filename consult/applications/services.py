@@ -424,6 +424,37 @@ def open_private_link(raw_token: str) -> Application | None:
     return application
 
 
+def _applicant_answer(
+    application: Application,
+    to: ApplicationState,
+    *,
+    note: str,
+    template: str,
+    expected_version: int,
+    raw_token: str,
+) -> Application:
+    """An applicant's own move from their status page (withdraw, confirm, decline):
+    one transaction with the offer locked; a place it frees goes to the waiting list."""
+    with transaction():
+        offer = _lock_offer(application)
+        _check_version(application, expected_version)
+        if to == S.CONFIRMED:
+            _check_confirmation_deadline(offer)
+        held_place = application.state in PLACE_HOLDING_STATES
+        event = _move(
+            application,
+            to,
+            actor=Actor.APPLICANT,
+            actor_name=Actor.APPLICANT.value,
+            note=note,
+            expected_version=expected_version,
+        )
+        _queue_for(application, template, event, link=_status_link(raw_token))
+        if held_place and to not in PLACE_HOLDING_STATES:
+            fill_free_places(offer)
+    return application
+
+
 def withdraw_application(
     application: Application, *, expected_version: int, raw_token: str
 ) -> Application:
@@ -431,21 +462,30 @@ def withdraw_application(
 
     Withdrawing an accepted application frees its place (see fill_free_places).
     """
-    with transaction():
-        offer = _lock_offer(application)
-        held_place = application.state in PLACE_HOLDING_STATES
-        event = _move(
-            application,
-            S.WITHDRAWN,
-            actor=Actor.APPLICANT,
-            actor_name=Actor.APPLICANT.value,
-            note="Withdrawn by the applicant.",
-            expected_version=expected_version,
-        )
-        _queue_for(application, "withdrawal_acknowledged", event, link=_status_link(raw_token))
-        if held_place:
-            fill_free_places(offer)
-    return application
+    return _applicant_answer(
+        application,
+        S.WITHDRAWN,
+        note="Withdrawn by the applicant.",
+        template="withdrawal_acknowledged",
+        expected_version=expected_version,
+        raw_token=raw_token,
+    )
+
+
+def waiting_list(offer: RoleOffer, limit: int) -> list[Application]:
+    """The first `limit` people waiting for a place in an offer, first come first."""
+    return list(
+        db.session.execute(
+            select(Application)
+            .where(
+                Application.consultation_id == offer.consultation_id,
+                Application.role == offer.role,
+                Application.state == S.WAITLISTED,
+            )
+            .order_by(Application.created_at, Application.id)
+            .limit(limit)
+        ).scalars()
+    )
 
 
 def fill_free_places(offer: RoleOffer) -> list[Application]:
@@ -460,17 +500,7 @@ def fill_free_places(offer: RoleOffer) -> list[Application]:
     free = offer.capacity - _places_taken(offer)
     if free <= 0:
         return []
-    waiting = db.session.execute(
-        select(Application)
-        .where(
-            Application.consultation_id == offer.consultation_id,
-            Application.role == offer.role,
-            Application.state == S.WAITLISTED,
-        )
-        .order_by(Application.created_at, Application.id)
-        .limit(free)
-    ).scalars()
-    for application in waiting:
+    for application in waiting_list(offer, limit=free):
         event = _move(
             application,
             S.CONFIRMED,
@@ -604,39 +634,28 @@ def confirm_participation(
 ) -> Application:
     """An accepted speaker confirms before the offer's deadline; the confirmation email
     carries the meeting's calendar entry."""
-    with transaction():
-        offer = _lock_offer(application)
-        _check_version(application, expected_version)
-        _check_confirmation_deadline(offer)
-        event = _move(
-            application,
-            S.CONFIRMED,
-            actor=Actor.APPLICANT,
-            actor_name=Actor.APPLICANT.value,
-            note="Participation confirmed.",
-            expected_version=expected_version,
-        )
-        _queue_for(application, "participation_confirmed", event, link=_status_link(raw_token))
-    return application
+    return _applicant_answer(
+        application,
+        S.CONFIRMED,
+        note="Participation confirmed.",
+        template="participation_confirmed",
+        expected_version=expected_version,
+        raw_token=raw_token,
+    )
 
 
 def decline_participation(
     application: Application, *, expected_version: int, raw_token: str
 ) -> Application:
     """An accepted speaker declines; the place goes back (see fill_free_places)."""
-    with transaction():
-        offer = _lock_offer(application)
-        event = _move(
-            application,
-            S.DECLINED,
-            actor=Actor.APPLICANT,
-            actor_name=Actor.APPLICANT.value,
-            note="Declined by the applicant.",
-            expected_version=expected_version,
-        )
-        _queue_for(application, "declined", event, link=_status_link(raw_token))
-        fill_free_places(offer)
-    return application
+    return _applicant_answer(
+        application,
+        S.DECLINED,
+        note="Declined by the applicant.",
+        template="declined",
+        expected_version=expected_version,
+        raw_token=raw_token,
+    )
 
 
 REMINDER_WINDOW = timedelta(days=3)

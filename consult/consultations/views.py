@@ -205,7 +205,5 @@ def new():
 @bp.route("/secretariat/consultations/<int:consultation_id>/settings", methods=["GET", "POST"])
 @admin_required
 def settings(consultation_id: int):
-    consultation = db.session.get(Consultation, consultation_id)
-    if consultation is None:
-        abort(404)
+    consultation = db.get_or_404(Consultation, consultation_id)
     return _edit(consultation)

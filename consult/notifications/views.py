@@ -68,24 +68,19 @@ def outbox():
     )
 
 
-def _message_or_404(message_id: int) -> OutboxMessage:
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None:
-        abort(404)
-    return message
-
-
 @bp.get("/outbox/<int:message_id>")
 @secretariat_required
 def detail(message_id: int):
-    return render_template("notifications/detail.html", message=_message_or_404(message_id))
+    return render_template(
+        "notifications/detail.html", message=db.get_or_404(OutboxMessage, message_id)
+    )
 
 
 @bp.get("/outbox/<int:message_id>/html")
 @secretariat_required
 def html_part(message_id: int):
     """The HTML part on its own, sandboxed, for the preview frame on the detail page."""
-    message = _message_or_404(message_id)
+    message = db.get_or_404(OutboxMessage, message_id)
     return _sandboxed(message.body_html or "<p>(no HTML part)</p>")
 
 
@@ -104,7 +99,7 @@ def _sandboxed(body: str):
 @bp.post("/outbox/<int:message_id>/resend")
 @admin_required
 def resend_message(message_id: int):
-    message = _message_or_404(message_id)
+    message = db.get_or_404(OutboxMessage, message_id)
     try:
         resend(message)
     except NotificationError as error:
@@ -117,17 +112,10 @@ def resend_message(message_id: int):
 # --- the consultation's own email texts (admins) -----------------------------------------
 
 
-def _consultation_or_404(consultation_id: int) -> Consultation:
-    consultation = db.session.get(Consultation, consultation_id)
-    if consultation is None:
-        abort(404)
-    return consultation
-
-
 @bp.get("/consultations/<int:consultation_id>/emails")
 @admin_required
 def email_texts(consultation_id: int):
-    consultation = _consultation_or_404(consultation_id)
+    consultation = db.get_or_404(Consultation, consultation_id)
     return render_template(
         "notifications/texts.html",
         consultation=consultation,
@@ -170,7 +158,7 @@ def _sample_context(consultation: Consultation, kind) -> dict:
 )
 @admin_required
 def edit_email_text(consultation_id: int, template: str, language: str):
-    consultation = _consultation_or_404(consultation_id)
+    consultation = db.get_or_404(Consultation, consultation_id)
     kind = KINDS.get(template)
     if kind is None or language not in current_app.config["LANGUAGES"]:
         abort(404)
@@ -225,7 +213,7 @@ def edit_email_text(consultation_id: int, template: str, language: str):
 @admin_required
 def preview_html(consultation_id: int, template: str, language: str):
     """The HTML of the built-in or saved text with sample values, for the preview frame."""
-    consultation = _consultation_or_404(consultation_id)
+    consultation = db.get_or_404(Consultation, consultation_id)
     kind = KINDS.get(template)
     if kind is None or language not in current_app.config["LANGUAGES"]:
         abort(404)

@@ -257,7 +257,7 @@ class FreePlace:
 def free_places(consultation: Consultation) -> list[FreePlace]:
     """Offers needing review that have free places and someone waiting (max 1 + roles
     queries): the queue shows these first, so the place is offered to the waitlist."""
-    from consult.applications.services import places_taken_by_role
+    from consult.applications.services import places_taken_by_role, waiting_list
 
     taken = places_taken_by_role(consultation)
     result = []
@@ -265,16 +265,7 @@ def free_places(consultation: Consultation) -> list[FreePlace]:
         free = offer.capacity - taken.get(offer.role, 0)
         if free <= 0 or not offer.needs_review:
             continue
-        waiting = db.session.execute(
-            select(Application)
-            .where(
-                Application.consultation_id == consultation.id,
-                Application.role == offer.role,
-                Application.state == ApplicationState.WAITLISTED,
-            )
-            .order_by(Application.created_at, Application.id)
-            .limit(1)
-        ).scalar_one_or_none()
+        waiting = next(iter(waiting_list(offer, limit=1)), None)
         if waiting is not None:
             result.append(FreePlace(offer, free, waiting))
     return result

@@ -157,13 +157,6 @@ def bulk_decide():
     return redirect(back)
 
 
-def _application_or_404(application_id: int) -> Application:
-    application = db.session.get(Application, application_id)
-    if application is None:
-        abort(404)
-    return application
-
-
 def _detail(
     application: Application, review_form=None, decision_form=None, status=200, decision_error=None
 ):
@@ -205,13 +198,13 @@ def _detail(
 @bp.get("/applications/<int:application_id>")
 @secretariat_required
 def detail(application_id: int):
-    return _detail(_application_or_404(application_id))
+    return _detail(db.get_or_404(Application, application_id))
 
 
 @bp.post("/applications/<int:application_id>/review")
 @secretariat_required
 def review(application_id: int):
-    application = _application_or_404(application_id)
+    application = db.get_or_404(Application, application_id)
     form = ReviewForm()
     if not form.validate_on_submit():
         return _detail(application, review_form=form, status=422)
@@ -227,7 +220,7 @@ def review(application_id: int):
 @bp.post("/applications/<int:application_id>/decision")
 @admin_required
 def decide(application_id: int):
-    application = _application_or_404(application_id)
+    application = db.get_or_404(Application, application_id)
     form = DecisionForm(list(Decision))
     if not form.validate_on_submit():
         return _detail(application, decision_form=form, status=422)
@@ -246,7 +239,7 @@ def decide(application_id: int):
         )
     except ApplicationError as error:
         db.session.expire_all()
-        application = _application_or_404(application_id)
+        application = db.get_or_404(Application, application_id)
         fresh = DecisionForm(
             decisions_from(application.state),
             version=application.version,
@@ -269,9 +262,7 @@ def decide(application_id: int):
 @bp.get("/consultations/<int:consultation_id>/balance")
 @secretariat_required
 def balance_view(consultation_id: int):
-    consultation = db.session.get(Consultation, consultation_id)
-    if consultation is None:
-        abort(404)
+    consultation = db.get_or_404(Consultation, consultation_id)
     return render_template(
         "review/balance.html",
         consultation=consultation,

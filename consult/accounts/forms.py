@@ -8,16 +8,13 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from consult.accounts.models import UserRole
 from consult.accounts.services import MIN_PASSWORD_LENGTH
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from consult.forms import strip_whitespace
 
 
 class LoginForm(FlaskForm):
     email = EmailField(
         _l("Email address"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[DataRequired(_l("Enter your email address.")), Length(max=254)],
     )
     password = PasswordField(
@@ -44,12 +41,12 @@ def new_password_field(label) -> PasswordField:
 class UserForm(FlaskForm):
     name = StringField(
         _l("Name"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[DataRequired(_l("Enter the person's name.")), Length(max=200)],
     )
     email = EmailField(
         _l("Email address"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[
             DataRequired(_l("Enter an email address.")),
             Length(max=254),

@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from consult.consultations.models import Consultation, Organization
 from consult.enums import Role
+from consult.forms import optional_int, strip_whitespace
 from consult.i18n import countries
 
 GENDERS = [
@@ -31,29 +32,16 @@ GENDERS = [
 ORGANIZATION_REQUIRED = {"government", "international_organization"}
 
 
-def _optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # never a valid choice: pre_validate reports it
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class ApplicationForm(FlaskForm):
     full_name = StringField(
         _l("Full name"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[DataRequired(_l("Enter your full name.")), Length(max=200)],
         description=_l("As it should appear on your badge."),
     )
     email = EmailField(
         _l("Email address"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[
             DataRequired(_l("Enter your email address.")),
             Length(max=254),
@@ -68,7 +56,7 @@ class ApplicationForm(FlaskForm):
     )
     organization_id = SelectField(
         _l("International organization"),
-        coerce=_optional_int,
+        coerce=optional_int,
         validators=[Optional()],
         description=_l(
             "Representatives of international organizations: pick yours "
@@ -77,14 +65,16 @@ class ApplicationForm(FlaskForm):
     )
     organization_name = StringField(
         _l("Organization"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[Length(max=200)],
         description=_l(
             "Required for government and international organizations. "
             "Leave empty if you take part in a personal capacity."
         ),
     )
-    job_title = StringField(_l("Job title"), filters=[_strip], validators=[Length(max=200)])
+    job_title = StringField(
+        _l("Job title"), filters=[strip_whitespace], validators=[Length(max=200)]
+    )
     country = SelectField(
         _l("Country"),
         validators=[DataRequired(_l("Choose the country you live or work in."))],
@@ -101,25 +91,25 @@ class ApplicationForm(FlaskForm):
     )
     topic = StringField(
         _l("Proposed topic"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[Length(max=300)],
         description=_l("Speakers only."),
     )
     abstract = TextAreaField(
         _l("Abstract"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[Length(max=3000)],
         description=_l("Speakers only: what you would say, in up to 3,000 characters."),
     )
     bio = TextAreaField(
         _l("Short biography"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[Length(max=1500)],
         description=_l("Speakers only: up to 1,500 characters."),
     )
     accessibility_needs = TextAreaField(
         _l("Accessibility needs (optional)"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[Length(max=1000)],
         description=_l(
             "For example step-free access, sign language interpretation, "

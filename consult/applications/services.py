@@ -393,34 +393,20 @@ def open_private_link(raw_token: str) -> Application | None:
         if application.state != S.SUBMITTED:  # verified by a parallel request
             return application
         application.email_verified_at = utcnow()
-        link = _status_link(raw_token)
         if offer.needs_review:
-            event = _move(
-                application,
-                S.UNDER_REVIEW,
-                actor=Actor.APPLICANT,
-                actor_name=Actor.APPLICANT.value,
-                note="Email address confirmed.",
-            )
-            _queue_for(application, "application_received", event, link=link)
+            to, template, note = S.UNDER_REVIEW, "application_received", ""
         elif _places_taken(offer) < offer.capacity:
-            event = _move(
-                application,
-                S.CONFIRMED,
-                actor=Actor.APPLICANT,
-                actor_name=Actor.APPLICANT.value,
-                note="Email address confirmed.",
-            )
-            _queue_for(application, "participation_confirmed", event, link=link)
+            to, template, note = S.CONFIRMED, "participation_confirmed", ""
         else:
-            event = _move(
-                application,
-                S.WAITLISTED,
-                actor=Actor.APPLICANT,
-                actor_name=Actor.APPLICANT.value,
-                note="Email address confirmed; all places taken.",
-            )
-            _queue_for(application, "waitlisted", event, link=link)
+            to, template, note = S.WAITLISTED, "waitlisted", " All places are taken."
+        event = _move(
+            application,
+            to,
+            actor=Actor.APPLICANT,
+            actor_name=Actor.APPLICANT.value,
+            note="Email address confirmed." + note,
+        )
+        _queue_for(application, template, event, link=_status_link(raw_token))
     return application
 
 

@@ -24,6 +24,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from consult.enums import ConsultationState
+from consult.forms import strip_whitespace
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 STATE_LABELS = {
@@ -32,10 +33,6 @@ STATE_LABELS = {
     ConsultationState.CLOSED: _l("Closed – shown, no more applications"),
     ConsultationState.ARCHIVED: _l("Archived – hidden from the public"),
 }
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class CheckboxListField(SelectMultipleField):
@@ -62,19 +59,19 @@ class OfferForm(Form):
         validators=[Optional()],
     )
     description = TextAreaField(
-        _l("What it involves"), filters=[_strip], validators=[Length(max=2000)]
+        _l("What it involves"), filters=[strip_whitespace], validators=[Length(max=2000)]
     )
 
 
 class ConsultationForm(FlaskForm):
     title = StringField(
         _l("Title"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[DataRequired(_l("Give a title.")), Length(max=300)],
     )
     slug = StringField(
         _l("Address (slug)"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[
             DataRequired(_l("Give a short address.")),
             Length(max=80),
@@ -96,11 +93,11 @@ class ConsultationForm(FlaskForm):
     )
     description = TextAreaField(
         _l("Description"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[Length(max=20_000)],
         description=_l("Plain text; a blank line starts a paragraph."),
     )
-    venue = StringField(_l("Venue"), filters=[_strip], validators=[Length(max=300)])
+    venue = StringField(_l("Venue"), filters=[strip_whitespace], validators=[Length(max=300)])
     timezone = SelectField(_l("Time zone"), default="Europe/Zurich", validators=[DataRequired()])
     starts_at = DateTimeLocalField(
         _l("Starts"), format=DATETIME_FORMAT, validators=[DataRequired(_l("Give the start."))]

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from consult.applications.services import Decision
 from consult.consultations.models import Consultation
 from consult.enums import ApplicationState, Role
+from consult.forms import optional_int
 from consult.i18n import countries
 from consult.review.models import MAX_SCORE, MIN_SCORE
 
@@ -27,26 +28,15 @@ DECISION_LABELS = {
 }
 
 
-def _optional_int(value):
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
-
-
 class QueueFilterForm(FlaskForm):
     """GET form: bookmarkable, no CSRF (it changes nothing)."""
 
     class Meta:
         csrf = False
 
-    consultation = SelectField(_l("Consultation"), coerce=_optional_int, validators=[Optional()])
+    consultation = SelectField(_l("Consultation"), coerce=optional_int, validators=[Optional()])
     role = SelectField(_l("Role"), validators=[Optional()])
-    category = SelectField(
-        _l("Stakeholder category"), coerce=_optional_int, validators=[Optional()]
-    )
+    category = SelectField(_l("Stakeholder category"), coerce=optional_int, validators=[Optional()])
     state = SelectField(_l("State"), validators=[Optional()])
     country = SelectField(_l("Country"), validators=[Optional()])
     q = StringField(

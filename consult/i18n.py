@@ -6,7 +6,6 @@ import gettext
 from functools import cache
 
 import pycountry
-from babel import Locale
 from flask import current_app, has_request_context, request, session
 
 
@@ -47,7 +46,3 @@ def _sort_key(name: str) -> str:
 
 def country_name(code: str, language: str) -> str:
     return dict(countries(language)).get(code, code)
-
-
-def language_name(code: str) -> str:
-    return Locale.parse(code).get_display_name(code).capitalize()

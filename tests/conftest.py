@@ -125,6 +125,16 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
+VERSION_RE = re.compile(r'name="version" type="hidden" value="(\d+)"')
+
+
+def form_version(html: str) -> str:
+    """The application version a page's form carries (what the person saw)."""
+    match = VERSION_RE.search(html)
+    assert match, "no version field on the page"
+    return match.group(1)
+
+
 PASSWORD = "correct horse battery"
 
 

@@ -93,10 +93,6 @@ class Consultation(db.Model):
         sa.CheckConstraint("applications_close_at > applications_open_at", name="window_in_order"),
     )
 
-    @property
-    def is_public(self) -> bool:
-        return self.state != ConsultationState.DRAFT
-
     def accepts_applications_at(self, moment: datetime) -> bool:
         return (
             self.state == ConsultationState.OPEN

@@ -76,34 +76,43 @@ def custom_text(consultation_id: int | None, template: str, language: str) -> Em
     ).scalar_one_or_none()
 
 
-def render_email(
-    template: str, language: str, context: dict[str, Any], custom: EmailText | None = None
-) -> tuple[str, str, str]:
+def render_email(template: str, language: str, context: dict[str, Any]) -> tuple[str, str, str]:
     """Subject, text and HTML of an email, in `language`.
 
     The consultation's own text for that language wins; otherwise the built-in
-    templates (translated where a translation exists) are used. A `custom` text with
-    an empty body forces the built-in templates (the editor shows them side by side).
+    templates (translated where a translation exists) are used.
     """
     consultation = context.get("consultation")
-    if custom is None:
-        custom = custom_text(consultation.id if consultation else None, template, language)
+    custom = custom_text(consultation.id if consultation else None, template, language)
+    if custom is not None:
+        return render_custom_email(custom.subject, custom.body, language, context)
+    return render_builtin_email(template, language, context)
+
+
+def render_builtin_email(
+    template: str, language: str, context: dict[str, Any]
+) -> tuple[str, str, str]:
+    """emails/<template>.{subject.txt,txt,html} rendered in `language`."""
     with force_locale(language):
-        if custom is not None and custom.body:
-            values = placeholder_values(context)
-            subject = fill(custom.subject, values)
-            body_text = fill(custom.body, values)
-            body_html = render_template(
-                "emails/_custom.html",
-                subject=subject,
-                body_html=text_to_html(body_text),
-                **context,
-            )
-        else:
-            subject = render_template(f"emails/{template}.subject.txt", **context)
-            body_text = render_template(f"emails/{template}.txt", **context)
-            body_html = render_template(f"emails/{template}.html", **context)
+        subject = render_template(f"emails/{template}.subject.txt", **context)
+        body_text = render_template(f"emails/{template}.txt", **context)
+        body_html = render_template(f"emails/{template}.html", **context)
     return " ".join(subject.split()), body_text, body_html
+
+
+def render_custom_email(
+    subject: str, body: str, language: str, context: dict[str, Any]
+) -> tuple[str, str, str]:
+    """An admin's plain-text subject and body with their {placeholders} filled; the
+    HTML part is made from the text inside the usual layout."""
+    values = placeholder_values(context)
+    subject = " ".join(fill(subject, values).split())
+    body_text = fill(body, values)
+    with force_locale(language):
+        body_html = render_template(
+            "emails/_custom.html", subject=subject, body_html=text_to_html(body_text), **context
+        )
+    return subject, body_text, body_html
 
 
 class NotificationError(Exception):

@@ -22,11 +22,13 @@ from consult.accounts.forms import ActionForm
 from consult.consultations.models import Consultation
 from consult.extensions import db
 from consult.notifications.forms import EmailTextForm
-from consult.notifications.models import EmailText, OutboxMessage, OutboxState
+from consult.notifications.models import OutboxMessage, OutboxState
 from consult.notifications.services import (
     NotificationError,
     custom_text,
     custom_texts,
+    render_builtin_email,
+    render_custom_email,
     render_email,
     resend,
     reset_custom_text,
@@ -125,10 +127,6 @@ def email_texts(consultation_id: int):
     )
 
 
-# Render the built-in templates even where the consultation has its own text.
-_BUILTIN = EmailText(subject="", body="")
-
-
 def _sample_context(consultation: Consultation, kind) -> dict:
     """Made-up values for previews: nobody's real data, and no token."""
     from consult.applications.models import Application
@@ -177,8 +175,7 @@ def edit_email_text(consultation_id: int, template: str, language: str):
                 flash(_("The built-in text is used again."), "success")
             return redirect(url_for(".email_texts", consultation_id=consultation.id))
         if form.validate():
-            draft = EmailText(subject=form.subject.data, body=form.body.data)
-            preview = render_email(template, language, context, custom=draft)
+            preview = render_custom_email(form.subject.data, form.body.data, language, context)
             if action == "save":
                 save_custom_text(
                     consultation.id,
@@ -192,7 +189,7 @@ def edit_email_text(consultation_id: int, template: str, language: str):
                 return redirect(url_for(".email_texts", consultation_id=consultation.id))
         else:
             status = 422
-    with_builtin = render_email(template, language, context, custom=_BUILTIN)
+    builtin = render_builtin_email(template, language, context)
     return (
         render_template(
             "notifications/edit_text.html",
@@ -202,7 +199,7 @@ def edit_email_text(consultation_id: int, template: str, language: str):
             form=form,
             existing=existing,
             preview=preview,
-            builtin=with_builtin,
+            builtin=builtin,
             help=PLACEHOLDER_HELP,
         ),
         status,

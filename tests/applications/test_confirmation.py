@@ -22,7 +22,7 @@ from consult.enums import ApplicationState, Role
 from consult.extensions import db
 from consult.notifications.models import OutboxMessage
 from consult.notifications.worker import drain
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, form_version
 from tests.factories import make_consultation, under_review
 
 S = ApplicationState
@@ -57,7 +57,7 @@ def test_speaker_confirms_and_gets_a_calendar_entry(client, ctx, admin, smtp):
         f"{link}/confirm",
         data={
             "csrf_token": csrf_token(status.text),
-            "version": re.search(r'name="version" type="hidden" value="(\d+)"', status.text)[1],
+            "version": form_version(status.text),
         },
     )
     assert response.status_code == 302

@@ -22,7 +22,7 @@ from consult.applications.services import (
 from consult.enums import ApplicationState, Role
 from consult.extensions import db
 from consult.notifications.models import OutboxMessage
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, form_version
 from tests.factories import make_consultation, submit, under_review
 from tests.settings import is_postgres
 
@@ -192,7 +192,7 @@ def test_raising_capacity_promotes_waitlisted_attendees_automatically(ctx, admin
 
 def decision_page(client, application_id):
     page = client.get(f"/secretariat/applications/{application_id}")
-    version = re.search(r'name="version" type="hidden" value="(\d+)"', page.text).group(1)
+    version = form_version(page.text)
     return page, version
 
 

@@ -13,7 +13,7 @@ from consult.applications.models import Application
 from consult.enums import ApplicationState, ConsultationState
 from consult.extensions import db
 from consult.notifications.models import OutboxMessage
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, form_version
 from tests.factories import category, make_consultation
 
 
@@ -99,7 +99,7 @@ def test_full_journey_apply_verify_status_withdraw(client, consultation):
         f"{link}/withdraw",
         data={
             "csrf_token": csrf_token(confirm.text),
-            "version": re.search(r'name="version" type="hidden" value="(\d+)"', confirm.text)[1],
+            "version": form_version(confirm.text),
         },
     )
     assert done.status_code == 302

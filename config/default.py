@@ -33,6 +33,8 @@ MAIL_USERNAME = None
 MAIL_PASSWORD = None
 MAIL_DEFAULT_SENDER = "UNGIS secretariat <ungis-consult@localhost>"
 MAIL_TIMEOUT = 10
+# The right-hand side of every Message-ID the worker gives (stable per outbox row).
+MAIL_MESSAGE_ID_DOMAIN = "consult.localhost"
 # The worker: retries wait 30 s, 1 min, 2 min, ... up to 1 h; after 8 attempts a
 # message is marked failed (the secretariat can resend it). A claimed message whose
 # worker died is reclaimed after the lease.

@@ -1,6 +1,6 @@
 """Imports every feature's models so that the metadata (and Alembic) sees all tables."""
 
-from consult.accounts.models import User  # noqa: F401
+from consult.accounts.models import RecoveryCode, StaffSession, User  # noqa: F401
 from consult.applications.models import (  # noqa: F401
     AccessToken,
     Application,
@@ -14,3 +14,4 @@ from consult.consultations.models import (  # noqa: F401
 )
 from consult.notifications.models import OutboxMessage  # noqa: F401
 from consult.review.models import Review  # noqa: F401
+from consult.security.models import SecurityEvent  # noqa: F401

@@ -8,7 +8,12 @@ from itertools import count
 from sqlalchemy import select
 
 from consult.applications.models import Application
-from consult.applications.services import ApplicationData, submit_application
+from consult.applications.services import (
+    ApplicationData,
+    submit_application,
+    verify_email_address,
+)
+from consult.applications.tokens import find_by_token, mint_token
 from consult.consultations.models import Consultation, RoleOffer, StakeholderCategory
 from consult.consultations.seed import DEMO_CATEGORY_CODES, seed_reference_data
 from consult.database import transaction, utcnow
@@ -90,7 +95,22 @@ def application_data(role: Role = Role.PANELIST, **overrides) -> ApplicationData
 def submit(
     consultation: Consultation, role: Role = Role.PANELIST, **overrides
 ) -> tuple[Application, str]:
-    return submit_application(consultation, application_data(role, **overrides))
+    """A submitted application and a private link to it (as the worker would mint)."""
+    application = submit_application(consultation, application_data(role, **overrides))
+    return application, link_token(application)
+
+
+def link_token(application: Application) -> str:
+    """A new live private-link token for the application."""
+    with transaction():
+        raw = mint_token(application.id)
+    return raw
+
+
+def verify(raw: str) -> Application | None:
+    """What "Confirm my email address" on the private-link page does."""
+    application = find_by_token(raw)
+    return verify_email_address(application) if application is not None else None
 
 
 def make_user(
@@ -105,7 +125,32 @@ def make_user(
 
 def under_review(consultation: Consultation, role: Role = Role.PANELIST, **overrides):
     """A submitted application whose address is confirmed (so it waits in the queue)."""
-    from consult.applications.services import open_private_link
+    from tests.factories import verify
 
     application, raw = submit(consultation, role, **overrides)
-    return open_private_link(raw), raw
+    return verify(raw), raw
+
+
+def sent_link(to: str) -> str:
+    """The private link (a path) of the latest email to `to`, made live as the mail
+    worker does when it sends: a fresh token in place of the stored placeholder."""
+    import re
+
+    from consult.applications.tokens import fill_token
+    from consult.notifications.models import OutboxMessage
+
+    message = (
+        db.session.execute(
+            select(OutboxMessage)
+            .where(OutboxMessage.to_address == to)
+            .order_by(OutboxMessage.id.desc())
+        )
+        .scalars()
+        .first()
+    )
+    assert message is not None, f"no email to {to}"
+    application = db.session.get(Application, message.application_id)
+    body = fill_token(message.body_text, link_token(application))
+    match = re.search(r"http://consult\.test(/a/[A-Za-z0-9_\-]+)", body)
+    assert match, body
+    return match.group(1)

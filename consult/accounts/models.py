@@ -38,6 +38,23 @@ class User(UserMixin, db.Model):
     # Part of the session identity: changing the password or deactivating the account
     # ends every session that was opened before.
     session_epoch: Mapped[int] = mapped_column(default=1)
+    # A password someone else set (an admin, the CLI, the demo seed) must be changed at
+    # the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    password_changed_at: Mapped[datetime | None]
+    # TOTP second factor (RFC 6238): the base32 secret once enrolled, and the last time
+    # step accepted, so a code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_last_step: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return bool(self.totp_secret)
+
+    @property
+    def needs_two_factor_enrolment(self) -> bool:
+        """Admins must use a second factor; reviewers may."""
+        return self.is_admin and not self.two_factor_enabled
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -49,3 +66,34 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_epoch}"
+
+
+class StaffSession(db.Model):
+    """A signed-in staff session, kept on the server: the cookie holds only its random
+    id. Signing out, or going past the idle or absolute limit, ends it here, so a
+    copied cookie stops working."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # SHA-256 of the random id in the cookie.
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("secretariat_user.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the second factor (hashed, like passwords)."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("secretariat_user.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(sa.String(255))
+    used_at: Mapped[datetime | None]

@@ -53,6 +53,11 @@ class Application(db.Model):
     accessibility_needs: Mapped[str] = mapped_column(sa.Text, default="")
     list_publicly: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str] = mapped_column(sa.String(8), default="en")
+    # The secretariat's latest message to the applicant (with a decision). Kept here,
+    # not in the append-only audit log, so that it can be erased with the person.
+    secretariat_message: Mapped[str] = mapped_column(sa.Text, default="")
+    erasure_requested_at: Mapped[datetime | None]
+    erased_at: Mapped[datetime | None]
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -96,6 +101,10 @@ class Application(db.Model):
         sa.Index("ix_application_queue_name", "consultation_id", "full_name", "id"),
         sa.Index("ix_application_queue_state_created", "consultation_id", "state", "created_at"),
     )
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.state == ApplicationState.CONFIRMED
 
     @property
     def display_organization(self) -> str:

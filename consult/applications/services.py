@@ -8,8 +8,6 @@ Views, the API and the CLI call these; none of them sets `state` by hand.
 from __future__ import annotations
 
 import enum
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,7 +16,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from consult.accounts.models import User
-from consult.applications.models import AccessToken, Application, AuditEvent
+from consult.applications.models import Application, AuditEvent
+from consult.applications.states import (  # noqa: F401  (re-exported for callers)
+    TRANSITIONS,
+    Actor,
+    can_answer,
+    can_transition,
+    can_verify,
+    can_withdraw,
+    confirmation_open,
+)
+from consult.applications.tokens import LINK_TOKEN, find_by_token  # noqa: F401
 from consult.consultations.models import Consultation, Organization, RoleOffer
 from consult.database import transaction, utcnow
 from consult.enums import (
@@ -33,35 +41,6 @@ from consult.notifications.models import OutboxMessage
 from consult.notifications.services import public_url, queue_email
 
 S = ApplicationState
-
-
-class Actor(enum.StrEnum):
-    APPLICANT = "applicant"
-    ADMIN = "admin"
-    SYSTEM = "system"
-
-
-# (from, to) -> who may make that move. Everything not listed is refused.
-TRANSITIONS: dict[tuple[ApplicationState, ApplicationState], frozenset[Actor]] = {
-    (S.SUBMITTED, S.UNDER_REVIEW): frozenset({Actor.APPLICANT}),
-    (S.SUBMITTED, S.CONFIRMED): frozenset({Actor.APPLICANT}),  # attendee, no review
-    (S.SUBMITTED, S.WAITLISTED): frozenset({Actor.APPLICANT}),  # attendee, no review, full
-    (S.UNDER_REVIEW, S.ACCEPTED): frozenset({Actor.ADMIN}),
-    (S.UNDER_REVIEW, S.REJECTED): frozenset({Actor.ADMIN}),
-    (S.UNDER_REVIEW, S.WAITLISTED): frozenset({Actor.ADMIN}),
-    (S.WAITLISTED, S.ACCEPTED): frozenset({Actor.ADMIN, Actor.SYSTEM}),  # promotion
-    (S.WAITLISTED, S.CONFIRMED): frozenset({Actor.SYSTEM}),  # attendee promotion
-    (S.ACCEPTED, S.CONFIRMED): frozenset({Actor.APPLICANT}),
-    (S.ACCEPTED, S.DECLINED): frozenset({Actor.APPLICANT}),
-    (S.SUBMITTED, S.WITHDRAWN): frozenset({Actor.APPLICANT}),
-    (S.UNDER_REVIEW, S.WITHDRAWN): frozenset({Actor.APPLICANT}),
-    (S.ACCEPTED, S.WITHDRAWN): frozenset({Actor.APPLICANT}),
-    (S.WAITLISTED, S.WITHDRAWN): frozenset({Actor.APPLICANT}),
-}
-
-
-def can_transition(state: ApplicationState, to: ApplicationState, actor: Actor) -> bool:
-    return actor in TRANSITIONS.get((state, to), frozenset())
 
 
 class ApplicationError(Exception):
@@ -147,26 +126,6 @@ def normalise_email(address: str) -> str:
     return address.strip().lower()
 
 
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def _new_access_token(application: Application) -> str:
-    raw = secrets.token_urlsafe(32)
-    db.session.add(AccessToken(application_id=application.id, token_hash=hash_token(raw)))
-    return raw
-
-
-def find_by_token(raw: str) -> Application | None:
-    """The application a private link points to, or None for an unknown token."""
-    if not raw or len(raw) > 128:
-        return None
-    token = db.session.execute(
-        select(AccessToken).where(AccessToken.token_hash == hash_token(raw))
-    ).scalar_one_or_none()
-    return token.application if token is not None else None
-
-
 _STALE_MESSAGE = (
     "This application changed while you were looking at it. "
     "Please review its current state and try again."
@@ -178,7 +137,7 @@ def _check_version(application: Application, expected_version: int | None) -> No
         raise StaleApplication(_STALE_MESSAGE)
 
 
-def _move(
+def move_state(
     application: Application,
     to: ApplicationState,
     *,
@@ -223,18 +182,17 @@ def _queue_for(
     key: str = "",
     **context,
 ) -> None:
-    """Queue `template` for the applicant. Confirmations carry the meeting's .ics."""
+    """Queue `template` for the applicant. Confirmations carry the meeting's .ics.
+
+    Links are stored with LINK_TOKEN in place of a token (see tokens.py)."""
+    link = status_link()
+    context["link"] = link
     calendar = ""
     if template in CALENDAR_TEMPLATES or (
         template == "promoted" and application.state == S.CONFIRMED
     ):
-        calendar = consultation_ics(
-            application.consultation, application, url=context.get("link", "")
-        )
-        context.setdefault(
-            "confirmation_link",
-            context["link"].rstrip("/") + "/confirmation" if context.get("link") else "",
-        )
+        calendar = consultation_ics(application.consultation, application, url=link)
+        context.setdefault("confirmation_link", link + "/confirmation")
     queue_email(
         key=key or f"application:{application.id}:{template}:{event.id}",
         template=template,
@@ -249,8 +207,10 @@ def _queue_for(
 CALENDAR_TEMPLATES = {"participation_confirmed"}
 
 
-def _status_link(raw_token: str) -> str:
-    return public_url("applications.status", token=raw_token)
+def status_link() -> str:
+    """The private link as stored in emails: LINK_TOKEN stands for the token, which the
+    mail worker mints when it sends the message."""
+    return public_url("applications.status", token=LINK_TOKEN)
 
 
 def _next_reference(consultation: Consultation, offer: RoleOffer) -> str:
@@ -287,10 +247,10 @@ _DUPLICATE_MESSAGE = (
 
 def submit_application(
     consultation: Consultation, data: ApplicationData, *, language: str = "en"
-) -> tuple[Application, str]:
+) -> Application:
     """Create a submitted application and queue the email that verifies its address.
 
-    Returns the application and the raw private token (only its hash is stored).
+    The email's private link is minted by the mail worker when it sends it.
     """
     now = utcnow()
     if not consultation.accepts_applications_at(now):
@@ -342,17 +302,73 @@ def submit_application(
             )
             db.session.add(event)
             db.session.flush()
-            raw = _new_access_token(application)
-            _queue_for(application, "verify_email", event, link=_status_link(raw))
+            _queue_for(application, "verify_email", event)
     except IntegrityError as exc:
         # Two submissions raced past the check above; the partial unique index decided.
         if live_application_exists(consultation, data.role, email):
             raise DuplicateApplication(_DUPLICATE_MESSAGE) from exc
         raise
-    return application, raw
+    return application
 
 
-def _lock_offer(application: Application) -> RoleOffer:
+# A repeat application is answered exactly like a first one; the owner of the address
+# gets "you already applied, here is your link" at most this often per address.
+ALREADY_APPLIED_WINDOW = timedelta(hours=24)
+ALREADY_APPLIED_PER_WINDOW = 3
+
+
+def apply(
+    consultation: Consultation, data: ApplicationData, *, language: str = "en"
+) -> Application | None:
+    """What the public form does: submit a new application, or, when this address
+    already has a live one for the role, email its owner a reminder with the link.
+
+    The caller must answer both the same way (the page must not reveal whether an
+    address has applied). Returns the new application, or None for a repeat.
+    """
+    try:
+        return submit_application(consultation, data, language=language)
+    except DuplicateApplication:
+        remind_existing_application(consultation, data.role, data.email)
+        return None
+
+
+def remind_existing_application(consultation: Consultation, role: Role, email: str) -> bool:
+    """Queue "you have already applied" for the live application of `email`, unless the
+    address had ALREADY_APPLIED_PER_WINDOW of them lately (so the form cannot be used
+    to flood someone's mailbox). Returns whether an email was queued."""
+    email = normalise_email(email)
+    application = db.session.execute(
+        select(Application).where(
+            Application.consultation_id == consultation.id,
+            Application.role == role,
+            Application.email == email,
+            Application.state.not_in(ENDED_STATES),
+        )
+    ).scalar_one_or_none()
+    if application is None:
+        return False
+    now = utcnow()
+    recent = db.session.execute(
+        select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.to_address == email,
+            OutboxMessage.template == "already_applied",
+            OutboxMessage.created_at > now - ALREADY_APPLIED_WINDOW,
+        )
+    ).scalar_one()
+    if recent >= ALREADY_APPLIED_PER_WINDOW:
+        return False
+    with transaction():
+        _queue_for(
+            application,
+            "already_applied",
+            None,
+            key=f"application:{application.id}:already_applied:{now:%Y%m%dT%H%M%S.%f}",
+        )
+    return True
+
+
+def lock_offer(application: Application) -> RoleOffer:
     """The application's role offer, locked until commit (PostgreSQL): decisions that
     count places for the same offer run one after the other."""
     return db.session.execute(
@@ -375,20 +391,19 @@ def _places_taken(offer: RoleOffer) -> int:
     ).scalar_one()
 
 
-def open_private_link(raw_token: str) -> Application | None:
-    """Resolve a private link; the first opening verifies the email address.
+def verify_email_address(application: Application) -> Application:
+    """The applicant confirms their address (a POST from the private-link page; never
+    merely opening the link, which mail scanners and previews do on their behalf).
 
     Verification moves a submitted application on: to review for roles that need
     it, otherwise (attendees) to confirmed while places remain, else the waitlist.
+    Confirming an already confirmed address changes nothing.
     """
-    application = find_by_token(raw_token)
-    if application is None:
-        return None
     if application.state != S.SUBMITTED:
         return application
     with transaction():
         # Lock the offer so two verifications cannot both take the last place.
-        offer = _lock_offer(application)
+        offer = lock_offer(application)
         db.session.refresh(application)
         if application.state != S.SUBMITTED:  # verified by a parallel request
             return application
@@ -399,14 +414,14 @@ def open_private_link(raw_token: str) -> Application | None:
             to, template, note = S.CONFIRMED, "participation_confirmed", ""
         else:
             to, template, note = S.WAITLISTED, "waitlisted", " All places are taken."
-        event = _move(
+        event = move_state(
             application,
             to,
             actor=Actor.APPLICANT,
             actor_name=Actor.APPLICANT.value,
             note="Email address confirmed." + note,
         )
-        _queue_for(application, template, event, link=_status_link(raw_token))
+        _queue_for(application, template, event)
     return application
 
 
@@ -417,17 +432,16 @@ def _applicant_answer(
     note: str,
     template: str,
     expected_version: int,
-    raw_token: str,
 ) -> Application:
     """An applicant's own move from their status page (withdraw, confirm, decline):
     one transaction with the offer locked; a place it frees goes to the waiting list."""
     with transaction():
-        offer = _lock_offer(application)
+        offer = lock_offer(application)
         _check_version(application, expected_version)
         if to == S.CONFIRMED:
             _check_confirmation_deadline(offer)
         held_place = application.state in PLACE_HOLDING_STATES
-        event = _move(
+        event = move_state(
             application,
             to,
             actor=Actor.APPLICANT,
@@ -435,15 +449,13 @@ def _applicant_answer(
             note=note,
             expected_version=expected_version,
         )
-        _queue_for(application, template, event, link=_status_link(raw_token))
+        _queue_for(application, template, event)
         if held_place and to not in PLACE_HOLDING_STATES:
             fill_free_places(offer)
     return application
 
 
-def withdraw_application(
-    application: Application, *, expected_version: int, raw_token: str
-) -> Application:
+def withdraw_application(application: Application, *, expected_version: int) -> Application:
     """The applicant withdraws (from any state before confirmed/declined/rejected).
 
     Withdrawing an accepted application frees its place (see fill_free_places).
@@ -454,7 +466,6 @@ def withdraw_application(
         note="Withdrawn by the applicant.",
         template="withdrawal_acknowledged",
         expected_version=expected_version,
-        raw_token=raw_token,
     )
 
 
@@ -487,15 +498,14 @@ def fill_free_places(offer: RoleOffer) -> list[Application]:
     if free <= 0:
         return []
     for application in waiting_list(offer, limit=free):
-        event = _move(
+        event = move_state(
             application,
             S.CONFIRMED,
             actor=Actor.SYSTEM,
             actor_name=Actor.SYSTEM.value,
             note="A place became free.",
         )
-        link = _status_link(_new_access_token(application))
-        _queue_for(application, "promoted", event, link=link)
+        _queue_for(application, "promoted", event)
         promoted.append(application)
     return promoted
 
@@ -517,7 +527,7 @@ def decide_application(
         raise NotAllowed("Only administrators may decide on applications.")
     message = message.strip()
     with transaction():
-        offer = _lock_offer(application)
+        offer = lock_offer(application)
         _check_version(application, expected_version)
         if decision is Decision.ACCEPT and not override_capacity:
             taken = _places_taken(offer)
@@ -527,13 +537,16 @@ def decide_application(
                     "Choose to accept beyond capacity if you mean to."
                 )
         previous = application.state
-        event = _move(
+        # The message is personal data: it lives on the application (erasable), and the
+        # append-only audit log only says that there was one.
+        application.secretariat_message = message
+        event = move_state(
             application,
             decision.target,
             actor=Actor.ADMIN,
             actor_name=by.email,
             actor_user_id=by.id,
-            note=message,
+            note="With a message to the applicant." if message else "",
             expected_version=expected_version,
         )
         template = {
@@ -541,8 +554,7 @@ def decide_application(
             Decision.WAITLIST: "waitlisted",
             Decision.REJECT: "rejected",
         }[decision]
-        link = _status_link(_new_access_token(application))
-        _queue_for(application, template, event, link=link, message=message, offer=offer)
+        _queue_for(application, template, event, message=message, offer=offer)
     return event
 
 
@@ -615,9 +627,7 @@ class ConfirmationClosed(ApplicationError):
     status = 410
 
 
-def confirm_participation(
-    application: Application, *, expected_version: int, raw_token: str
-) -> Application:
+def confirm_participation(application: Application, *, expected_version: int) -> Application:
     """An accepted speaker confirms before the offer's deadline; the confirmation email
     carries the meeting's calendar entry."""
     return _applicant_answer(
@@ -626,13 +636,10 @@ def confirm_participation(
         note="Participation confirmed.",
         template="participation_confirmed",
         expected_version=expected_version,
-        raw_token=raw_token,
     )
 
 
-def decline_participation(
-    application: Application, *, expected_version: int, raw_token: str
-) -> Application:
+def decline_participation(application: Application, *, expected_version: int) -> Application:
     """An accepted speaker declines; the place goes back (see fill_free_places)."""
     return _applicant_answer(
         application,
@@ -640,7 +647,6 @@ def decline_participation(
         note="Declined by the applicant.",
         template="declined",
         expected_version=expected_version,
-        raw_token=raw_token,
     )
 
 
@@ -675,13 +681,11 @@ def queue_confirmation_reminders(now: datetime | None = None) -> int:
         ).first():
             continue
         with transaction():
-            link = _status_link(_new_access_token(application))
             _queue_for(
                 application,
                 "confirmation_reminder",
                 None,
                 key=key,
-                link=link,
                 deadline=deadline,
                 offer=application.offer,
             )

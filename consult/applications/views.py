@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import (
     Blueprint,
     abort,
@@ -17,17 +19,24 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from consult.accounts.forms import ActionForm
 from consult.applications.forms import ApplicationForm, WithdrawForm
+from consult.applications.privacy import personal_data as personal_data_of
+from consult.applications.privacy import request_erasure as ask_for_erasure
 from consult.applications.services import (
     ApplicationData,
     ApplicationError,
-    DuplicateApplication,
     confirm_participation,
     decline_participation,
-    open_private_link,
-    submit_application,
+    normalise_email,
+    verify_email_address,
     withdraw_application,
 )
+from consult.applications.services import (
+    apply as apply_or_remind,
+)
+from consult.applications.states import can_answer, can_verify, can_withdraw, confirmation_open
+from consult.applications.tokens import find_by_token
 from consult.consultations.models import Consultation, Organization
 from consult.consultations.services import offer_availability, public_consultation
 from consult.database import utcnow
@@ -37,13 +46,9 @@ from consult.notifications.calendar import consultation_ics
 from consult.notifications.services import public_url
 
 bp = Blueprint("applications", __name__)
-
-WITHDRAWABLE = {
-    ApplicationState.SUBMITTED,
-    ApplicationState.UNDER_REVIEW,
-    ApplicationState.ACCEPTED,
-    ApplicationState.WAITLISTED,
-}
+# The rules templates ask, derived from the one TRANSITIONS table.
+for _rule in (can_answer, can_verify, can_withdraw, confirmation_open):
+    bp.add_app_template_global(_rule)
 
 
 def _apply_rate_limit() -> str:
@@ -52,7 +57,7 @@ def _apply_rate_limit() -> str:
 
 def _closed_response(consultation: Consultation):
     now = utcnow()
-    not_yet = consultation.state.value == "open" and now < consultation.applications_open_at
+    not_yet = consultation.opens_later(now)
     status = 403 if not_yet else 410
     return (
         render_template("applications/closed.html", consultation=consultation, not_yet=not_yet),
@@ -96,20 +101,16 @@ def apply(slug: str):
                 list_publicly=form.list_publicly.data,
             )
             try:
-                application, _token = submit_application(consultation, data, language=language)
-            except DuplicateApplication as error:
-                form.email.errors.append(_(error.message))
-                status = error.status
+                apply_or_remind(consultation, data, language=language)
             except ApplicationError as error:
                 if error.status == 410:
                     return _closed_response(consultation)
                 form.form_errors.append(_(error.message))
                 status = error.status
             else:
-                session["applied"] = {
-                    "reference": application.reference,
-                    "email": application.email,
-                }
+                # The same answer whether the address had applied before or not: the
+                # page must not tell a stranger who has applied.
+                session["applied"] = {"email": normalise_email(form.email.data)}
                 return redirect(url_for(".thanks", slug=consultation.slug))
     return (
         render_template(
@@ -147,7 +148,7 @@ def _unknown_link():
 
 @bp.get("/a/<token>")
 def status(token: str):
-    application = open_private_link(token)
+    application = find_by_token(token)
     if application is None:
         return _unknown_link()
     return _private(
@@ -156,25 +157,32 @@ def status(token: str):
             application=application,
             consultation=application.consultation,
             token=token,
-            can_withdraw=application.state in WITHDRAWABLE,
             form=WithdrawForm(version=application.version),
             offer=application.offer,
             now=utcnow(),
-            message=_latest_message(application),
+            message=application.secretariat_message,
         )
     )
 
 
-def _latest_message(application):
-    """The secretariat's message with its latest decision, shown to the applicant."""
-    for event in reversed(application.events):
-        if event.actor_user_id is not None:
-            return event.note
-    return ""
+@bp.post("/a/<token>/verify")
+def verify(token: str):
+    """ "Confirm my email address": the one way an address is confirmed (a POST, so
+    that mail scanners and link previews, which only GET, never do it)."""
+    application = find_by_token(token)
+    if application is None:
+        return _unknown_link()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    was_waiting = can_verify(application)
+    verify_email_address(application)
+    if was_waiting:
+        flash(_("Thank you: your email address is confirmed."), "success")
+    return redirect(url_for(".status", token=token))
 
 
 def _answer(token: str, action, done_message: str):
-    application = open_private_link(token)
+    application = find_by_token(token)
     if application is None:
         return _unknown_link()
     form = WithdrawForm()
@@ -185,7 +193,7 @@ def _answer(token: str, action, done_message: str):
     except ValueError:
         abort(400)
     try:
-        action(application, expected_version=version, raw_token=token)
+        action(application, expected_version=version)
     except ApplicationError as error:
         flash(_(error.message), "error")
         return redirect(url_for(".status", token=token))
@@ -211,7 +219,7 @@ def decline(token: str):
         return _answer(
             token, decline_participation, _("You have declined. Thank you for telling us.")
         )
-    application = open_private_link(token)
+    application = find_by_token(token)
     if application is None:
         return _unknown_link()
     return _private(
@@ -227,7 +235,7 @@ def decline(token: str):
 
 @bp.get("/a/<token>/calendar.ics")
 def calendar(token: str):
-    application = open_private_link(token)
+    application = find_by_token(token)
     if application is None:
         return _unknown_link()
     body = consultation_ics(
@@ -246,7 +254,7 @@ def calendar(token: str):
 @bp.get("/a/<token>/confirmation")
 def confirmation(token: str):
     """A printable confirmation of participation (for visas, employers, registration)."""
-    application = open_private_link(token)
+    application = find_by_token(token)
     if application is None or application.state != ApplicationState.CONFIRMED:
         return _unknown_link()
     return _private(
@@ -261,13 +269,13 @@ def confirmation(token: str):
 
 @bp.route("/a/<token>/withdraw", methods=["GET", "POST"])
 def withdraw(token: str):
-    application = open_private_link(token)
+    application = find_by_token(token)
     if application is None:
         return _unknown_link()
     form = WithdrawForm(version=application.version)
     status_code = 200
     error = None
-    if application.state not in WITHDRAWABLE:
+    if not can_withdraw(application):
         error = _(
             "This application can no longer be withdrawn: it is %(state)s.",
             state=application.state.label.lower(),
@@ -279,7 +287,7 @@ def withdraw(token: str):
         except ValueError:
             abort(400)
         try:
-            withdraw_application(application, expected_version=version, raw_token=token)
+            withdraw_application(application, expected_version=version)
         except ApplicationError as exc:
             error = _(exc.message)
             status_code = exc.status
@@ -299,7 +307,47 @@ def withdraw(token: str):
             form=form,
             token=token,
             error=error,
-            can_withdraw=application.state in WITHDRAWABLE,
         ),
         status_code,
+    )
+
+
+@bp.get("/a/<token>/my-data.json")
+def personal_data(token: str):
+    """Everything the secretariat holds about the person, as JSON (their own copy)."""
+    application = find_by_token(token)
+    if application is None:
+        return _unknown_link()
+    response = _private(json.dumps(personal_data_of(application), ensure_ascii=False, indent=2))
+    response.mimetype = "application/json"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{application.reference}-personal-data.json"'
+    )
+    return response
+
+
+@bp.route("/a/<token>/erasure", methods=["GET", "POST"])
+def request_erasure(token: str):
+    """The applicant asks the secretariat to erase their data (confirmed by a POST)."""
+    application = find_by_token(token)
+    if application is None:
+        return _unknown_link()
+    form = ActionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        ask_for_erasure(application)
+        flash(
+            _("Your request is recorded. The secretariat will erase your data and tell you."),
+            "success",
+        )
+        return redirect(url_for(".status", token=token))
+    return _private(
+        render_template(
+            "applications/erasure.html",
+            application=application,
+            consultation=application.consultation,
+            token=token,
+            form=form,
+        )
     )

@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.database import utcnow
+from consult.database import add_months, utcnow
 from consult.enums import ConsultationState, Role, enum_column
 from consult.extensions import db
 
@@ -78,6 +78,11 @@ class Consultation(db.Model):
     # First part of application references: FM-K-0042.
     reference_prefix: Mapped[str] = mapped_column(sa.String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Personal data of applicants is erased this many months after the meeting ends
+    # (`consult data purge`); anonymous counts and references stay.
+    retention_months: Mapped[int] = mapped_column(default=6)
+    # When the retention purge erased this consultation's personal data.
+    purged_at: Mapped[datetime | None]
 
     offers: Mapped[list[RoleOffer]] = relationship(
         back_populates="consultation",
@@ -98,6 +103,18 @@ class Consultation(db.Model):
             self.state == ConsultationState.OPEN
             and self.applications_open_at <= moment < self.applications_close_at
         )
+
+    def opens_later(self, moment: datetime) -> bool:
+        """Open for applications, but the window has not started yet."""
+        return self.state == ConsultationState.OPEN and moment < self.applications_open_at
+
+    @property
+    def retention_until(self) -> datetime | None:
+        """When applicants' personal data is erased (and private links stop working):
+        `retention_months` after the meeting ends."""
+        if self.ends_at is None or self.retention_months is None:
+            return None
+        return add_months(self.ends_at, self.retention_months)
 
     def offer_for(self, role: Role) -> RoleOffer | None:
         return next((offer for offer in self.offers if offer.role == role), None)

@@ -29,6 +29,16 @@ def utc_to_local(value: datetime, tz: str) -> datetime:
     return value.replace(tzinfo=UTC).astimezone(ZoneInfo(tz))
 
 
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` later (the last day of a shorter month)."""
+    import calendar
+
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
 @contextmanager
 def transaction() -> Iterator[None]:
     """One unit of work: commit on success, roll back on any exception."""

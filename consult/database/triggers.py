@@ -1,7 +1,8 @@
-"""Database triggers that keep the audit log append-only, for migrations to call.
+"""Database triggers that keep a table append-only (the audit log, the security log),
+for migrations to call.
 
 SQLite drops a table's triggers when Alembic's batch mode rebuilds the table, so any
-migration that rebuilds `audit_event` on SQLite calls create_audit_triggers() again.
+migration that rebuilds such a table on SQLite creates its triggers again.
 """
 
 from __future__ import annotations
@@ -9,30 +10,39 @@ from __future__ import annotations
 APPEND_ONLY = "audit_event is append-only"
 
 
-def create_audit_triggers(op) -> None:
+def create_append_only_triggers(op, table: str) -> None:
+    message = f"{table} is append-only"
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
-            "CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger "
-            f"LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '{APPEND_ONLY}'; END $$"
+            f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger "
+            f"LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '{message}'; END $$"
         )
-        op.execute("DROP TRIGGER IF EXISTS audit_event_append_only ON audit_event")
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
         op.execute(
-            "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
-            "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()"
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
         )
         return
     for action in ("UPDATE", "DELETE"):
-        op.execute(f"DROP TRIGGER IF EXISTS audit_event_no_{action.lower()}")
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{action.lower()}")
         op.execute(
-            f"CREATE TRIGGER audit_event_no_{action.lower()} BEFORE {action} ON audit_event "
-            f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
+            f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
         )
 
 
-def drop_audit_triggers(op) -> None:
+def drop_append_only_triggers(op, table: str) -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER IF EXISTS audit_event_append_only ON audit_event")
-        op.execute("DROP FUNCTION IF EXISTS audit_event_append_only()")
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+        op.execute(f"DROP FUNCTION IF EXISTS {table}_append_only()")
         return
-    op.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
-    op.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
+    op.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
+    op.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+
+
+def create_audit_triggers(op) -> None:
+    create_append_only_triggers(op, "audit_event")
+
+
+def drop_audit_triggers(op) -> None:
+    drop_append_only_triggers(op, "audit_event")

@@ -56,7 +56,9 @@ def show_cmd(message_id: int, html: bool) -> None:
     click.echo(f"Subject: {message.subject}")
     click.echo(f"State: {message.state.value}")
     click.echo("")
-    click.echo(message.body_html if html else message.body_text)
+    from consult.applications.tokens import mask_token
+
+    click.echo(mask_token(message.body_html if html else message.body_text))
 
 
 @mail_cli.command("work")

@@ -51,6 +51,14 @@ class OutboxMessage(db.Model):
 
     __table_args__ = (sa.Index("ix_outbox_message_due", "state", "next_attempt_at"),)
 
+    @property
+    def can_resend(self) -> bool:
+        return self.state == OutboxState.FAILED
+
+    @property
+    def waiting_for_retry(self) -> bool:
+        return self.state == OutboxState.QUEUED and self.attempts > 0
+
 
 class EmailText(db.Model):
     """An admin's own subject and body for one email of one consultation, in one language.

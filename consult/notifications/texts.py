@@ -40,6 +40,11 @@ EMAIL_KINDS = [
         _l("Right after someone applies; the link confirms the address."),
     ),
     EmailKind(
+        "already_applied",
+        _l("Already applied"),
+        _l("When the form is sent again for a role the address has already applied for."),
+    ),
+    EmailKind(
         "application_received",
         _l("Application received"),
         _l("When a speaker's address is confirmed and review begins."),

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from consult.accounts.access import admin_required, secretariat_required
 from consult.accounts.forms import ActionForm
+from consult.applications.tokens import mask_token
 from consult.consultations.models import Consultation
 from consult.extensions import db
 from consult.notifications.forms import EmailTextForm
@@ -73,17 +74,18 @@ def outbox():
 @bp.get("/outbox/<int:message_id>")
 @secretariat_required
 def detail(message_id: int):
-    return render_template(
-        "notifications/detail.html", message=db.get_or_404(OutboxMessage, message_id)
-    )
+    message = db.get_or_404(OutboxMessage, message_id)
+    body_text = mask_token(message.body_text) if current_user.is_admin else None
+    return render_template("notifications/detail.html", message=message, body_text=body_text)
 
 
 @bp.get("/outbox/<int:message_id>/html")
-@secretariat_required
+@admin_required
 def html_part(message_id: int):
-    """The HTML part on its own, sandboxed, for the preview frame on the detail page."""
+    """The HTML part on its own, sandboxed, for the preview frame on the detail page
+    (admins only: bodies hold personal data; links are masked, never live)."""
     message = db.get_or_404(OutboxMessage, message_id)
-    return _sandboxed(message.body_html or "<p>(no HTML part)</p>")
+    return _sandboxed(mask_token(message.body_html) or "<p>(no HTML part)</p>")
 
 
 def _sandboxed(body: str):

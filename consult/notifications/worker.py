@@ -11,6 +11,7 @@ message but before it marked it sent will send it again after the lease.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import smtplib
 import socket
@@ -23,6 +24,7 @@ from flask import current_app
 from flask_mail import Message
 from sqlalchemy import and_, or_, select, update
 
+from consult.applications.tokens import LINK_TOKEN, fill_token, mint_token
 from consult.database import utcnow
 from consult.extensions import db, mail
 from consult.notifications.models import OutboxMessage, OutboxState
@@ -141,7 +143,7 @@ def _retry_or_fail(message: OutboxMessage, worker_id: str, error: str) -> str:
         _finish(
             message, worker_id, state=OutboxState.FAILED, last_error=error[:2000], lease_until=None
         )
-        log.warning("Giving up on message %s to %s: %s", message.id, message.to_address, error)
+        log.warning("Giving up on message %s: %s", message.id, error)
         return "failed"
     _finish(
         message,
@@ -154,20 +156,46 @@ def _retry_or_fail(message: OutboxMessage, worker_id: str, error: str) -> str:
     return "retried"
 
 
-def build_message(message: OutboxMessage) -> Message:
+def message_id(message: OutboxMessage) -> str:
+    """One Message-ID per outbox row, the same for every attempt and resend, so a rare
+    duplicate delivery is recognisable as such."""
+    digest = hashlib.sha256(message.idempotency_key.encode()).hexdigest()[:16]
+    return f"<consult.{message.id}.{digest}@{current_app.config['MAIL_MESSAGE_ID_DOMAIN']}>"
+
+
+def mint_links(messages: list[OutboxMessage]) -> dict[int, str]:
+    """A fresh private-link token for each message whose stored parts hold LINK_TOKEN
+    (one transaction for the batch). Tokens exist only from here to the SMTP server."""
+    tokens = {}
+    for message in messages:
+        if message.application_id is None:
+            continue
+        parts = (message.body_text, message.body_html, message.calendar)
+        if any(LINK_TOKEN in (part or "") for part in parts):
+            tokens[message.id] = mint_token(message.application_id)
+    if tokens:
+        db.session.commit()
+    return tokens
+
+
+def build_message(message: OutboxMessage, token: str | None = None) -> Message:
+    def live(part: str) -> str:
+        return fill_token(part, token) if token else part
+
     mail_message = Message(
         subject=message.subject,
         recipients=[message.to_address],
-        body=message.body_text,
-        html=message.body_html or None,
+        body=live(message.body_text),
+        html=live(message.body_html) or None,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
         extra_headers={"X-Consult-Message": message.idempotency_key},
     )
+    mail_message.msgId = message_id(message)
     if message.calendar:
         mail_message.attach(
             "consultation.ics",
             "text/calendar; charset=utf-8; method=PUBLISH",
-            message.calendar.encode(),
+            live(message.calendar).encode(),
         )
     return mail_message
 
@@ -178,13 +206,14 @@ def send_batch(worker_id: str, limit: int = 50) -> DrainResult:
     messages = claim(worker_id, limit)
     if not messages:
         return result
+    tokens = mint_links(messages)
     pending = list(messages)
     try:
         with mail.connect() as connection:
             while pending:
                 message = pending[0]
                 try:
-                    connection.send(build_message(message))
+                    connection.send(build_message(message, tokens.get(message.id)))
                 except MESSAGE_ERRORS as error:
                     failure = f"{type(error).__name__}: {error}"
                 except OSError:

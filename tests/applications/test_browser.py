@@ -6,14 +6,16 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
 
-from consult.extensions import db
-from consult.notifications.models import OutboxMessage
 from tests.browser import LiveServer
 from tests.factories import make_consultation
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def app_overrides(smtp):
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port}
 
 
 @pytest.fixture
@@ -25,21 +27,17 @@ def live(app):
         yield server
 
 
-def last_link(app, to: str) -> str:
+def last_link(app, smtp, to: str) -> str:
+    """The link in the latest email to `to`, as received over SMTP (the worker mints it)."""
+    from consult.notifications.worker import drain
+
     with app.app_context():
-        body = (
-            db.session.execute(
-                select(OutboxMessage.body_text)
-                .where(OutboxMessage.to_address == to)
-                .order_by(OutboxMessage.id.desc())
-            )
-            .scalars()
-            .first()
-        )
+        drain()
+    body = [r for r in smtp.received if r.rcpt_tos == [to]][-1].text()
     return re.search(r"http://127\.0\.0\.1:\d+/a/[A-Za-z0-9_\-]+", body).group(0)
 
 
-def test_apply_confirm_follow_and_withdraw_in_a_browser(app, live, page):
+def test_apply_confirm_follow_and_withdraw_in_a_browser(app, live, page, smtp):
     page.goto(live.url)
     page.get_by_role("link", name="Open Consultations on Financial Mechanisms").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -66,10 +64,14 @@ def test_apply_confirm_follow_and_withdraw_in_a_browser(app, live, page):
     page.get_by_role("button", name="Send application").click()
 
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
-    expect(page.locator("main")).to_contain_text("FM-P-0001")
+    expect(page.locator("main")).to_contain_text("amina@example.org")
+    expect(page.locator("main")).not_to_contain_text("FM-P-0001")  # reference: by email only
 
-    page.goto(last_link(app, "amina@example.org"))
+    page.goto(last_link(app, smtp, "amina@example.org"))
     expect(page.get_by_role("heading", name="Your application")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("not yet confirmed")
+    page.get_by_role("button", name="Confirm my email address").click()
+    expect(page.get_by_role("status").first).to_contain_text("email address is confirmed")
     expect(page.locator("main")).to_contain_text("Under review")
     expect(page.locator("main")).to_contain_text("Senegal")
 

@@ -14,7 +14,6 @@ from consult.applications.models import Application
 from consult.applications.services import (
     Decision,
     decide_application,
-    open_private_link,
     queue_confirmation_reminders,
 )
 from consult.database import transaction, utcnow
@@ -23,7 +22,7 @@ from consult.extensions import db
 from consult.notifications.models import OutboxMessage
 from consult.notifications.worker import drain
 from tests.conftest import csrf_token, form_version
-from tests.factories import make_consultation, under_review
+from tests.factories import make_consultation, under_review, verify
 
 S = ApplicationState
 
@@ -152,7 +151,7 @@ def test_reminders_go_out_once_three_days_before_the_deadline(app, ctx, admin, s
     done, raw = accepted(admin, consultation, email="done@example.org")
     from consult.applications.services import confirm_participation
 
-    confirm_participation(done, expected_version=done.version, raw_token=raw)
+    confirm_participation(done, expected_version=done.version)
     assert queue_confirmation_reminders() == 0  # 5 days ahead: too early
     with transaction():
         offer.confirm_by = utcnow() + timedelta(days=2)
@@ -182,7 +181,7 @@ def test_attendees_confirmed_on_verification_get_the_calendar_too(ctx):
     from tests.factories import submit
 
     _application, raw = submit(make_consultation(), Role.ATTENDEE)
-    open_private_link(raw)
+    verify(raw)
     message = db.session.execute(
         select(OutboxMessage).where(OutboxMessage.template == "participation_confirmed")
     ).scalar_one()

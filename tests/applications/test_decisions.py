@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 
 import pytest
@@ -17,13 +16,13 @@ from consult.applications.services import (
     TransitionNotAllowed,
     decide_application,
     decide_many,
-    open_private_link,
 )
+from consult.applications.tokens import LINK_TOKEN
 from consult.enums import ApplicationState, Role
 from consult.extensions import db
 from consult.notifications.models import OutboxMessage
 from tests.conftest import csrf_token, form_version
-from tests.factories import make_consultation, submit, under_review
+from tests.factories import make_consultation, submit, under_review, verify
 from tests.settings import is_postgres
 
 S = ApplicationState
@@ -65,15 +64,16 @@ def test_a_decision_moves_the_application_audits_and_emails(
         admin.email,
         admin.id,
     )
-    assert event.note == "Thank you for the thoughtful proposal."
+    # The message is personal data: on the (erasable) application, not in the audit log.
+    assert event.note == "With a message to the applicant."
+    assert application.secretariat_message == "Thank you for the thoughtful proposal."
     message = emails_for(application)[-1]
     assert message.template == template
     assert subject in message.subject
     assert "Thank you for the thoughtful proposal." in message.body_text
     assert "Thank you for the thoughtful proposal." in message.body_html
-    # The email carries a fresh private link that opens the application.
-    token = re.search(r"http://consult\.test/a/(\S+)", message.body_text).group(1)
-    assert open_private_link(token).id == application.id
+    # The email carries the private link; the worker makes it live when it sends.
+    assert f"http://consult.test/a/{LINK_TOKEN}" in message.body_text
 
 
 def test_the_acceptance_email_names_the_confirmation_deadline(ctx, admin):
@@ -165,7 +165,7 @@ def test_raising_capacity_promotes_waitlisted_attendees_automatically(ctx, admin
     from tests.consultations.test_settings import settings_of
 
     consultation = make_consultation(capacities={Role.ATTENDEE: 1})
-    states = [open_private_link(submit(consultation, Role.ATTENDEE)[1]).state for _ in range(3)]
+    states = [verify(submit(consultation, Role.ATTENDEE)[1]).state for _ in range(3)]
     assert states == [S.CONFIRMED, S.WAITLISTED, S.WAITLISTED]
     settings = settings_of(consultation)
     settings.offers[2].capacity = 2

@@ -19,15 +19,15 @@ from consult.applications.services import (
     InvalidApplication,
     StaleApplication,
     TransitionNotAllowed,
-    open_private_link,
     withdraw_application,
 )
+from consult.applications.tokens import LINK_TOKEN, find_by_token, hash_token
 from consult.consultations.models import Organization
 from consult.database import transaction
 from consult.enums import ApplicationState, ConsultationState, Role
 from consult.extensions import db
 from consult.notifications.models import OutboxMessage
-from tests.factories import category, make_consultation, submit
+from tests.factories import category, make_consultation, submit, verify
 
 S = ApplicationState
 
@@ -53,12 +53,6 @@ def events(application_id: int) -> list[tuple]:
     ]
 
 
-def link_token(message: OutboxMessage) -> str:
-    match = re.search(r"http://consult\.test/a/([A-Za-z0-9_\-]+)", message.body_text)
-    assert match, message.body_text
-    return match.group(1)
-
-
 def test_submit_creates_a_submitted_application_with_audit_event_and_verification_email(ctx):
     consultation = make_consultation()
     application, raw = submit(consultation, Role.KEYNOTE, email="  Amina@Example.ORG ")
@@ -72,19 +66,49 @@ def test_submit_creates_a_submitted_application_with_audit_event_and_verificatio
     assert message.template == "verify_email"
     assert message.to_address == "amina@example.org"
     assert "FM-K-0001" in message.subject
-    assert link_token(message) == raw
-    assert f'href="http://consult.test/a/{raw}"' in message.body_html
+    # The stored email holds no live link: the worker mints one when it sends.
+    link = f"http://consult.test/a/{LINK_TOKEN}"
+    assert link in message.body_text
+    assert f'href="{link}"' in message.body_html
+    assert raw not in message.body_text + message.body_html
+
+
+def test_no_stored_email_ever_holds_a_live_token(ctx):
+    """Every email queued by every transition stores the placeholder, never a token."""
+    from consult.applications.services import Decision, confirm_participation, decide_application
+    from tests.factories import make_user
+
+    consultation = make_consultation(capacities={Role.ATTENDEE: 1})
+    attendee, attendee_raw = submit(consultation, Role.ATTENDEE)
+    verify(attendee_raw)
+    waiting, waiting_raw = submit(consultation, Role.ATTENDEE)
+    verify(waiting_raw)
+    speaker, speaker_raw = submit(consultation, Role.PANELIST)
+    verify(speaker_raw)
+    decide_application(
+        speaker, Decision.ACCEPT, by=make_user("admin"), expected_version=2, message="Welcome"
+    )
+    confirm_participation(speaker, expected_version=3)
+    tokens = db.session.execute(select(AccessToken.token_hash)).scalars().all()
+    assert tokens  # the tests' own links
+    for message in db.session.execute(select(OutboxMessage)).scalars():
+        for part in (message.body_text, message.body_html, message.calendar):
+            for raw in (attendee_raw, waiting_raw, speaker_raw):
+                assert raw not in part
+            for found in re.findall(r"/a/([A-Za-z0-9_\-]+)", part):
+                assert found == LINK_TOKEN
 
 
 def test_the_token_is_long_random_and_stored_only_as_a_hash(ctx):
     application, raw = submit(make_consultation())
     stored = db.session.execute(select(AccessToken.token_hash)).scalars().all()
     assert len(raw) >= 40
-    assert stored == [services.hash_token(raw)]
+    assert stored == [hash_token(raw)]
     assert raw not in stored[0]
-    assert services.find_by_token(raw).id == application.id
-    assert services.find_by_token(raw[:-1] + ("A" if raw[-1] != "A" else "B")) is None
-    assert services.find_by_token("x" * 500) is None
+    assert find_by_token(raw).id == application.id
+    assert find_by_token(raw[:-1] + ("A" if raw[-1] != "A" else "B")) is None
+    assert find_by_token("x" * 500) is None
+    assert find_by_token(LINK_TOKEN) is None
 
 
 def test_references_count_per_role(ctx):
@@ -101,9 +125,21 @@ def test_speaker_speech_fields_are_dropped_for_attendees(ctx):
     assert (application.topic, application.bio) == ("", "")
 
 
-def test_opening_the_link_verifies_a_speaker_into_review(ctx):
+def test_opening_the_link_changes_nothing(client, ctx):
+    """A GET (a mail scanner, a staff preview) never verifies; the POST does."""
+    application, raw = submit(make_consultation(), Role.ATTENDEE)
+    page = client.get(f"/a/{raw}")
+    assert page.status_code == 200
+    assert "Confirm my email address" in page.text
+    db.session.expire_all()
+    fresh = db.session.get(Application, application.id)
+    assert (fresh.state, fresh.version, fresh.email_verified_at) == (S.SUBMITTED, 1, None)
+    assert len(events(application.id)) == 1
+
+
+def test_confirming_the_address_verifies_a_speaker_into_review(ctx):
     application, raw = submit(make_consultation(), Role.PANELIST)
-    opened = open_private_link(raw)
+    opened = verify(raw)
     assert opened.id == application.id
     assert opened.state == S.UNDER_REVIEW
     assert opened.version == 2
@@ -112,10 +148,10 @@ def test_opening_the_link_verifies_a_speaker_into_review(ctx):
     assert [m.template for m in outbox(application.id)] == ["verify_email", "application_received"]
 
 
-def test_opening_the_link_again_changes_nothing(ctx):
+def test_confirming_the_address_again_changes_nothing(ctx):
     application, raw = submit(make_consultation(), Role.PANELIST)
-    open_private_link(raw)
-    open_private_link(raw)
+    verify(raw)
+    verify(raw)
     assert len(events(application.id)) == 2
     assert len(outbox(application.id)) == 2
     assert db.session.get(Application, application.id).version == 2
@@ -126,7 +162,7 @@ def test_attendees_are_confirmed_while_places_remain_then_waitlisted(ctx):
     results = []
     for _ in range(3):
         application, raw = submit(consultation, Role.ATTENDEE)
-        results.append(open_private_link(raw).state)
+        results.append(verify(raw).state)
     assert results == [S.CONFIRMED, S.CONFIRMED, S.WAITLISTED]
     templates = (
         db.session.execute(select(OutboxMessage.template).order_by(OutboxMessage.id))
@@ -139,13 +175,13 @@ def test_attendees_are_confirmed_while_places_remain_then_waitlisted(ctx):
 
 def test_attendees_go_to_review_when_the_offer_needs_it(ctx):
     _application, raw = submit(make_consultation(attendee_review=True), Role.ATTENDEE)
-    assert open_private_link(raw).state == S.UNDER_REVIEW
+    assert verify(raw).state == S.UNDER_REVIEW
 
 
 def test_unknown_link_resolves_to_nothing(ctx):
     make_consultation()
-    assert open_private_link("not-a-real-token") is None
-    assert open_private_link("") is None
+    assert verify("not-a-real-token") is None
+    assert verify("") is None
 
 
 @pytest.mark.parametrize("state", [S.SUBMITTED, S.UNDER_REVIEW, S.ACCEPTED, S.WAITLISTED])
@@ -153,7 +189,7 @@ def test_withdraw_from_every_state_before_a_final_one(ctx, state):
     application, raw = submit(make_consultation())
     _force_state(application, state)
     version = application.version
-    withdraw_application(application, expected_version=version, raw_token=raw)
+    withdraw_application(application, expected_version=version)
     assert application.state == S.WITHDRAWN
     assert application.version == version + 1
     assert events(application.id)[-1][:3] == (state, S.WITHDRAWN, "applicant")
@@ -166,7 +202,7 @@ def test_withdraw_is_refused_from_final_states_and_writes_nothing(ctx, state):
     _force_state(application, state)
     before = (len(events(application.id)), len(outbox(application.id)), application.version)
     with pytest.raises(TransitionNotAllowed):
-        withdraw_application(application, expected_version=application.version, raw_token=raw)
+        withdraw_application(application, expected_version=application.version)
     db.session.expire_all()
     after_app = db.session.get(Application, application.id)
     assert after_app.state == state
@@ -175,9 +211,9 @@ def test_withdraw_is_refused_from_final_states_and_writes_nothing(ctx, state):
 
 def test_a_decision_on_a_stale_version_is_refused(ctx):
     application, raw = submit(make_consultation())
-    open_private_link(raw)
+    verify(raw)
     with pytest.raises(StaleApplication, match="changed while you were looking"):
-        withdraw_application(application, expected_version=1, raw_token=raw)
+        withdraw_application(application, expected_version=1)
     db.session.expire_all()
     assert db.session.get(Application, application.id).state == S.UNDER_REVIEW
 
@@ -188,11 +224,13 @@ def test_a_concurrent_change_is_caught_by_the_version_counter(app, ctx):
     loaded_version = application.version
     with app.app_context():  # a second, independent session
         other = db.session.get(Application, application.id)
-        withdraw_application(other, expected_version=other.version, raw_token=raw)
+        withdraw_application(other, expected_version=other.version)
         db.session.remove()
     assert application.version == loaded_version  # our copy has not seen it
     with pytest.raises(StaleApplication), transaction():
-        services._move(application, S.UNDER_REVIEW, actor=Actor.APPLICANT, actor_name="applicant")
+        services.move_state(
+            application, S.UNDER_REVIEW, actor=Actor.APPLICANT, actor_name="applicant"
+        )
     db.session.expire_all()
     assert db.session.get(Application, application.id).state == S.WITHDRAWN
 
@@ -216,12 +254,12 @@ def test_the_transition_table_decides_every_move(ctx, from_state, to_state, acto
     allowed = actor in TRANSITIONS.get((from_state, to_state), frozenset())
     if allowed:
         with transaction():
-            event = services._move(application, to_state, actor=actor, actor_name=actor.value)
+            event = services.move_state(application, to_state, actor=actor, actor_name=actor.value)
         assert application.state == to_state
         assert (event.from_state, event.to_state) == (from_state, to_state)
     else:
         with pytest.raises(TransitionNotAllowed), transaction():
-            services._move(application, to_state, actor=actor, actor_name=actor.value)
+            services.move_state(application, to_state, actor=actor, actor_name=actor.value)
         db.session.expire_all()
         assert db.session.get(Application, application.id).state == from_state
 
@@ -240,7 +278,10 @@ def test_design_state_machine_edges_are_all_present():
         (S.ACCEPTED, S.CONFIRMED),
         (S.ACCEPTED, S.DECLINED),
     } | {(s, S.WITHDRAWN) for s in (S.SUBMITTED, S.UNDER_REVIEW, S.ACCEPTED, S.WAITLISTED)}
+    # Erasure withdraws a confirmed person too, by an admin only.
+    expected.add((S.CONFIRMED, S.WITHDRAWN))
     assert set(TRANSITIONS) == expected
+    assert TRANSITIONS[(S.CONFIRMED, S.WITHDRAWN)] == {Actor.ADMIN}
 
 
 def test_duplicate_live_application_is_refused(ctx):
@@ -255,7 +296,7 @@ def test_same_person_may_apply_for_another_role_or_again_after_withdrawing(ctx):
     consultation = make_consultation()
     first, raw = submit(consultation, Role.PANELIST, email="again@example.org")
     submit(consultation, Role.ATTENDEE, email="again@example.org")
-    withdraw_application(first, expected_version=first.version, raw_token=raw)
+    withdraw_application(first, expected_version=first.version)
     second, _ = submit(consultation, Role.PANELIST, email="again@example.org")
     assert second.reference == "FM-P-0002"
 

@@ -14,7 +14,7 @@ from consult.enums import ApplicationState, ConsultationState
 from consult.extensions import db
 from consult.notifications.models import OutboxMessage
 from tests.conftest import csrf_token, form_version
-from tests.factories import category, make_consultation
+from tests.factories import category, make_consultation, sent_link
 
 
 @pytest.fixture
@@ -55,18 +55,13 @@ def application_count() -> int:
 
 
 def latest_link(to: str) -> str:
-    body = (
-        db.session.execute(
-            select(OutboxMessage.body_text)
-            .where(OutboxMessage.to_address == to)
-            .order_by(OutboxMessage.id.desc())
-        )
-        .scalars()
-        .first()
-    )
-    match = re.search(r"http://consult\.test(/a/[A-Za-z0-9_\-]+)", body)
-    assert match, body
-    return match.group(1)
+    return sent_link(to)
+
+
+def confirm_address(client, link: str):
+    """Press "Confirm my email address" on the private-link page."""
+    page = client.get(link)
+    return client.post(f"{link}/verify", data={"csrf_token": csrf_token(page.text)})
 
 
 def field_error(html: str, field_id: str) -> str:
@@ -80,10 +75,12 @@ def test_full_journey_apply_verify_status_withdraw(client, consultation):
     assert response.status_code == 302
     thanks = client.get(response.headers["Location"])
     assert "Check your email" in thanks.text
-    assert "FM-P-0001" in thanks.text
+    assert "FM-P-0001" not in thanks.text  # the reference travels by email only
     assert "amina@example.org" in thanks.text
 
     link = latest_link("amina@example.org")
+    assert "Confirm my email address" in client.get(link).text
+    assert confirm_address(client, link).status_code == 302
     status = client.get(link)
     assert status.status_code == 200
     assert "Under review" in status.text
@@ -232,12 +229,36 @@ def test_unknown_choices_are_refused(client, consultation):
     assert application_count() == 0
 
 
-def test_a_duplicate_application_gets_409_and_a_clear_message(client, consultation):
-    assert post_application(client, email="twice@example.org").status_code == 302
-    response = post_application(client, email="Twice@Example.org")
-    assert response.status_code == 409
-    assert "already applied for this role" in field_error(response.text, "email")
+def test_a_repeat_application_is_answered_like_a_first_and_mails_the_owner(client, consultation):
+    """The page must not reveal that an address has applied; its owner gets the link."""
+    first = post_application(client, email="twice@example.org")
+    first_thanks = client.get(first.headers["Location"]).text
+    again = post_application(client, email="Twice@Example.org")
+    assert (again.status_code, again.headers["Location"]) == (302, first.headers["Location"])
+    assert client.get(again.headers["Location"]).text == first_thanks
     assert application_count() == 1
+    templates = (
+        db.session.execute(select(OutboxMessage.template).order_by(OutboxMessage.id))
+        .scalars()
+        .all()
+    )
+    assert templates == ["verify_email", "already_applied"]
+
+
+def test_already_applied_emails_are_limited_per_address(client, consultation):
+    from consult.applications.services import ALREADY_APPLIED_PER_WINDOW
+
+    for _ in range(ALREADY_APPLIED_PER_WINDOW + 4):
+        assert post_application(client, email="flood@example.org").status_code == 302
+    sent = (
+        db.session.execute(
+            select(OutboxMessage.template).where(OutboxMessage.to_address == "flood@example.org")
+        )
+        .scalars()
+        .all()
+    )
+    assert sent.count("already_applied") == ALREADY_APPLIED_PER_WINDOW
+    assert sent.count("verify_email") == 1
 
 
 def test_a_form_without_a_valid_csrf_token_is_refused(client, consultation):
@@ -299,6 +320,7 @@ def test_an_unknown_link_is_404(client, consultation):
 def test_withdrawing_on_a_stale_page_is_refused(client, consultation):
     post_application(client)
     link = latest_link("amina@example.org")
+    confirm_address(client, link)
     page = client.get(f"{link}/withdraw")  # shows version 2 (verified)
     response = client.post(
         f"{link}/withdraw",
@@ -318,6 +340,7 @@ def test_withdrawing_on_a_stale_page_is_refused(client, consultation):
 def test_a_confirmed_attendee_cannot_withdraw(client, consultation):
     post_application(client, role="attendee")
     link = latest_link("amina@example.org")
+    confirm_address(client, link)
     assert "Your participation is confirmed" in client.get(link).text
     page = client.get(f"{link}/withdraw")
     assert page.status_code == 409

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from consult.applications.services import open_private_link
 from consult.enums import ConsultationState, Role
-from tests.factories import make_consultation, submit
+from tests.factories import make_consultation, submit, verify
 from tests.queries import count_queries
 
 
@@ -38,7 +37,7 @@ def test_home_runs_a_fixed_number_of_queries(app, client, ctx):
 def test_consultation_page_shows_roles_places_left_and_categories(client, ctx):
     consultation = make_consultation(slug="geneva", capacities={Role.ATTENDEE: 2})
     _a, raw = submit(consultation, Role.ATTENDEE)
-    open_private_link(raw)  # confirmed: takes one of two places
+    verify(raw)  # confirmed: takes one of two places
     html = client.get("/c/geneva").text
     assert consultation.title in html
     assert "Second paragraph.</p>" in html
@@ -56,7 +55,7 @@ def test_consultation_page_runs_a_fixed_number_of_queries(app, client, ctx):
         client.get("/c/geneva")
     for role in Role:
         for _ in range(3):
-            open_private_link(submit(consultation, role)[1])
+            verify(submit(consultation, role)[1])
     with count_queries(app) as after:
         client.get("/c/geneva")
     assert len(after) == len(before) <= 4

@@ -20,13 +20,14 @@ def test_mail_list_prints_recipients_and_subjects(app, ctx):
     assert "queued" in result.output
 
 
-def test_mail_show_prints_the_link(app, ctx):
+def test_mail_show_masks_the_private_link(app, ctx):
     _application, raw = submit(make_consultation(), email="shown@example.org")
     message = db.session.execute(select(OutboxMessage)).scalar_one()
     result = app.test_cli_runner().invoke(args=["mail", "show", str(message.id)])
     assert result.exit_code == 0
     assert "To: shown@example.org" in result.output
-    assert f"http://consult.test/a/{raw}" in result.output
+    assert "http://consult.test/a/[private-link]" in result.output
+    assert raw not in result.output
     missing = app.test_cli_runner().invoke(args=["mail", "show", "999"])
     assert missing.exit_code != 0 and "No outbox message 999" in missing.output
 

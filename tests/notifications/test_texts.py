@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from consult.applications.tokens import LINK_TOKEN
 from consult.extensions import db
 from consult.notifications.models import EmailText, OutboxMessage
 from consult.notifications.services import save_custom_text
@@ -46,10 +47,10 @@ def test_a_saved_text_is_used_for_new_emails(ctx):
     application, raw = submit(consultation, full_name="Amina Diallo")
     message = db.session.execute(select(OutboxMessage)).scalar_one()
     assert message.subject == f"Please confirm, Amina Diallo ({application.reference})"
-    assert f"Open http://consult.test/a/{raw} to confirm." in message.body_text
+    assert f"Open http://consult.test/a/{LINK_TOKEN} to confirm." in message.body_text
     assert "{{ config.SECRET_KEY }}" in message.body_text  # shown as typed, never run
     assert "testing-secret" not in message.body_text + message.body_html
-    assert f'href="http://consult.test/a/{raw}"' in message.body_html
+    assert f'href="http://consult.test/a/{LINK_TOKEN}"' in message.body_html
     assert application.reference in message.body_html  # the usual layout around it
 
 

@@ -14,6 +14,7 @@ from consult.extensions import db
 from consult.notifications.models import OutboxMessage, OutboxState
 from consult.notifications.services import queue_email, resend
 from consult.notifications.worker import backoff, claim, drain
+from tests.conftest import csrf_token
 from tests.factories import make_consultation, submit
 from tests.settings import is_postgres
 from tests.smtp import SmtpServer, free_port
@@ -46,7 +47,11 @@ def test_queued_emails_reach_the_smtp_server_with_a_working_link(app, ctx, smtp,
     assert received.message["From"] == app.config["MAIL_DEFAULT_SENDER"]
     link = re.search(r"http://consult\.test(/a/\S+)", received.text()).group(1)
     assert link in received.html()
-    assert "Under review" in client.get(link).text  # queues "application received"
+    assert "private-link" not in link  # the worker minted a live token for this delivery
+    page = client.get(link)
+    assert "Confirm my email address" in page.text
+    client.post(f"{link}/verify", data={"csrf_token": csrf_token(page.text)})
+    assert "Under review" in client.get(link).text  # queued "application received"
     assert states() == [OutboxState.SENT, OutboxState.QUEUED]
     assert drain().sent == 1  # only the new one: nothing is sent twice
     assert [r.subject for r in smtp.received][1].startswith("We have received your application")

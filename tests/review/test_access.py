@@ -16,7 +16,7 @@ ROUTES = [
     ("GET", "/secretariat/account/password", False),
     ("GET", "/secretariat/outbox/", False),
     ("GET", "/secretariat/outbox/{msg}", False),
-    ("GET", "/secretariat/outbox/{msg}/html", False),
+    ("GET", "/secretariat/outbox/{msg}/html", True),  # email bodies: admins only
     ("POST", "/secretariat/outbox/{msg}/resend", True),
     ("GET", "/secretariat/consultations/{c}/emails", True),
     ("GET", "/secretariat/consultations/{c}/emails/verify_email/en", True),

@@ -31,7 +31,7 @@ def test_balance_counts(ctx, admin):
     civil, _ = under_review(consultation, country="SN", gender="male")
     under_review(consultation, country="BR")  # applicant only
     gone, raw = under_review(consultation, country="JP")
-    withdraw_application(gone, expected_version=gone.version, raw_token=raw)
+    withdraw_application(gone, expected_version=gone.version)
     submit(consultation, country="JP")  # unverified: not an applicant yet
     decide_application(gov, Decision.ACCEPT, by=admin, expected_version=2)
     decide_application(civil, Decision.ACCEPT, by=admin, expected_version=2)

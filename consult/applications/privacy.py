@@ -1,0 +1,216 @@
+"""Applicants' personal data: what is kept, how a person gets a copy, and erasure.
+
+Classification (docs/data-protection.md explains it for people):
+- personal: name, email, organization, job title, topic, abstract, biography, the
+  secretariat's message, reviewers' comments, email bodies and addresses;
+- special category: gender and accessibility needs (never exported in bulk without a
+  security event, erased like the rest);
+- kept after erasure, anonymous: reference, role, stakeholder category, country, state,
+  dates and the audit trail's states (what the balance and the counts need).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+
+from consult.applications.models import AccessToken, Application, AuditEvent
+from consult.applications.states import Actor, can_transition
+from consult.consultations.models import Consultation
+from consult.database import transaction, utcnow
+from consult.enums import ApplicationState
+from consult.extensions import db
+from consult.notifications.models import OutboxMessage, OutboxState
+from consult.review.models import Review
+
+PERSONAL_FIELDS = (
+    "full_name",
+    "email",
+    "organization_name",
+    "job_title",
+    "topic",
+    "abstract",
+    "bio",
+    "secretariat_message",
+)
+SPECIAL_CATEGORY_FIELDS = ("gender", "accessibility_needs")
+KEPT_FIELDS = ("reference", "role", "category_id", "country", "state", "created_at")
+ERASED_NAME = "(erased)"
+
+
+def personal_data(application: Application) -> dict:
+    """Everything the secretariat holds about the person, for their own download."""
+    consultation = application.consultation
+    emails = db.session.execute(
+        select(OutboxMessage)
+        .where(OutboxMessage.application_id == application.id)
+        .order_by(OutboxMessage.id)
+    ).scalars()
+    return {
+        "reference": application.reference,
+        "consultation": consultation.title,
+        "role": application.role.value,
+        "state": application.state.value,
+        "stakeholder_category": application.category.name,
+        "full_name": application.full_name,
+        "email": application.email,
+        "organization": application.display_organization,
+        "job_title": application.job_title,
+        "country": application.country,
+        "gender": application.gender,
+        "proposed_topic": application.topic,
+        "abstract": application.abstract,
+        "short_biography": application.bio,
+        "accessibility_needs": application.accessibility_needs,
+        "listed_publicly": application.list_publicly,
+        "language": application.language,
+        "message_from_the_secretariat": application.secretariat_message,
+        "submitted_at": application.created_at.isoformat() + "Z",
+        "email_confirmed_at": _iso(application.email_verified_at),
+        "erasure_requested_at": _iso(application.erasure_requested_at),
+        "history": [
+            {"at": e.created_at.isoformat() + "Z", "state": e.to_state.value}
+            for e in application.events
+        ],
+        "emails": [
+            {"queued_at": m.created_at.isoformat() + "Z", "subject": m.subject, "state": m.state}
+            for m in emails
+        ],
+        "retention": {
+            "erased_after": _iso(consultation.retention_until),
+            "months_after_the_meeting": consultation.retention_months,
+        },
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() + "Z" if value is not None else None
+
+
+def request_erasure(application: Application) -> None:
+    """The applicant asks for erasure (their status page): recorded for the secretariat,
+    who erases (the request cannot be undone by the link)."""
+    if application.erasure_requested_at is not None:
+        return
+    with transaction():
+        application.erasure_requested_at = utcnow()
+        db.session.flush()
+        db.session.add(
+            AuditEvent(
+                application_id=application.id,
+                actor=Actor.APPLICANT.value,
+                from_state=application.state,
+                to_state=application.state,
+                version=application.version,
+                note="The applicant asked for their personal data to be erased.",
+            )
+        )
+
+
+def erase_application(application: Application, *, by: str, user_id: int | None = None) -> None:
+    """Erase one person's data (an admin's action, or the retention purge): a live
+    application is withdrawn first, so its place is freed; then every personal field,
+    review comment, email body and private link goes. The audit log records that it
+    happened, not what was erased."""
+    from consult.applications.services import fill_free_places, lock_offer, move_state
+
+    if application.erased_at is not None:
+        return
+    with transaction():
+        offer = lock_offer(application)
+        held_place = application.state in (ApplicationState.ACCEPTED, ApplicationState.CONFIRMED)
+        if can_transition(application.state, ApplicationState.WITHDRAWN, Actor.ADMIN):
+            move_state(
+                application,
+                ApplicationState.WITHDRAWN,
+                actor=Actor.ADMIN,
+                actor_name=by,
+                actor_user_id=user_id,
+                note="Withdrawn because the person's data is erased.",
+            )
+        _blank(application)
+        db.session.flush()
+        db.session.add(
+            AuditEvent(
+                application_id=application.id,
+                actor=by,
+                actor_user_id=user_id,
+                from_state=application.state,
+                to_state=application.state,
+                version=application.version,
+                note="Personal data erased.",
+            )
+        )
+        if held_place:
+            fill_free_places(offer)
+
+
+def _blank(application: Application) -> None:
+    now = utcnow()
+    for name in PERSONAL_FIELDS + SPECIAL_CATEGORY_FIELDS:
+        setattr(application, name, "")
+    application.full_name = ERASED_NAME
+    application.email = f"erased-{application.id}@invalid"
+    application.organization_id = None
+    application.list_publicly = False
+    application.erased_at = now
+    application.erasure_requested_at = application.erasure_requested_at or now
+    _erase_related([application.id])
+
+
+def _erase_related(application_ids: list[int]) -> None:
+    db.session.execute(delete(AccessToken).where(AccessToken.application_id.in_(application_ids)))
+    db.session.execute(
+        update(Review).where(Review.application_id.in_(application_ids)).values(comment="")
+    )
+    # Unsent email to an erased person is not sent; sent ones keep only their subject.
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.application_id.in_(application_ids),
+            OutboxMessage.state.in_((OutboxState.QUEUED, OutboxState.SENDING)),
+        )
+        .values(state=OutboxState.FAILED, last_error="Not sent: the person's data was erased.")
+    )
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.application_id.in_(application_ids))
+        .values(to_address="erased@invalid", body_text="", body_html="", calendar="")
+    )
+
+
+def purge_expired(now: datetime | None = None) -> list[Consultation]:
+    """Erase the personal data of every consultation past its retention date (cron-safe:
+    a purged consultation is skipped). States and counts stay; places are not moved."""
+    now = now or utcnow()
+    purged = []
+    candidates = db.session.execute(
+        select(Consultation).where(Consultation.purged_at.is_(None)).order_by(Consultation.id)
+    ).scalars()
+    for consultation in list(candidates):
+        if consultation.retention_until is None or consultation.retention_until > now:
+            continue
+        with transaction():
+            applications = db.session.execute(
+                select(Application).where(
+                    Application.consultation_id == consultation.id,
+                    Application.erased_at.is_(None),
+                )
+            ).scalars()
+            for application in applications:
+                _blank(application)
+                db.session.flush()
+                db.session.add(
+                    AuditEvent(
+                        application_id=application.id,
+                        actor=Actor.SYSTEM.value,
+                        from_state=application.state,
+                        to_state=application.state,
+                        version=application.version,
+                        note="Personal data erased after the retention period.",
+                    )
+                )
+            consultation.purged_at = now
+        purged.append(consultation)
+    return purged

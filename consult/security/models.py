@@ -1,0 +1,71 @@
+"""Security events: staff actions that are not application transitions (sign-ins,
+user and role changes, settings, exports, refusals). Append-only, like the audit log."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from consult.database import utcnow
+from consult.extensions import db
+
+
+class SecurityTag(enum.StrEnum):
+    """What happened; `area:action`, as warehouse tags its events."""
+
+    SIGNIN = "account:signin"
+    SIGNIN_FAILED = "account:signin_failed"
+    SIGNIN_THROTTLED = "account:signin_throttled"
+    SIGNOUT = "account:signout"
+    SESSION_EXPIRED = "account:session_expired"
+    PASSWORD_CHANGED = "account:password_changed"
+    TWO_FACTOR_ENABLED = "account:two_factor_enabled"
+    TWO_FACTOR_DISABLED = "account:two_factor_disabled"
+    TWO_FACTOR_FAILED = "account:two_factor_failed"
+    RECOVERY_CODE_USED = "account:recovery_code_used"
+    FORBIDDEN = "access:forbidden"
+    USER_CREATED = "user:created"
+    USER_ACTIVATED = "user:activated"
+    USER_DEACTIVATED = "user:deactivated"
+    USER_PASSWORD_SET = "user:password_set"
+    SETTINGS_CHANGED = "consultation:settings_changed"
+    EMAIL_TEXT_CHANGED = "consultation:email_text_changed"
+    EXPORT = "data:export"
+    ERASED = "data:erased"
+    PURGED = "data:purged"
+    OUTBOX_RESENT = "outbox:resent"
+
+
+class SecurityEvent(db.Model):
+    __tablename__ = "security_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    tag: Mapped[str] = mapped_column(sa.String(64), index=True)
+    # The staff member who acted (or tried to): their account, or the email typed at
+    # sign-in. Never an applicant's address or token.
+    actor_user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("secretariat_user.id", ondelete="SET NULL")
+    )
+    actor: Mapped[str] = mapped_column(sa.String(254), default="")
+    ip_address: Mapped[str] = mapped_column(sa.String(64), default="")
+    # What it was about: "user 3", "consultation 1", "/secretariat/users".
+    target: Mapped[str] = mapped_column(sa.String(300), default="")
+    detail: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class SecurityLogIsAppendOnly(Exception):
+    """Raised when code tries to change or remove a security event."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_security_event_changes(session: Session, _context, _instances) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, SecurityEvent) and (
+            obj in session.deleted or session.is_modified(obj, include_collections=False)
+        ):
+            raise SecurityLogIsAppendOnly("Security events are never updated or deleted.")

@@ -1,8 +1,11 @@
 """Settings shared by every environment. Each key can be overridden by a
 CONSULT_<KEY> environment variable (see consult.create_app)."""
 
-# Placeholder for development only; production.py refuses to start without a real one.
-SECRET_KEY = "dev-only-not-secret"
+# Signs sessions and CSRF tokens. Production takes it from CONSULT_SECRET_KEY only;
+# development generates one into instance/secret_key on first start (never a constant:
+# the app refuses a known development key whenever debug is off).
+SECRET_KEY = ""
+SECRET_KEY_FROM_INSTANCE = False
 
 # Filled in by create_app when empty: sqlite:///<instance>/consult.db
 SQLALCHEMY_DATABASE_URI = ""
@@ -22,8 +25,19 @@ WTF_CSRF_TIME_LIMIT = 4 * 3600  # long forms (abstracts) take a while to write
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 APPLY_RATE_LIMIT = "10 per minute;60 per hour"
-# Failed sign-ins per client address and email; successful ones do not count.
+# Sign-in attempts, counted before the password is checked: per client address and
+# email (cleared by a successful sign-in), and per client address whatever the email.
 LOGIN_RATE_LIMIT = "5 per 15 minutes"
+LOGIN_ADDRESS_RATE_LIMIT = "30 per 15 minutes"
+# Behind N reverse proxies (nginx: 1), trust the last N X-Forwarded-For/-Proto/-Host
+# entries for the client's address and scheme. 0: use the connection's address.
+PROXY_FIX_X_FOR = 0
+
+# Staff sessions end after this long without a request, and this long after sign-in.
+STAFF_IDLE_MINUTES = 30
+STAFF_MAX_HOURS = 12
+# Strict-Transport-Security max-age in seconds (production: one year); 0 sends none.
+HSTS_SECONDS = 0
 
 MAIL_SERVER = "127.0.0.1"
 MAIL_PORT = 8025

@@ -15,6 +15,31 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = PROJECT_ROOT / "config"
 
 
+# Keys that were ever published (old defaults): refused whenever debug is off.
+KNOWN_DEVELOPMENT_KEYS = {"dev-only-not-secret", "dev", "development", "secret", "changeme"}
+
+
+def _secret_key(app: Flask) -> None:
+    """CONSULT_SECRET_KEY; in development, a random key kept in instance/secret_key."""
+    if not app.config.get("SECRET_KEY") and app.config.get("SECRET_KEY_FROM_INSTANCE"):
+        key_file = Path(app.instance_path) / "secret_key"
+        if not key_file.exists():
+            import secrets
+
+            Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+            key_file.touch(mode=0o600)
+            key_file.write_text(secrets.token_urlsafe(48))
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
+    key = app.config.get("SECRET_KEY") or ""
+    if not key:
+        raise RuntimeError("CONSULT_SECRET_KEY must be set for this configuration.")
+    if key in KNOWN_DEVELOPMENT_KEYS and not app.debug:
+        raise RuntimeError(
+            "CONSULT_SECRET_KEY is a published development key; set a random one "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+
+
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     """Build the app: config/default.py, config/<name>.py, CONSULT_* env vars, overrides."""
     config_name = config_name or os.environ.get("CONSULT_ENV", "development")
@@ -38,13 +63,17 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         db_file = Path(app.instance_path) / "consult.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_file}"
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("CONSULT_SECRET_KEY must be set for this configuration.")
+    _secret_key(app)
+    if app.config.get("PROXY_FIX_X_FOR"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_FIX_X_FOR"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from consult import models  # noqa: F401  (registers every table on the metadata)
     from consult.extensions import babel, csrf, db, limiter, login_manager, mail
     from consult.i18n import select_locale
-    from consult.web import register_web
+    from consult.web import register_converters, register_web
 
     db.init_app(app)
     csrf.init_app(app)
@@ -61,6 +90,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from consult.database import configure_engines
 
     configure_engines(app)
+    register_converters(app)
     register_web(app)
 
     from consult.accounts.views import bp as accounts_bp

@@ -11,8 +11,10 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 from consult.database import utc_to_local
+from consult.extensions import db
 from consult.i18n import country_name
 
 ERROR_TITLES = {
@@ -56,6 +58,45 @@ def render_error(status: int, message: str | None = None):
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+# Row ids are 32-bit integers on PostgreSQL: anything outside is no row, not an error.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: a positive id that fits the database's integer, else
+    the route does not match (404) instead of failing in the database."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+class TextConverter(UnicodeConverter):
+    """`<slug>`, `<token>`, ...: no control characters (NUL cannot reach the database)
+    and at most 200 characters, else the route does not match (404)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, *args, **kwargs)
+        self.regex = "[^/\x00-\x1f\x7f-\x9f]{1,200}"
+
+
+def arg_id(name: str) -> int | None:
+    """A query-string id (?before=123): None when missing or not a valid id."""
+    value = request.args.get(name, "")
+    if not value.isascii() or not value.isdigit() or len(value) > 10:
+        return None
+    number = int(value)
+    return number if 1 <= number <= MAX_ID else None
+
+
+def register_converters(app: Flask) -> None:
+    """Before any blueprint: every `<int:...>` route gets the bounded converter."""
+    app.url_map.converters["int"] = IdConverter
+    app.url_map.converters["default"] = TextConverter
+    app.url_map.converters["string"] = TextConverter
+
+
 def register_web(app: Flask) -> None:
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["paragraphs"] = paragraphs
@@ -78,6 +119,12 @@ def register_web(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400 or request.path.startswith("/static/"):
             return error  # redirects (e.g. a missing trailing slash) and static files
+        if error.code == 403:
+            from consult.security.models import SecurityTag
+            from consult.security.services import record_event
+
+            db.session.rollback()
+            record_event(SecurityTag.FORBIDDEN, target=request.path[:300], commit=True)
         return render_error(error.code or 500, error.description if error.code != 404 else None)
 
     @app.after_request
@@ -86,6 +133,15 @@ def register_web(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         # Private links carry their token in the path: never leak it in a Referer.
         response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if request.path.startswith("/secretariat"):
+            # Every secretariat page shows personal data: never kept by a browser or
+            # proxy cache (a shared computer's Back button shows nothing).
+            response.headers["Cache-Control"] = "no-store"
+        if app.config.get("HSTS_SECONDS"):
+            response.headers.setdefault(
+                "Strict-Transport-Security",
+                f"max-age={int(app.config['HSTS_SECONDS'])}; includeSubDomains",
+            )
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; "

@@ -120,7 +120,7 @@ def make_user(
     from consult.accounts.services import create_user
 
     email = email or f"{role}{next(_numbers)}@ungis.example"
-    return create_user(email, f"{role.title()} Person", UserRole(role), password)
+    return create_user(email, f"{role.title()} Person", UserRole(role), password, must_change=False)
 
 
 def under_review(consultation: Consultation, role: Role = Role.PANELIST, **overrides):

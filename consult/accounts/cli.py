@@ -81,10 +81,11 @@ def activate_cmd(email: str) -> None:
 @click.argument("email")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def set_password_cmd(email: str, password_stdin: bool) -> None:
-    """Set a new password (ends the account's other sessions)."""
+    """Set a new password (ends the account's sessions; the person must choose their
+    own at the next sign-in)."""
     user = _existing(email)
     try:
-        set_password(user, _read_password(password_stdin))
+        set_password(user, _read_password(password_stdin), by_self=False)
     except AccountError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Password changed for {email}.")

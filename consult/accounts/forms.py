@@ -1,17 +1,16 @@
 """Sign-in and account forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from consult.accounts.models import UserRole
 from consult.accounts.services import MIN_PASSWORD_LENGTH
-from consult.forms import strip_whitespace
+from consult.forms import BaseForm, DeliverableEmail, NoLinks, strip_whitespace
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = EmailField(
         _l("Email address"),
         filters=[strip_whitespace],
@@ -38,11 +37,11 @@ def new_password_field(label) -> PasswordField:
     )
 
 
-class UserForm(FlaskForm):
+class UserForm(BaseForm):
     name = StringField(
         _l("Name"),
         filters=[strip_whitespace],
-        validators=[DataRequired(_l("Enter the person's name.")), Length(max=200)],
+        validators=[DataRequired(_l("Enter the person's name.")), Length(max=200), NoLinks()],
     )
     email = EmailField(
         _l("Email address"),
@@ -50,7 +49,7 @@ class UserForm(FlaskForm):
         validators=[
             DataRequired(_l("Enter an email address.")),
             Length(max=254),
-            Email(_l("Enter an email address like name@example.org."), check_deliverability=False),
+            DeliverableEmail(),
         ],
     )
     role = RadioField(
@@ -62,7 +61,11 @@ class UserForm(FlaskForm):
     password = new_password_field(_l("Password (give it to the person privately)"))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(BaseForm):
+    current = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(_l("Enter your current password.")), Length(max=200)],
+    )
     password = new_password_field(_l("New password"))
     confirm = PasswordField(
         _l("New password again"),
@@ -70,5 +73,5 @@ class PasswordForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(BaseForm):
     """A bare form for POST-only buttons (log out, deactivate): just the CSRF token."""

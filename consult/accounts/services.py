@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import secrets
 
+from flask import has_request_context
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from consult.accounts.models import User, UserRole
+from consult.accounts.sessions import current_staff_session, end_all_sessions
 from consult.database import transaction, utcnow
 from consult.extensions import db
+from consult.notifications.services import queue_email
 
 MIN_PASSWORD_LENGTH = 12
 # Compared against when the email is unknown, so a wrong email and a wrong password
@@ -27,9 +31,25 @@ def generate_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def check_password_strength(password: str) -> None:
+def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
+    """Why a password is too weak, or None: shorter than MIN_PASSWORD_LENGTH, or easy
+    to guess (zxcvbn's offline estimate, which knows the common and breached-list
+    passwords, keyboard patterns and the person's own name and address)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+        return f"Passwords need at least {MIN_PASSWORD_LENGTH} characters."
+    inputs = [part for part in (email, email.split("@")[0], name, "ungis", "consult") if part]
+    if zxcvbn(password[:100], user_inputs=inputs)["score"] < 3:
+        return (
+            "This password is too common or too easy to guess. Use a longer one, "
+            "for example four unrelated words."
+        )
+    return None
+
+
+def check_password_strength(password: str, *, email: str = "", name: str = "") -> None:
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        raise AccountError(problem)
 
 
 def find_user(email: str) -> User | None:
@@ -38,13 +58,17 @@ def find_user(email: str) -> User | None:
     ).scalar_one_or_none()
 
 
-def create_user(email: str, name: str, role: UserRole, password: str) -> User:
+def create_user(
+    email: str, name: str, role: UserRole, password: str, *, must_change: bool = True
+) -> User:
+    """A new account. Its password was chosen by someone else (an admin, the operator,
+    the demo seed), so by default it must be changed at the first sign-in."""
     email = email.strip().lower()
     if not email or "@" not in email:
         raise AccountError("Give a valid email address.")
     if not name.strip():
         raise AccountError("Give the person's name.")
-    check_password_strength(password)
+    check_password_strength(password, email=email, name=name)
     if find_user(email) is not None:
         raise AccountError(f"There is already an account for {email}.")
     with transaction():
@@ -53,22 +77,37 @@ def create_user(email: str, name: str, role: UserRole, password: str) -> User:
             name=name.strip(),
             role=role,
             password_hash=generate_password_hash(password),
+            must_change_password=must_change,
         )
         db.session.add(user)
     return user
 
 
-def set_password(user: User, password: str) -> None:
-    check_password_strength(password)
+def set_password(user: User, password: str, *, by_self: bool) -> None:
+    """A new password: every session of the account ends, and the person is emailed
+    (so a change they did not make does not go unnoticed). A password set by someone
+    else (`by_self=False`) must be changed at the next sign-in."""
+    check_password_strength(password, email=user.email, name=user.name)
     with transaction():
         user.password_hash = generate_password_hash(password)
         user.session_epoch += 1
+        user.must_change_password = not by_self
+        user.password_changed_at = utcnow()
+        end_all_sessions(user)
+        queue_email(
+            key=f"user:{user.id}:password_changed:{user.session_epoch}",
+            template="password_changed",
+            to=user.email,
+            language="en",
+            context={"user": user, "by_self": by_self, "when": user.password_changed_at},
+        )
 
 
 def set_active(user: User, active: bool) -> None:
     with transaction():
         user.active = active
         user.session_epoch += 1
+        end_all_sessions(user)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -79,9 +118,11 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not check_password_hash(user.password_hash, password or "") or not user.active:
         return None
-    with transaction():
-        user.last_login_at = utcnow()
     return user
+
+
+def check_current_password(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, password or "")
 
 
 def load_user(identity: str) -> User | None:
@@ -93,6 +134,8 @@ def load_user(identity: str) -> User | None:
     user = db.session.get(User, user_id)
     if user is None or user.session_epoch != epoch or not user.active:
         return None
+    if has_request_context() and current_staff_session(user.id) is None:
+        return None  # signed out, idle or too old: the server-side session is gone
     return user
 
 

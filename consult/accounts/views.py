@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.wrappers import Response
 
 from consult.accounts.access import admin_required
 from consult.accounts.forms import ActionForm, LoginForm, PasswordForm, UserForm
@@ -16,11 +15,22 @@ from consult.accounts.services import (
     AccountError,
     all_users,
     authenticate,
+    check_current_password,
     create_user,
+    password_problem,
     set_active,
     set_password,
 )
-from consult.extensions import db, limiter
+from consult.accounts.sessions import (
+    count_sign_in_attempt,
+    end_staff_session,
+    forget_sign_in_attempts,
+    start_staff_session,
+)
+from consult.extensions import db
+from consult.security.models import SecurityTag
+from consult.security.services import record_event
+from consult.web import render_error
 
 bp = Blueprint("accounts", __name__, url_prefix="/secretariat")
 
@@ -34,31 +44,25 @@ def _safe_next(target: str | None) -> str:
     return url_for("review.queue")
 
 
-def _login_key() -> str:
-    email = (request.form.get("email") or "").strip().lower()
-    return f"{request.remote_addr}|{email}"
-
-
-def _login_limits() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _failed(response: Response) -> bool:
-    return response.status_code != 302
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limits, methods=["POST"], key_func=_login_key, deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        address = request.remote_addr or ""
+        if not count_sign_in_attempt(address, form.email.data):
+            record_event(SecurityTag.SIGNIN_THROTTLED, actor=form.email.data, commit=True)
+            return render_error(429)
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
+            forget_sign_in_attempts(address, form.email.data)
+            start_staff_session(user)
             login_user(user)
+            record_event(SecurityTag.SIGNIN, user=user, commit=True)
             return redirect(_safe_next(request.args.get("next")))
+        record_event(SecurityTag.SIGNIN_FAILED, actor=form.email.data, commit=True)
         form.form_errors.append(
             _("That email address and password do not match an active account.")
         )
@@ -71,9 +75,30 @@ def login():
 def logout():
     form = ActionForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            record_event(SecurityTag.SIGNOUT)
+        end_staff_session()
         logout_user()
         flash(_("You have signed out."), "success")
     return redirect(url_for(".login"))
+
+
+# Pages a signed-in person may open while they still owe a password change.
+_ALLOWED_BEFORE_CHANGE = {"accounts.change_password", "accounts.logout", "static"}
+
+
+@bp.before_app_request
+def require_password_change():
+    """A password someone else set must be replaced before anything else."""
+    if (
+        request.blueprint in ("accounts", "review", "notifications", "consultations", "security")
+        and request.endpoint not in _ALLOWED_BEFORE_CHANGE
+        and current_user.is_authenticated
+        and current_user.must_change_password
+    ):
+        flash(_("Please choose your own password before you go on."), "error")
+        return redirect(url_for("accounts.change_password"))
+    return None
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -85,6 +110,9 @@ def users():
         try:
             user = create_user(
                 form.email.data, form.name.data, UserRole(form.role.data), form.password.data
+            )
+            record_event(
+                SecurityTag.USER_CREATED, target=f"user {user.id} ({user.role})", commit=True
             )
         except AccountError as error:
             form.email.errors.append(_(error.message))
@@ -111,6 +139,11 @@ def toggle_active(user_id: int):
         flash(_("You cannot deactivate your own account."), "error")
         return redirect(url_for(".users"))
     set_active(user, not user.active)
+    record_event(
+        SecurityTag.USER_ACTIVATED if user.active else SecurityTag.USER_DEACTIVATED,
+        target=f"user {user.id}",
+        commit=True,
+    )
     if user.active:
         flash(_("%(email)s can sign in again.", email=user.email), "success")
     else:
@@ -124,10 +157,23 @@ def change_password():
     form = PasswordForm()
     status = 200
     if form.validate_on_submit():
-        set_password(current_user, form.password.data)
-        login_user(current_user)  # the epoch changed: keep this session, end the others
-        flash(_("Your password is changed. Other sessions are signed out."), "success")
-        return redirect(url_for("review.queue"))
+        if not check_current_password(current_user, form.current.data):
+            form.current.errors.append(_("This is not your current password."))
+            record_event(SecurityTag.SIGNIN_FAILED, target="password change", commit=True)
+        else:
+            problem = password_problem(
+                form.password.data, email=current_user.email, name=current_user.name
+            )
+            if problem:
+                form.password.errors.append(_(problem))
+            else:
+                user = current_user._get_current_object()
+                set_password(user, form.password.data, by_self=True)
+                record_event(SecurityTag.PASSWORD_CHANGED, user=user)
+                start_staff_session(user)  # every session ended: open a new one here
+                login_user(user)
+                flash(_("Your password is changed. Other sessions are signed out."), "success")
+                return redirect(url_for("review.queue"))
     if form.is_submitted():
         status = 422
     return render_template("accounts/password.html", form=form), status

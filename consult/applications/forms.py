@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -14,11 +13,11 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from consult.consultations.models import Consultation, Organization
 from consult.enums import Role
-from consult.forms import optional_int, strip_whitespace
+from consult.forms import BaseForm, DeliverableEmail, NoLinks, optional_int, strip_whitespace
 from consult.i18n import countries
 
 GENDERS = [
@@ -32,11 +31,11 @@ GENDERS = [
 ORGANIZATION_REQUIRED = {"government", "international_organization"}
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(BaseForm):
     full_name = StringField(
         _l("Full name"),
         filters=[strip_whitespace],
-        validators=[DataRequired(_l("Enter your full name.")), Length(max=200)],
+        validators=[DataRequired(_l("Enter your full name.")), Length(max=200), NoLinks()],
         description=_l("As it should appear on your badge."),
     )
     email = EmailField(
@@ -45,7 +44,7 @@ class ApplicationForm(FlaskForm):
         validators=[
             DataRequired(_l("Enter your email address.")),
             Length(max=254),
-            Email(_l("Enter an email address like name@example.org."), check_deliverability=False),
+            DeliverableEmail(),
         ],
         description=_l("We send your private link to this address."),
     )
@@ -66,14 +65,14 @@ class ApplicationForm(FlaskForm):
     organization_name = StringField(
         _l("Organization"),
         filters=[strip_whitespace],
-        validators=[Length(max=200)],
+        validators=[Length(max=200), NoLinks()],
         description=_l(
             "Required for government and international organizations. "
             "Leave empty if you take part in a personal capacity."
         ),
     )
     job_title = StringField(
-        _l("Job title"), filters=[strip_whitespace], validators=[Length(max=200)]
+        _l("Job title"), filters=[strip_whitespace], validators=[Length(max=200), NoLinks()]
     )
     country = SelectField(
         _l("Country"),
@@ -172,6 +171,6 @@ class ApplicationForm(FlaskForm):
         return valid
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(BaseForm):
     # The version the person saw; a change in between refuses the withdrawal.
     version = HiddenField(validators=[DataRequired()])

@@ -5,12 +5,10 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -21,10 +19,18 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
-from consult.enums import ConsultationState
-from consult.forms import strip_whitespace
+from consult.enums import ConsultationState, Role
+from consult.forms import BaseForm, BaseSubForm, strip_whitespace
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 STATE_LABELS = {
@@ -40,10 +46,11 @@ class CheckboxListField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class OfferForm(Form):
+class OfferForm(BaseSubForm):
     """One role offer: a sub-form without its own CSRF token."""
 
-    role = HiddenField()
+    # Fixed by the page: a missing or unknown role is tampering, refused as invalid.
+    role = HiddenField(validators=[InputRequired(), AnyOf([role.value for role in Role])])
     capacity = IntegerField(
         _l("Places"),
         # Required, but checked in ConsultationForm.validate: DataRequired refuses 0.
@@ -63,7 +70,7 @@ class OfferForm(Form):
     )
 
 
-class ConsultationForm(FlaskForm):
+class ConsultationForm(BaseForm):
     title = StringField(
         _l("Title"),
         filters=[strip_whitespace],

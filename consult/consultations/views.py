@@ -160,7 +160,7 @@ def _edit(consultation: Consultation | None):
     status = 200
     if form.is_submitted():
         status = 422
-        roles = [entry.form.role.data for entry in form.offers]
+        roles = [entry.form.role.data or "" for entry in form.offers]
         if sorted(roles) != sorted(role.value for role in Role):
             abort(400)  # the offers are fixed by the page; anything else is tampering
         if form.validate():

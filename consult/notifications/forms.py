@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from consult.forms import BaseForm
 from consult.notifications.texts import EmailKind, unknown_placeholders
 
 
-class EmailTextForm(FlaskForm):
+class EmailTextForm(BaseForm):
     subject = StringField(
         _l("Subject"),
         validators=[DataRequired(_l("Give a subject.")), Length(max=300)],

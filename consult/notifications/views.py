@@ -36,6 +36,7 @@ from consult.notifications.services import (
     save_custom_text,
 )
 from consult.notifications.texts import EMAIL_KINDS, KINDS, PLACEHOLDER_HELP
+from consult.web import arg_id
 
 bp = Blueprint("notifications", __name__, url_prefix="/secretariat")
 
@@ -47,7 +48,7 @@ PAGE_SIZE = 50
 def outbox():
     state = request.args.get("state")
     state = OutboxState(state) if state in {s.value for s in OutboxState} else None
-    before = request.args.get("before", type=int)
+    before = arg_id("before")
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(PAGE_SIZE + 1)
     if state is not None:
         query = query.where(OutboxMessage.state == state)

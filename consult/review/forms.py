@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -11,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from consult.applications.services import Decision
 from consult.consultations.models import Consultation
 from consult.enums import ApplicationState, Role
-from consult.forms import optional_int
+from consult.forms import BaseForm, optional_int
 from consult.i18n import countries
 from consult.review.models import MAX_SCORE, MIN_SCORE
 
@@ -28,7 +27,7 @@ DECISION_LABELS = {
 }
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(BaseForm):
     """GET form: bookmarkable, no CSRF (it changes nothing)."""
 
     class Meta:
@@ -74,7 +73,7 @@ class QueueFilterForm(FlaskForm):
         ]
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(BaseForm):
     score = RadioField(
         _l("Score"),
         coerce=int,
@@ -89,7 +88,7 @@ class ReviewForm(FlaskForm):
     )
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(BaseForm):
     decision = RadioField(_l("Decision"), validators=[DataRequired(_l("Choose a decision."))])
     message = TextAreaField(
         _l("Message to the applicant (optional)"),
@@ -104,7 +103,7 @@ class DecisionForm(FlaskForm):
         self.decision.choices = [SelectChoice(d.value, DECISION_LABELS[d]) for d in allowed]
 
 
-class BulkDecisionForm(FlaskForm):
+class BulkDecisionForm(BaseForm):
     decision = SelectField(
         _l("Decision for the selected applications"),
         choices=[SelectChoice(d.value, DECISION_LABELS[d]) for d in Decision],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -155,17 +156,37 @@ def encode_cursor(value, row_id: int, direction: str) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[str, object, int] | None:
+class InvalidCursor(ValueError):
+    """A paging cursor that this app did not make (edited, truncated, for another sort)."""
+
+
+def decode_cursor(cursor: str, sort: str = "newest") -> tuple[str, object, int]:
+    """The (direction, sort value, row id) a cursor carries, checked against the type of
+    the sort column; anything else raises InvalidCursor (the view answers 400)."""
     try:
+        if len(cursor) > 1000 or not cursor.isascii():
+            raise InvalidCursor(cursor)
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         direction, value, row_id = json.loads(raw)
-        if isinstance(value, dict):
+        column, _descending = SORTS[sort]
+        if column.key == "created_at":
             value = datetime.fromisoformat(value["dt"])
-        if direction not in ("after", "before") or not isinstance(row_id, int):
-            return None
+            if value.tzinfo is not None:
+                raise InvalidCursor(cursor)
+        elif column.key == "average_score":
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise InvalidCursor(cursor)
+            if not math.isfinite(value):
+                raise InvalidCursor(cursor)
+        elif not isinstance(value, str) or "\x00" in value or len(value) > 300:
+            raise InvalidCursor(cursor)
+        if direction not in ("after", "before") or isinstance(row_id, bool):
+            raise InvalidCursor(cursor)
+        if not isinstance(row_id, int) or not 0 < row_id < 2**31:
+            raise InvalidCursor(cursor)
         return direction, value, row_id
-    except (ValueError, TypeError, KeyError):
-        return None
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        raise InvalidCursor(cursor) from error
 
 
 def _keyset(query: Select, sort: str, cursor: str | None) -> tuple[Select, bool]:
@@ -174,7 +195,7 @@ def _keyset(query: Select, sort: str, cursor: str | None) -> tuple[Select, bool]
     Returns the query and whether it runs backwards (for a "previous" page).
     """
     column, descending = SORTS[sort]
-    decoded = decode_cursor(cursor) if cursor else None
+    decoded = decode_cursor(cursor, sort) if cursor else None
     backwards = decoded is not None and decoded[0] == "before"
     forward_desc = descending != backwards
     if decoded is not None:

@@ -40,6 +40,7 @@ from consult.notifications.models import OutboxMessage
 from consult.review.forms import BulkDecisionForm, DecisionForm, QueueFilterForm, ReviewForm
 from consult.review.regions import region_labels
 from consult.review.services import (
+    InvalidCursor,
     ReviewError,
     ReviewQueueFilter,
     balance,
@@ -50,6 +51,7 @@ from consult.review.services import (
     save_review,
     with_sort,
 )
+from consult.web import MAX_ID
 
 bp = Blueprint("review", __name__, url_prefix="/secretariat")
 
@@ -69,11 +71,15 @@ def _queue_filter() -> tuple[QueueFilterForm, ReviewQueueFilter | None, Consulta
     if selected is None:
         return form, None, None
     form.consultation.data = selected.id
-    valid = form.validate()
-    if not valid:  # an edited URL: drop what does not parse rather than fail
-        for field in (form.role, form.category, form.state, form.country, form.sort, form.q):
-            if field.errors:
-                field.data = field.default if field.name == "sort" else None
+    form.validate()
+    # An edited URL: what is not one of the field's choices (" ", "emperor") is dropped
+    # rather than passed on. Optional() lets blank values through validation, so the
+    # choices are checked here, for every select.
+    for field in (form.role, form.category, form.state, form.country, form.sort):
+        if field.data not in {value for value, *_ in field.iter_choices()}:
+            field.data = field.default if field.name == "sort" else None
+    if form.q.errors:
+        form.q.data = None
     queue_filter = ReviewQueueFilter(
         consultation_id=selected.id,
         role=Role(form.role.data) if form.role.data else None,
@@ -100,11 +106,14 @@ def queue():
     form, queue_filter, consultation = _queue_filter()
     if queue_filter is None:
         return render_template("review/queue.html", form=form, consultation=None)
-    page = queue_page(
-        queue_filter,
-        cursor=request.args.get("cursor"),
-        size=current_app.config["QUEUE_PAGE_SIZE"],
-    )
+    try:
+        page = queue_page(
+            queue_filter,
+            cursor=request.args.get("cursor"),
+            size=current_app.config["QUEUE_PAGE_SIZE"],
+        )
+    except InvalidCursor:
+        abort(400, description=_("This page link is not valid. Start again from the queue."))
     return render_template(
         "review/queue.html",
         form=form,
@@ -133,11 +142,12 @@ def bulk_decide():
         return redirect(back)
     selection = []
     for value in request.form.getlist("selected"):
-        try:
-            application_id, version = (int(part) for part in value.split(":"))
-        except ValueError:
+        application_id, _sep, version = value.partition(":")
+        if not (application_id.isdigit() and version.isdigit()):
             abort(400)
-        selection.append((application_id, version))
+        if not (0 < int(application_id) <= MAX_ID and 0 < int(version) <= MAX_ID):
+            abort(400)
+        selection.append((int(application_id), int(version)))
     if not selection:
         flash(_("Select at least one application first."), "error")
         return redirect(back)

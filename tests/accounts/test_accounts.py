@@ -119,6 +119,7 @@ def test_changing_the_password_ends_other_sessions(app, ctx, admin):
         "/secretariat/account/password",
         data={
             "csrf_token": csrf_token(page.text),
+            "current": PASSWORD,
             "password": "a brand new password",
             "confirm": "a brand new password",
         },
@@ -135,6 +136,7 @@ def test_password_change_validation(admin_client):
         "/secretariat/account/password",
         data={
             "csrf_token": csrf_token(page.text),
+            "current": PASSWORD,
             "password": "short",
             "confirm": "other",
         },

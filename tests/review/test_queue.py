@@ -104,11 +104,29 @@ def test_unparseable_filters_are_ignored_not_500(admin_client, consultation):
     under_review(consultation)
     url = (
         f"/secretariat/applications?consultation={consultation.id}"
-        "&role=emperor&state=nope&category=abc&sort=drop+table&cursor=%%%"
+        "&role=emperor&state=nope&category=abc&sort=drop+table&country=+&q=%00"
     )
     response = admin_client.get(url)
     assert response.status_code == 200
     assert refs(response.text) == ["FM-P-0001"]
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "%%%",
+        "WyJhZnRlciIsICJ4IiwgOTk5OTk5OTk5OTk5OTk5OTk5OV0",  # ["after", "x", 10**19]
+        "WyJhZnRlciIsIHsiZHQiOiAibm9wZSJ9LCAxXQ",  # ["after", {"dt": "nope"}, 1]
+        "WyJhZnRlciIsICJcdTAwMDAiLCAxXQ",  # ["after", "\u0000", 1] for a date sort
+        "bnVsbA",  # null
+    ],
+)
+def test_a_malformed_paging_cursor_is_a_400_not_a_500(admin_client, consultation, cursor):
+    under_review(consultation)
+    url = f"/secretariat/applications?consultation={consultation.id}&cursor={cursor}"
+    response = admin_client.get(url)
+    assert response.status_code == 400
+    assert "page link is not valid" in response.text
 
 
 @pytest.mark.parametrize("sort", ["newest", "oldest", "score", "name"])

@@ -1,0 +1,125 @@
+"""Staff sessions kept on the server, and sign-in throttling.
+
+The session cookie holds only a random key; its SHA-256 names a `staff_session` row.
+Signing out ends the row, so a copied cookie stops working; a session also ends after
+STAFF_IDLE_MINUTES without a request and STAFF_MAX_HOURS after sign-in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app, session
+from limits import parse_many
+from sqlalchemy import select, update
+
+from consult.accounts.models import StaffSession, User
+from consult.database import utcnow
+from consult.extensions import db, limiter
+
+SESSION_KEY = "staff_session"
+# last_seen_at is written at most this often (not on every request).
+_TOUCH_EVERY = timedelta(seconds=60)
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def start_staff_session(user: User) -> None:
+    """A fresh session for `user`: the old one (and its CSRF token) is cleared first,
+    so nothing from before sign-in carries over (session fixation)."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    key = secrets.token_urlsafe(32)
+    db.session.add(StaffSession(key_hash=_hash(key), user_id=user.id))
+    user.last_login_at = utcnow()
+    db.session.commit()
+    session[SESSION_KEY] = key
+
+
+def current_staff_session(user_id: int) -> StaffSession | None:
+    """The live server-side session the cookie names, for `user_id`; None when it is
+    missing, ended, idle too long or too old (and then it is ended)."""
+    key = session.get(SESSION_KEY)
+    if not isinstance(key, str):
+        return None
+    row = db.session.execute(
+        select(StaffSession).where(StaffSession.key_hash == _hash(key))
+    ).scalar_one_or_none()
+    if row is None or row.user_id != user_id or row.ended_at is not None:
+        return None
+    now = utcnow()
+    config = current_app.config
+    idle = timedelta(minutes=config["STAFF_IDLE_MINUTES"])
+    absolute = timedelta(hours=config["STAFF_MAX_HOURS"])
+    if now - row.last_seen_at > idle or now - row.created_at > absolute:
+        row.ended_at = now
+        db.session.commit()
+        return None
+    if now - row.last_seen_at > _TOUCH_EVERY:
+        row.last_seen_at = now
+        db.session.commit()
+    return row
+
+
+def end_staff_session() -> None:
+    """Sign-out: the server forgets the session, whatever the browser keeps."""
+    key = session.get(SESSION_KEY)
+    if isinstance(key, str):
+        db.session.execute(
+            update(StaffSession)
+            .where(StaffSession.key_hash == _hash(key), StaffSession.ended_at.is_(None))
+            .values(ended_at=utcnow())
+        )
+        db.session.commit()
+    session.clear()
+
+
+def end_all_sessions(user: User) -> None:
+    """End every session of `user` (password change, deactivation); no commit."""
+    db.session.execute(
+        update(StaffSession)
+        .where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+# --- sign-in throttling ------------------------------------------------------------------
+
+
+def _login_limits() -> list:
+    config = current_app.config
+    return [(item, "login-email") for item in parse_many(config["LOGIN_RATE_LIMIT"])] + [
+        (item, "login-address") for item in parse_many(config["LOGIN_ADDRESS_RATE_LIMIT"])
+    ]
+
+
+def count_sign_in_attempt(address: str, email: str) -> bool:
+    """Count one sign-in attempt *before* the password is checked, atomically in the
+    limiter's storage (Redis when configured, so every web process shares the count).
+    False when the attempt is over a limit: per address and email, and per address.
+    Parallel guesses cannot slip through, since each is counted before it is tried."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return True
+    email = email.strip().lower()
+    allowed = True
+    for item, scope in _login_limits():
+        identifiers = (scope, address, email) if scope == "login-email" else (scope, address)
+        if not limiter.limiter.hit(item, *identifiers):
+            allowed = False
+    return allowed
+
+
+def forget_sign_in_attempts(address: str, email: str) -> None:
+    """A successful sign-in clears the per-email count (a colleague's earlier typos
+    should not lock them out later); the per-address count stays."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    for item, scope in _login_limits():
+        if scope == "login-email":
+            limiter.limiter.clear(item, scope, address, email.strip().lower())

@@ -36,6 +36,8 @@ PROXY_FIX_X_FOR = 0
 # Staff sessions end after this long without a request, and this long after sign-in.
 STAFF_IDLE_MINUTES = 30
 STAFF_MAX_HOURS = 12
+# Admins must sign in with a second factor (TOTP); reviewers may.
+TWO_FACTOR_REQUIRED_FOR_ADMINS = True
 # Strict-Transport-Security max-age in seconds (production: one year); 0 sends none.
 HSTS_SECONDS = 0
 

@@ -98,20 +98,26 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from consult.consultations.views import bp as consultations_bp
     from consult.notifications.views import bp as notifications_bp
     from consult.review.views import bp as review_bp
+    from consult.security.views import bp as security_bp
 
     app.register_blueprint(consultations_bp)
     app.register_blueprint(applications_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(security_bp)
 
     from consult.accounts.cli import users_cli
+    from consult.applications.cli import data_cli
     from consult.consultations.cli import demo_cli
     from consult.database.cli import db_cli
     from consult.notifications.cli import mail_cli
+    from consult.security.cli import security_cli
 
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(data_cli)
+    app.cli.add_command(security_cli)
     return app

@@ -75,3 +75,29 @@ class PasswordForm(BaseForm):
 
 class ActionForm(BaseForm):
     """A bare form for POST-only buttons (log out, deactivate): just the CSRF token."""
+
+
+class CodeForm(BaseForm):
+    code = StringField(
+        _l("Code from your authenticator app, or a recovery code"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(_l("Enter the code.")), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class EnrolForm(BaseForm):
+    code = StringField(
+        _l("The 6-digit code your app shows now"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(_l("Enter the code your app shows.")), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class DisableTwoFactorForm(BaseForm):
+    current = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(_l("Enter your password.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )

@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from consult.accounts import two_factor
 from consult.accounts.access import admin_required
-from consult.accounts.forms import ActionForm, LoginForm, PasswordForm, UserForm
+from consult.accounts.forms import (
+    ActionForm,
+    CodeForm,
+    DisableTwoFactorForm,
+    EnrolForm,
+    LoginForm,
+    PasswordForm,
+    UserForm,
+)
 from consult.accounts.models import User, UserRole
 from consult.accounts.services import (
     AccountError,
@@ -58,10 +78,11 @@ def login():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
             forget_sign_in_attempts(address, form.email.data)
-            start_staff_session(user)
-            login_user(user)
-            record_event(SecurityTag.SIGNIN, user=user, commit=True)
-            return redirect(_safe_next(request.args.get("next")))
+            if user.two_factor_enabled:
+                session.clear()
+                session[PENDING] = {"user": user.id, "at": time.time()}
+                return redirect(url_for(".second_factor", next=request.args.get("next")))
+            return _signed_in(user)
         record_event(SecurityTag.SIGNIN_FAILED, actor=form.email.data, commit=True)
         form.form_errors.append(
             _("That email address and password do not match an active account.")
@@ -69,6 +90,104 @@ def login():
     if form.is_submitted():
         status = 422 if any(field.errors for field in form) else 401
     return render_template("accounts/login.html", form=form), status
+
+
+PENDING = "pending_second_factor"
+PENDING_SECONDS = 300
+
+
+def _signed_in(user: User):
+    start_staff_session(user)
+    login_user(user)
+    record_event(SecurityTag.SIGNIN, user=user, commit=True)
+    return redirect(_safe_next(request.args.get("next")))
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def second_factor():
+    """The second step of signing in, for accounts with a second factor."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        session.pop(PENDING, None)
+        flash(_("Please sign in again."), "error")
+        return redirect(url_for(".login"))
+    user = db.session.get(User, pending.get("user"))
+    if user is None or not user.active or not user.two_factor_enabled:
+        session.pop(PENDING, None)
+        return redirect(url_for(".login"))
+    form = CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        if not count_sign_in_attempt(f"2fa-{user.id}", user.email):
+            record_event(SecurityTag.SIGNIN_THROTTLED, user=user, commit=True)
+            return render_error(429)
+        used = two_factor.verify(user, form.code.data)
+        if used is not None:
+            forget_sign_in_attempts(f"2fa-{user.id}", user.email)
+            if used == "recovery":
+                record_event(SecurityTag.RECOVERY_CODE_USED, user=user)
+            return _signed_in(user)
+        record_event(SecurityTag.TWO_FACTOR_FAILED, user=user, commit=True)
+        form.code.errors.append(_("That code is not right, or was used already."))
+    if form.is_submitted():
+        status = 422
+    return render_template("accounts/second_factor.html", form=form), status
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@login_required
+def two_factor_settings():
+    """Enrol an authenticator app (QR code), see recovery codes once, or switch off
+    (reviewers only: admins must keep a second factor)."""
+    user = current_user._get_current_object()
+    enrol = EnrolForm()
+    disable = DisableTwoFactorForm()
+    status = 200
+    codes = None
+    action = request.form.get("action")
+    secret = session.get("enrolling_secret")
+    if request.method == "POST" and action == "enrol" and enrol.validate_on_submit():
+        step = two_factor.check_code(secret, enrol.code.data) if secret else None
+        if step is not None:
+            codes = two_factor.enable(user, secret, step)
+            session.pop("enrolling_secret", None)
+            record_event(SecurityTag.TWO_FACTOR_ENABLED, user=user, commit=True)
+            flash(_("Two-factor sign-in is on."), "success")
+        else:
+            enrol.code.errors.append(_("That code does not match. Check the time on your phone."))
+            status = 422
+    elif request.method == "POST" and action == "disable" and disable.validate_on_submit():
+        if user.is_admin and current_app.config["TWO_FACTOR_REQUIRED_FOR_ADMINS"]:
+            abort(403, description=_("Administrators must keep two-factor sign-in."))
+        if check_current_password(user, disable.current.data):
+            two_factor.disable(user)
+            record_event(SecurityTag.TWO_FACTOR_DISABLED, user=user, commit=True)
+            flash(_("Two-factor sign-in is off."), "success")
+            return redirect(url_for(".two_factor_settings"))
+        disable.current.errors.append(_("This is not your current password."))
+        status = 422
+    elif request.method == "POST":
+        status = 422
+    qr = uri = None
+    if not user.two_factor_enabled and codes is None:
+        if not secret:
+            secret = two_factor.new_secret()
+            session["enrolling_secret"] = secret
+        uri = two_factor.provisioning_uri(user, secret)
+        qr = two_factor.qr_svg(uri)
+    return (
+        render_template(
+            "accounts/two_factor.html",
+            enrol=enrol,
+            disable=disable,
+            secret=secret if qr else None,
+            qr=qr,
+            codes=codes,
+            left=two_factor.recovery_codes_left(user) if user.two_factor_enabled else 0,
+            required=user.is_admin and current_app.config["TWO_FACTOR_REQUIRED_FOR_ADMINS"],
+        ),
+        status,
+    )
 
 
 @bp.post("/logout")
@@ -91,13 +210,23 @@ _ALLOWED_BEFORE_CHANGE = {"accounts.change_password", "accounts.logout", "static
 def require_password_change():
     """A password someone else set must be replaced before anything else."""
     if (
-        request.blueprint in ("accounts", "review", "notifications", "consultations", "security")
+        request.path.startswith("/secretariat")
         and request.endpoint not in _ALLOWED_BEFORE_CHANGE
         and current_user.is_authenticated
         and current_user.must_change_password
     ):
         flash(_("Please choose your own password before you go on."), "error")
         return redirect(url_for("accounts.change_password"))
+    if (
+        request.path.startswith("/secretariat")
+        and request.endpoint not in _ALLOWED_BEFORE_CHANGE | {"accounts.two_factor_settings"}
+        and current_user.is_authenticated
+        and current_user.needs_two_factor_enrolment
+        and current_app.config["TWO_FACTOR_REQUIRED_FOR_ADMINS"]
+        and request.path.startswith("/secretariat")
+    ):
+        flash(_("Administrators sign in with a second factor: please set it up first."), "error")
+        return redirect(url_for("accounts.two_factor_settings"))
     return None
 
 

@@ -23,6 +23,8 @@ from consult.consultations.services import (
 from consult.database import local_to_utc, utc_to_local, utcnow
 from consult.enums import ConsultationState, Role
 from consult.extensions import db
+from consult.security.models import SecurityTag
+from consult.security.services import record_event
 
 bp = Blueprint("consultations", __name__)
 
@@ -171,6 +173,9 @@ def _edit(consultation: Consultation | None):
                 form_field.errors.append(_(error.message))
                 status = 409
             else:
+                record_event(
+                    SecurityTag.SETTINGS_CHANGED, target=f"consultation {saved.id}", commit=True
+                )
                 flash(_("Settings saved for %(title)s.", title=saved.title), "success")
                 return redirect(url_for(".settings", consultation_id=saved.id))
     return (

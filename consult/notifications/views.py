@@ -36,6 +36,8 @@ from consult.notifications.services import (
     save_custom_text,
 )
 from consult.notifications.texts import EMAIL_KINDS, KINDS, PLACEHOLDER_HELP
+from consult.security.models import SecurityTag
+from consult.security.services import record_event
 from consult.web import arg_id
 
 bp = Blueprint("notifications", __name__, url_prefix="/secretariat")
@@ -110,6 +112,7 @@ def resend_message(message_id: int):
     except NotificationError as error:
         flash(_(error.message), "error")
     else:
+        record_event(SecurityTag.OUTBOX_RESENT, target=f"outbox message {message.id}", commit=True)
         flash(_("The message to %(to)s is queued again.", to=message.to_address), "success")
     return redirect(url_for(".detail", message_id=message.id))
 
@@ -175,6 +178,12 @@ def edit_email_text(consultation_id: int, template: str, language: str):
         if action == "reset":
             if ActionForm().validate_on_submit():
                 reset_custom_text(consultation.id, template, language)
+                record_event(
+                    SecurityTag.EMAIL_TEXT_CHANGED,
+                    target=f"consultation {consultation.id}: {template} ({language})",
+                    detail="back to the built-in text",
+                    commit=True,
+                )
                 flash(_("The built-in text is used again."), "success")
             return redirect(url_for(".email_texts", consultation_id=consultation.id))
         if form.validate():
@@ -187,6 +196,11 @@ def edit_email_text(consultation_id: int, template: str, language: str):
                     form.subject.data,
                     form.body.data,
                     current_user.email,
+                )
+                record_event(
+                    SecurityTag.EMAIL_TEXT_CHANGED,
+                    target=f"consultation {consultation.id}: {template} ({language})",
+                    commit=True,
                 )
                 flash(_("Saved. New %(title)s emails use this text.", title=kind.title), "success")
                 return redirect(url_for(".email_texts", consultation_id=consultation.id))

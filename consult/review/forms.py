@@ -114,3 +114,13 @@ class BulkDecisionForm(BaseForm):
     )
     override_capacity = BooleanField(_l("Accept even if all places are taken"))
     return_to = HiddenField()
+
+
+class EraseForm(BaseForm):
+    confirm = BooleanField(
+        _l(
+            "I understand: the person's data is erased for good and the application is "
+            "withdrawn if it is still open."
+        ),
+        validators=[DataRequired(_l("Tick the box to confirm the erasure."))],
+    )

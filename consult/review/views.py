@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from consult.accounts.access import admin_required, secretariat_required
 from consult.applications.models import Application
+from consult.applications.privacy import erase_application
 from consult.applications.services import (
     ApplicationError,
     Decision,
@@ -37,7 +38,13 @@ from consult.consultations.services import all_consultations, offer_availability
 from consult.enums import ApplicationState, Role
 from consult.extensions import db
 from consult.notifications.models import OutboxMessage
-from consult.review.forms import BulkDecisionForm, DecisionForm, QueueFilterForm, ReviewForm
+from consult.review.forms import (
+    BulkDecisionForm,
+    DecisionForm,
+    EraseForm,
+    QueueFilterForm,
+    ReviewForm,
+)
 from consult.review.regions import region_labels
 from consult.review.services import (
     InvalidCursor,
@@ -51,6 +58,8 @@ from consult.review.services import (
     save_review,
     with_sort,
 )
+from consult.security.models import SecurityTag
+from consult.security.services import record_event
 from consult.web import MAX_ID
 
 bp = Blueprint("review", __name__, url_prefix="/secretariat")
@@ -201,6 +210,7 @@ def _detail(
         can_decide=current_user.is_admin and bool(allowed),
         decision_error=decision_error,
         emails=emails,
+        erase_form=EraseForm(),
         availability=availability,
     ), status
 
@@ -266,6 +276,21 @@ def decide(application_id: int):
         ),
         "success",
     )
+    return redirect(url_for(".detail", application_id=application.id))
+
+
+@bp.post("/applications/<int:application_id>/erase")
+@admin_required
+def erase(application_id: int):
+    """Erase the person's data (their request, or the secretariat's decision)."""
+    application = db.get_or_404(Application, application_id)
+    form = EraseForm()
+    if not form.validate_on_submit():
+        flash(_("Tick the box to confirm the erasure."), "error")
+        return redirect(url_for(".detail", application_id=application.id))
+    erase_application(application, by=current_user.email, user_id=current_user.id)
+    record_event(SecurityTag.ERASED, target=f"application {application.id}", commit=True)
+    flash(_("The personal data of %(ref)s is erased.", ref=application.reference), "success")
     return redirect(url_for(".detail", application_id=application.id))
 
 
@@ -358,6 +383,12 @@ def export():
                 buffer.truncate()
         yield buffer.getvalue()
 
+    record_event(
+        SecurityTag.EXPORT,
+        target=f"consultation {consultation.id}",
+        detail="applications CSV, with gender and accessibility needs (special category)",
+        commit=True,
+    )
     filename = f"{consultation.slug}-applications.csv"
     return Response(
         stream_with_context(generate()),

@@ -1,0 +1,130 @@
+"""Two-factor sign-in for staff: TOTP (RFC 6238, any authenticator app) and one-time
+recovery codes. Required for admins (TWO_FACTOR_REQUIRED_FOR_ADMINS), optional for
+reviewers."""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+import pyotp
+import segno
+from markupsafe import Markup
+from sqlalchemy import select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from consult.accounts.models import RecoveryCode, User
+from consult.database import transaction, utcnow
+from consult.extensions import db
+
+ISSUER = "UNGIS consult"
+RECOVERY_CODES = 10
+
+
+def new_secret() -> str:
+    return pyotp.random_base32()
+
+
+def provisioning_uri(user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+
+
+def qr_svg(uri: str) -> Markup:
+    """The enrolment QR code as inline SVG (no image request, no external service)."""
+    svg = segno.make(uri, error="m").svg_inline(scale=4, dark="#1b1b1b", light="#ffffff")
+    return Markup(svg)
+
+
+def _matching_step(secret: str, code: str, now: float | None = None) -> int | None:
+    """The time step whose code this is (the current one or its neighbours), or None."""
+    totp = pyotp.TOTP(secret)
+    now = time.time() if now is None else now
+    step = int(now // totp.interval)
+    for candidate in (step, step - 1, step + 1):
+        if secrets.compare_digest(totp.generate_otp(candidate), code):
+            return candidate
+    return None
+
+
+def check_code(secret: str, code: str) -> int | None:
+    """For enrolment: the time step of the code if it fits the new secret, else None."""
+    code = "".join(code.split())
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    return _matching_step(secret, code)
+
+
+def enable(user: User, secret: str, used_step: int) -> list[str]:
+    """Save the confirmed secret and return fresh recovery codes (shown once)."""
+    codes = [
+        f"{secrets.randbelow(10**5):05d}-{secrets.randbelow(10**5):05d}"
+        for _ in range(RECOVERY_CODES)
+    ]
+    with transaction():
+        user.totp_secret = secret
+        user.totp_last_step = used_step  # the enrolment's code is spent
+        db.session.execute(
+            update(RecoveryCode).where(RecoveryCode.user_id == user.id).values(used_at=utcnow())
+        )
+        for code in codes:
+            db.session.add(RecoveryCode(user_id=user.id, code_hash=generate_password_hash(code)))
+    return codes
+
+
+def disable(user: User) -> None:
+    with transaction():
+        user.totp_secret = None
+        user.totp_last_step = 0
+        db.session.execute(
+            update(RecoveryCode)
+            .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+            .values(used_at=utcnow())
+        )
+
+
+def verify(user: User, code: str) -> str | None:
+    """Check a second-factor answer: "totp" or "recovery" when accepted, else None.
+
+    A TOTP code is accepted once (its time step must be newer than the last one used),
+    so a code seen over someone's shoulder cannot be replayed; a recovery code is
+    spent when used."""
+    code = "".join((code or "").split())
+    if not user.totp_secret or not code or len(code) > 20:
+        return None
+    if code.isdigit() and len(code) == 6:
+        step = _matching_step(user.totp_secret, code)
+        if step is None or step <= user.totp_last_step:
+            return None
+        with transaction():
+            # Conditional, so two requests with the same code cannot both pass.
+            won = db.session.execute(
+                update(User)
+                .where(User.id == user.id, User.totp_last_step < step)
+                .values(totp_last_step=step)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+        db.session.expire(user, ["totp_last_step"])
+        return "totp" if won == 1 else None
+    for row in db.session.execute(
+        select(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+    ).scalars():
+        if check_password_hash(row.code_hash, code):
+            with transaction():
+                spent = db.session.execute(
+                    update(RecoveryCode)
+                    .where(RecoveryCode.id == row.id, RecoveryCode.used_at.is_(None))
+                    .values(used_at=utcnow())
+                    .execution_options(synchronize_session=False)
+                ).rowcount
+            return "recovery" if spent == 1 else None
+    return None
+
+
+def recovery_codes_left(user: User) -> int:
+    return len(
+        db.session.execute(
+            select(RecoveryCode.id).where(
+                RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
+            )
+        ).all()
+    )

@@ -1,0 +1,44 @@
+"""`consult data ...`: the personal-data lifecycle (retention purge, erasure)."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import select
+
+from consult.applications.models import Application
+from consult.applications.privacy import erase_application, purge_expired
+from consult.extensions import db
+from consult.security.models import SecurityTag
+from consult.security.services import record_event
+
+data_cli = click.Group("data", help="Applicants' personal data: retention and erasure.")
+
+
+@data_cli.command("purge")
+def purge_cmd() -> None:
+    """Erase the personal data of every consultation past its retention date
+    (N months after the meeting). Safe to run from cron as often as you like."""
+    purged = purge_expired()
+    for consultation in purged:
+        record_event(
+            SecurityTag.PURGED, actor="consult data purge", target=f"consultation {consultation.id}"
+        )
+    db.session.commit()
+    click.echo(f"Purged {len(purged)} consultation(s).")
+
+
+@data_cli.command("erase")
+@click.argument("reference")
+def erase_cmd(reference: str) -> None:
+    """Erase one applicant's data by application reference (e.g. FM-P-0042)."""
+    application = db.session.execute(
+        select(Application).where(Application.reference == reference.strip().upper())
+    ).scalar_one_or_none()
+    if application is None:
+        raise click.ClickException(f"No application {reference}.")
+    erase_application(application, by="consult data erase")
+    record_event(
+        SecurityTag.ERASED, actor="consult data erase", target=f"application {application.id}"
+    )
+    db.session.commit()
+    click.echo(f"Erased the personal data of {reference}.")

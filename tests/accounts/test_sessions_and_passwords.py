@@ -1,0 +1,235 @@
+"""Staff sessions end on the server; sign-in throttling holds under parallel guesses and
+across web processes; passwords are changed knowingly and announced."""
+
+from __future__ import annotations
+
+import os
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from consult import create_app
+from consult.accounts.models import StaffSession, User
+from consult.database import utcnow
+from consult.extensions import db
+from consult.notifications.models import OutboxMessage
+from consult.security.models import SecurityEvent
+from tests.conftest import PASSWORD, csrf_token, login
+
+REDIS_URL = os.environ.get("CONSULT_TEST_REDIS_URL", "")
+
+
+def test_a_copied_cookie_stops_working_after_sign_out(app, admin):
+    client = app.test_client()
+    assert login(client, admin.email).status_code == 302
+    copied = client.get_cookie("session").value
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/secretariat/applications").status_code == 200
+    page = client.get("/secretariat/applications")
+    client.post("/secretariat/logout", data={"csrf_token": csrf_token(page.text)})
+    assert thief.get("/secretariat/applications").status_code == 302  # to the sign-in
+
+
+@pytest.mark.parametrize(
+    ("field", "age"),
+    [("last_seen_at", timedelta(minutes=31)), ("created_at", timedelta(hours=12, minutes=1))],
+)
+def test_sessions_end_when_idle_or_too_old(app, ctx, admin, field, age):
+    client = app.test_client()
+    login(client, admin.email)
+    assert client.get("/secretariat/applications").status_code == 200
+    db.session.execute(update(StaffSession).values({field: utcnow() - age}))
+    db.session.commit()
+    assert client.get("/secretariat/applications").status_code == 302
+    assert db.session.execute(select(StaffSession.ended_at)).scalar_one() is not None
+
+
+def test_signing_in_clears_the_session_and_rotates_the_csrf_token(app, admin):
+    client = app.test_client()
+    before = csrf_token(client.get("/secretariat/login").text)
+    login(client, admin.email)
+    after = csrf_token(client.get("/secretariat/applications").text)
+    assert before != after
+
+
+def test_secretariat_pages_are_never_cached(admin_client):
+    for path in ("/secretariat/applications", "/secretariat/users", "/secretariat/outbox/"):
+        assert admin_client.get(path).headers["Cache-Control"] == "no-store"
+
+
+def test_production_uses_a_host_cookie_and_hsts(monkeypatch, database_uri):
+    monkeypatch.setenv("CONSULT_SECRET_KEY", "x" * 48)
+    app = create_app("production", SQLALCHEMY_DATABASE_URI=database_uri)
+    assert app.config["SESSION_COOKIE_NAME"].startswith("__Host-")
+    response = app.test_client().get("/", base_url="https://consult.example")
+    assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
+
+
+def test_a_published_development_key_is_refused_without_debug(monkeypatch, database_uri):
+    monkeypatch.setenv("CONSULT_SECRET_KEY", "dev-only-not-secret")
+    with pytest.raises(RuntimeError, match="development key"):
+        create_app("production", SQLALCHEMY_DATABASE_URI=database_uri)
+
+
+def test_development_makes_its_own_secret_key(monkeypatch, tmp_path, database_uri):
+    monkeypatch.delenv("CONSULT_SECRET_KEY", raising=False)
+    monkeypatch.setenv("CONSULT_INSTANCE_PATH", str(tmp_path))
+    first = create_app("development", SQLALCHEMY_DATABASE_URI=database_uri)
+    second = create_app("development", SQLALCHEMY_DATABASE_URI=database_uri)
+    assert len(first.config["SECRET_KEY"]) > 40
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_sign_ins_and_refusals_are_security_events(app, ctx, admin, reviewer):
+    login(app.test_client(), admin.email, "wrong password!!")
+    client = app.test_client()
+    login(client, reviewer.email)
+    client.get("/secretariat/users")  # admins only
+    tags = db.session.execute(select(SecurityEvent.tag).order_by(SecurityEvent.id)).scalars()
+    assert list(tags) == ["account:signin_failed", "account:signin", "access:forbidden"]
+
+
+class TestThrottling:
+    @pytest.fixture
+    def app_overrides(self):
+        overrides = {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per 15 minutes"}
+        if REDIS_URL:
+            overrides["RATELIMIT_STORAGE_URI"] = REDIS_URL
+        return overrides
+
+    @pytest.fixture(autouse=True)
+    def _empty_redis(self):
+        if REDIS_URL:
+            import redis
+
+            redis.Redis.from_url(REDIS_URL).flushdb()
+
+    def test_parallel_guesses_cannot_exceed_the_limit(self, app, admin):
+        """Twelve guesses at once: each is counted before its password is checked."""
+        results = []
+        email = admin.email
+
+        def guess():
+            client = app.test_client()
+            results.append(login(client, email, "wrong password!!").status_code)
+
+        threads = [threading.Thread(target=guess) for _ in range(12)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert results.count(401) == 3
+        assert results.count(429) == 9
+
+    @pytest.mark.skipif(not REDIS_URL, reason="needs Redis (CONSULT_TEST_REDIS_URL)")
+    def test_two_web_processes_share_one_count_in_redis(self, app, admin, database_uri):
+        other = create_app(
+            "testing",
+            SQLALCHEMY_DATABASE_URI=database_uri,
+            RATELIMIT_ENABLED=True,
+            RATELIMIT_STORAGE_URI=REDIS_URL,
+            LOGIN_RATE_LIMIT="3 per 15 minutes",
+        )
+        codes = [
+            login(which.test_client(), admin.email, "wrong password!!").status_code
+            for which in (app, other, app, other, app)
+        ]
+        assert codes == [401, 401, 401, 429, 429]
+
+    def test_x_forwarded_for_is_ignored_unless_behind_a_configured_proxy(self, app, admin):
+        client = app.test_client()
+        for n in range(5):  # a different forged address each time: still one client
+            headers = {"X-Forwarded-For": f"10.0.0.{n}"}
+            page = client.get("/secretariat/login", headers=headers)
+            response = client.post(
+                "/secretariat/login",
+                headers=headers,
+                data={
+                    "csrf_token": csrf_token(page.text),
+                    "email": admin.email,
+                    "password": "wrong password!!",
+                },
+            )
+        assert response.status_code == 429
+
+    def test_behind_one_proxy_the_forwarded_address_counts(self, database_uri, admin):
+        app = create_app(
+            "testing",
+            SQLALCHEMY_DATABASE_URI=database_uri,
+            RATELIMIT_ENABLED=True,
+            LOGIN_RATE_LIMIT="3 per 15 minutes",
+            PROXY_FIX_X_FOR=1,
+        )
+        codes = []
+        for n in range(4):
+            client = app.test_client()
+            headers = {"X-Forwarded-For": f"192.0.2.{n}"}
+            page = client.get("/secretariat/login", headers=headers)
+            codes.append(
+                client.post(
+                    "/secretariat/login",
+                    headers=headers,
+                    data={
+                        "csrf_token": csrf_token(page.text),
+                        "email": admin.email,
+                        "password": "wrong password!!",
+                    },
+                ).status_code
+            )
+        assert codes == [401, 401, 401, 401]  # four clients, one guess each
+
+
+def _change_password(client, current: str, new: str):
+    page = client.get("/secretariat/account/password")
+    return client.post(
+        "/secretariat/account/password",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "current": current,
+            "password": new,
+            "confirm": new,
+        },
+    )
+
+
+def test_changing_the_password_needs_the_current_one(admin_client):
+    response = _change_password(admin_client, "not my password", "a brand new password")
+    assert response.status_code == 422
+    assert "not your current password" in response.text
+
+
+@pytest.mark.parametrize("weak", ["password1234", "qwertyuiop123", "admin@ungis.example1"])
+def test_common_and_guessable_passwords_are_refused(admin_client, weak):
+    response = _change_password(admin_client, PASSWORD, weak)
+    assert response.status_code == 422
+    assert "too common or too easy to guess" in response.text
+
+
+def test_the_person_is_emailed_when_their_password_changes(admin_client, ctx, admin):
+    assert _change_password(admin_client, PASSWORD, "a brand new password").status_code == 302
+    message = db.session.execute(
+        select(OutboxMessage).where(OutboxMessage.template == "password_changed")
+    ).scalar_one()
+    assert message.to_address == admin.email
+    assert "was changed" in message.body_text
+
+
+def test_a_password_set_by_someone_else_must_be_changed_first(app, ctx):
+    from consult.accounts.models import UserRole
+    from consult.accounts.services import create_user
+
+    create_user("new@ungis.example", "New Person", UserRole.REVIEWER, PASSWORD)
+    client = app.test_client()
+    assert login(client, "new@ungis.example").status_code == 302
+    blocked = client.get("/secretariat/applications")
+    assert blocked.status_code == 302
+    assert blocked.headers["Location"].endswith("/secretariat/account/password")
+    assert _change_password(client, PASSWORD, "my own long passphrase").status_code == 302
+    assert client.get("/secretariat/applications").status_code == 200
+    user = db.session.execute(select(User).where(User.email == "new@ungis.example")).scalar_one()
+    db.session.refresh(user)
+    assert user.must_change_password is False

@@ -1,0 +1,97 @@
+"""Two-factor sign-in: admins must enrol (QR code, confirm a code, recovery codes);
+then every sign-in needs a code, a code works once, a recovery code once."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pyotp
+import pytest
+from sqlalchemy import select
+
+from consult.accounts.models import User
+from consult.extensions import db
+from tests.conftest import csrf_token, login
+
+
+@pytest.fixture
+def app_overrides():
+    return {"TWO_FACTOR_REQUIRED_FOR_ADMINS": True}
+
+
+def _enrol(client) -> tuple[str, list[str]]:
+    page = client.get("/secretariat/account/two-factor")
+    assert "<svg" in page.text  # the QR code, inline
+    secret = re.search(r'<code class="reference">([A-Z2-7]+)</code>', page.text).group(1)
+    done = client.post(
+        "/secretariat/account/two-factor",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "action": "enrol",
+            "code": pyotp.TOTP(secret).now(),
+        },
+    )
+    assert done.status_code == 200
+    codes = re.findall(r"<li><code>(\d{5}-\d{5})</code></li>", done.text)
+    assert len(codes) == 10
+    return secret, codes
+
+
+def _second_step(client, code: str):
+    page = client.get("/secretariat/login/code")
+    return client.post(
+        "/secretariat/login/code", data={"csrf_token": csrf_token(page.text), "code": code}
+    )
+
+
+def test_an_admin_must_enrol_then_signs_in_with_a_code_used_once(app, ctx, admin):
+    client = app.test_client()
+    assert login(client, admin.email).status_code == 302
+    # Every secretariat page leads to the enrolment first.
+    blocked = client.get("/secretariat/applications")
+    assert blocked.headers["Location"].endswith("/secretariat/account/two-factor")
+    secret, _codes = _enrol(client)
+    assert client.get("/secretariat/applications").status_code == 200
+
+    other = app.test_client()
+    first = login(other, admin.email)
+    assert first.headers["Location"].startswith("/secretariat/login/code")
+    assert other.get("/secretariat/applications").status_code == 302  # not signed in yet
+    assert _second_step(other, "000000").status_code == 422
+    # The code the enrolment used (this time step) cannot be used again.
+    now_code = pyotp.TOTP(secret).now()
+    next_code = pyotp.TOTP(secret).at(time.time() + 30)
+    if pyotp.TOTP(secret).now() == now_code:  # still the enrolment's time step
+        assert _second_step(other, now_code).status_code == 422  # spent by the enrolment
+    assert _second_step(other, next_code).status_code == 302
+    assert other.get("/secretariat/applications").status_code == 200
+    third = app.test_client()
+    login(third, admin.email)
+    assert _second_step(third, next_code).status_code == 422  # replayed
+
+
+def test_a_recovery_code_signs_in_once(app, ctx, admin):
+    client = app.test_client()
+    login(client, admin.email)
+    _secret, codes = _enrol(client)
+    for expected in (302, 422):
+        other = app.test_client()
+        login(other, admin.email)
+        assert _second_step(other, codes[0]).status_code == expected
+
+
+def test_reviewers_may_switch_it_off_admins_may_not(app, ctx, reviewer, admin):
+    client = app.test_client()
+    login(client, reviewer.email)
+    assert client.get("/secretariat/applications").status_code == 200  # optional
+    _enrol(client)
+    page = client.get("/secretariat/account/two-factor")
+    off = client.post(
+        "/secretariat/account/two-factor",
+        data={"csrf_token": csrf_token(page.text), "action": "disable", "current": "x"},
+    )
+    assert off.status_code == 422
+    user = db.session.execute(select(User).where(User.id == reviewer.id)).scalar_one()
+    db.session.refresh(user)
+    assert user.two_factor_enabled

@@ -1,0 +1,134 @@
+"""Personal data: the applicant's own copy, a request for erasure, an admin's erasure,
+and the retention purge; links stop working; erasures are audited, not their data."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from consult.applications.models import AccessToken, Application, AuditEvent
+from consult.applications.privacy import purge_expired
+from consult.applications.services import Decision, confirm_participation, decide_application
+from consult.consultations.models import Consultation
+from consult.database import utcnow
+from consult.enums import ApplicationState, Role
+from consult.extensions import db
+from consult.notifications.models import OutboxMessage
+from consult.security.models import SecurityEvent
+from tests.conftest import csrf_token
+from tests.factories import make_consultation, under_review
+
+PERSONAL = ("Amina Diallo", "amina.private@example.org", "Digital Futures Network")
+
+
+def test_the_applicant_downloads_their_data(client, ctx):
+    application, raw = under_review(make_consultation(), email="amina.private@example.org")
+    response = client.get(f"/a/{raw}/my-data.json")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    data = json.loads(response.text)
+    assert data["reference"] == application.reference
+    assert data["email"] == "amina.private@example.org"
+    assert [h["state"] for h in data["history"]] == ["submitted", "under_review"]
+    assert data["retention"]["months_after_the_meeting"] == 6
+
+
+def test_asking_for_erasure_is_recorded_for_the_secretariat(client, admin_client, ctx):
+    application, raw = under_review(make_consultation())
+    page = client.get(f"/a/{raw}/erasure")
+    assert "Yes, erase my data" in page.text
+    assert (
+        client.post(f"/a/{raw}/erasure", data={"csrf_token": csrf_token(page.text)}).status_code
+        == 302
+    )
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).erasure_requested_at is not None
+    detail = admin_client.get(f"/secretariat/applications/{application.id}")
+    assert "asked for erasure" in detail.text
+
+
+def test_an_admin_erases_a_confirmed_speaker_and_the_place_is_freed(
+    admin_client, ctx, admin, client
+):
+    consultation = make_consultation()
+    application, raw = under_review(
+        consultation,
+        full_name=PERSONAL[0],
+        email=PERSONAL[1],
+        organization_name=PERSONAL[2],
+        gender="female",
+        accessibility_needs="Step-free access",
+    )
+    decide_application(
+        application, Decision.ACCEPT, by=admin, expected_version=2, message="Welcome, Amina"
+    )
+    confirm_participation(application, expected_version=3)
+    page = admin_client.get(f"/secretariat/applications/{application.id}")
+    done = admin_client.post(
+        f"/secretariat/applications/{application.id}/erase",
+        data={"csrf_token": csrf_token(page.text), "confirm": "y"},
+    )
+    assert done.status_code == 302
+    db.session.expire_all()
+    erased = db.session.get(Application, application.id)
+    assert erased.state == ApplicationState.WITHDRAWN  # the place is free again
+    assert erased.erased_at is not None
+    assert (erased.gender, erased.accessibility_needs, erased.secretariat_message) == ("", "", "")
+    everything = json.dumps(
+        [
+            [str(v) for v in row]
+            for table in ("application", "outbox_message", "audit_event", "access_token")
+            for row in db.session.execute(select(db.metadata.tables[table])).all()
+        ]
+    )
+    for value in PERSONAL + ("Welcome, Amina", "Step-free access"):
+        assert value not in everything
+    assert db.session.execute(select(AccessToken)).first() is None
+    assert client.get(f"/a/{raw}").status_code == 404  # the link stops working
+    notes = (
+        db.session.execute(
+            select(AuditEvent.note).where(AuditEvent.application_id == application.id)
+        )
+        .scalars()
+        .all()
+    )
+    assert notes[-1] == "Personal data erased."
+    event = db.session.execute(select(SecurityEvent).where(SecurityEvent.tag == "data:erased"))
+    assert event.scalar_one().actor == admin.email
+    assert erased.version == len(notes)  # one version per audit event
+    assert erased.reference and erased.role == Role.PANELIST  # anonymous facts stay
+
+
+def test_the_purge_erases_consultations_past_retention_and_is_cron_safe(app, ctx, client):
+    old = make_consultation()
+    current = make_consultation()
+    current.reference_prefix = "NEXT"
+    db.session.commit()
+    gone, gone_raw = under_review(old, email="old@example.org")
+    kept, _ = under_review(current, email="kept@example.org")
+    db.session.execute(
+        update(Consultation)
+        .where(Consultation.id == old.id)
+        .values(
+            starts_at=utcnow() - timedelta(days=400),
+            ends_at=utcnow() - timedelta(days=399),
+            applications_open_at=utcnow() - timedelta(days=500),
+            applications_close_at=utcnow() - timedelta(days=450),
+        )
+    )
+    db.session.commit()
+    assert client.get(f"/a/{gone_raw}").status_code == 404  # past retention: no link
+    result = app.test_cli_runner().invoke(args=["data", "purge"])
+    assert "Purged 1 consultation(s)." in result.output
+    assert app.test_cli_runner().invoke(args=["data", "purge"]).output.startswith("Purged 0")
+    db.session.expire_all()
+    assert db.session.get(Application, gone.id).email != "old@example.org"
+    assert db.session.get(Application, gone.id).state == ApplicationState.UNDER_REVIEW
+    assert db.session.get(Application, kept.id).email == "kept@example.org"
+    bodies = db.session.execute(
+        select(OutboxMessage.body_text).where(OutboxMessage.application_id == gone.id)
+    ).scalars()
+    assert set(bodies) == {""}
+    assert purge_expired() == []

@@ -6,13 +6,14 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench clean-db help
+.PHONY: run test lint audit lock bench clean-db help
 
 help:
 	@echo "make run   - set up, migrate, seed the demo and serve on http://$(HOST):$(PORT)"
 	@echo "make test  - set up and run the test suite (SQLite; PostgreSQL with CONSULT_TEST_DATABASE_URL)"
 	@echo "make bench - time the secretariat's list pages at 100,000 applications"
-	@echo "make lint  - ruff"
+	@echo "make lint  - ruff and pip-audit"
+	@echo "make audit - pip-audit of requirements.lock; make lock re-pins it"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +35,17 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
-lint: $(STAMP)
+lint: $(STAMP) audit
 	$(BIN)/ruff check consult tests migrations config scripts
+
+# Known vulnerabilities in the pinned deployment dependencies (requirements.lock).
+audit: $(STAMP)
+	$(BIN)/pip-audit -r requirements.lock --no-deps --disable-pip --progress-spinner off
+
+# Re-pin the deployment dependencies, with hashes, after changing pyproject.toml.
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --output-file requirements.lock pyproject.toml
 
 clean-db:
 	rm -f instance/consult.db

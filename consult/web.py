@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from babel.dates import format_date, format_time
@@ -13,6 +14,7 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
+from consult.applications.tokens import mask_token
 from consult.database import utc_to_local
 from consult.extensions import db
 from consult.i18n import country_name
@@ -90,6 +92,25 @@ def arg_id(name: str) -> int | None:
     return number if 1 <= number <= MAX_ID else None
 
 
+class RedactPrivateLinks(logging.Filter):
+    """Request logs (werkzeug's, gunicorn's access log) show /a/[private-link] instead
+    of an applicant's token: a log file must not let anyone act as an applicant."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/a/" in message:
+            record.msg = mask_token(message)
+            record.args = ()
+        return True
+
+
+def register_log_redaction() -> None:
+    for name in ("werkzeug", "gunicorn.access"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactPrivateLinks) for f in logger.filters):
+            logger.addFilter(RedactPrivateLinks())
+
+
 def register_converters(app: Flask) -> None:
     """Before any blueprint: every `<int:...>` route gets the bounded converter."""
     app.url_map.converters["int"] = IdConverter
@@ -98,6 +119,7 @@ def register_converters(app: Flask) -> None:
 
 
 def register_web(app: Flask) -> None:
+    register_log_redaction()
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.globals["country_name"] = lambda code: country_name(code, str(get_locale()))

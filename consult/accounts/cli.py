@@ -89,3 +89,22 @@ def set_password_cmd(email: str, password_stdin: bool) -> None:
     except AccountError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Password changed for {email}.")
+
+
+@users_cli.command("reset-two-factor")
+@click.argument("email")
+def reset_two_factor_cmd(email: str) -> None:
+    """Switch off someone's second factor (lost phone and recovery codes); they enrol
+    again at their next sign-in (admins must)."""
+    from consult.accounts import two_factor
+    from consult.extensions import db
+    from consult.security.models import SecurityTag
+    from consult.security.services import record_event
+
+    user = _existing(email)
+    two_factor.disable(user)
+    record_event(
+        SecurityTag.TWO_FACTOR_DISABLED, actor="consult users reset-two-factor", target=email
+    )
+    db.session.commit()
+    click.echo(f"Two-factor sign-in is off for {email}; they set it up again at sign-in.")

@@ -32,8 +32,8 @@ def seed_cmd() -> None:
         click.echo(f"Secretariat sign-in: {login}")
         for user, password in accounts:
             click.echo(f"  {user.role.value:<9} {user.email}  password: {password}")
-        click.echo("  (shown once; change it under your name in the menu, or with")
-        click.echo("   consult users set-password EMAIL)")
+        click.echo("  (shown once; you choose your own password at the first sign-in, and")
+        click.echo("   admins then set up two-factor sign-in with an authenticator app)")
     else:
         click.echo(
             f"Secretariat sign-in: {login} (demo accounts exist already; "

@@ -132,3 +132,24 @@ def test_the_purge_erases_consultations_past_retention_and_is_cron_safe(app, ctx
     ).scalars()
     assert set(bodies) == {""}
     assert purge_expired() == []
+
+
+def test_request_logs_never_show_a_private_link(client, ctx, caplog):
+    import logging
+
+    from consult.web import RedactPrivateLinks
+
+    _application, raw = under_review(make_consultation())
+    record = logging.LogRecord(
+        "werkzeug",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - - "%s" %s -',
+        ("127.0.0.1", f"GET /a/{raw} HTTP/1.1", 200),
+        None,
+    )
+    assert RedactPrivateLinks().filter(record)
+    assert raw not in record.getMessage()
+    assert "/a/[private-link]" in record.getMessage()
+    assert any(isinstance(f, RedactPrivateLinks) for f in logging.getLogger("werkzeug").filters)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
 from consult.consultations.models import (
@@ -16,6 +15,7 @@ from consult.consultations.models import (
     StakeholderCategory,
 )
 from consult.database import utcnow
+from consult.database.append_only import AppendOnlyViolation, append_only
 from consult.enums import ENDED_STATES, ApplicationState, Role, enum_column
 from consult.extensions import db
 
@@ -129,6 +129,7 @@ class AccessToken(db.Model):
     application: Mapped[Application] = relationship()
 
 
+@append_only
 class AuditEvent(db.Model):
     """Who moved which application from what state to what, when, and why.
 
@@ -152,14 +153,5 @@ class AuditEvent(db.Model):
     actor_user: Mapped[User | None] = relationship()
 
 
-class AuditLogIsAppendOnly(Exception):
-    """Raised when code tries to change or remove an audit event."""
-
-
-@event.listens_for(Session, "before_flush")
-def _refuse_audit_changes(session: Session, _context, _instances) -> None:
-    for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, AuditEvent) and (
-            obj in session.deleted or session.is_modified(obj, include_collections=False)
-        ):
-            raise AuditLogIsAppendOnly("Audit events are never updated or deleted.")
+# The name tests and callers know the refusal by.
+AuditLogIsAppendOnly = AppendOnlyViolation

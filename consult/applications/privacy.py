@@ -130,20 +130,26 @@ def erase_application(application: Application, *, by: str, user_id: int | None 
                 note="Withdrawn because the person's data is erased.",
             )
         _blank(application)
-        db.session.flush()
-        db.session.add(
-            AuditEvent(
-                application_id=application.id,
-                actor=by,
-                actor_user_id=user_id,
-                from_state=application.state,
-                to_state=application.state,
-                version=application.version,
-                note="Personal data erased.",
-            )
-        )
+        _audit_erasure(application, by, user_id, "Personal data erased.")
         if held_place:
             fill_free_places(offer)
+
+
+def _audit_erasure(application: Application, actor: str, user_id: int | None, note: str) -> None:
+    """The audit event of an erasure: that it happened, by whom, never what was erased.
+    Flushed first, so the event carries the version the erasure produced."""
+    db.session.flush()
+    db.session.add(
+        AuditEvent(
+            application_id=application.id,
+            actor=actor,
+            actor_user_id=user_id,
+            from_state=application.state,
+            to_state=application.state,
+            version=application.version,
+            note=note,
+        )
+    )
 
 
 def _blank(application: Application) -> None:
@@ -200,16 +206,11 @@ def purge_expired(now: datetime | None = None) -> list[Consultation]:
             ).scalars()
             for application in applications:
                 _blank(application)
-                db.session.flush()
-                db.session.add(
-                    AuditEvent(
-                        application_id=application.id,
-                        actor=Actor.SYSTEM.value,
-                        from_state=application.state,
-                        to_state=application.state,
-                        version=application.version,
-                        note="Personal data erased after the retention period.",
-                    )
+                _audit_erasure(
+                    application,
+                    Actor.SYSTEM.value,
+                    None,
+                    "Personal data erased after the retention period.",
                 )
             consultation.purged_at = now
         purged.append(consultation)

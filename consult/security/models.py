@@ -7,10 +7,10 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from consult.database import utcnow
+from consult.database.append_only import append_only
 from consult.extensions import db
 
 
@@ -40,6 +40,7 @@ class SecurityTag(enum.StrEnum):
     OUTBOX_RESENT = "outbox:resent"
 
 
+@append_only
 class SecurityEvent(db.Model):
     __tablename__ = "security_event"
 
@@ -56,16 +57,3 @@ class SecurityEvent(db.Model):
     # What it was about: "user 3", "consultation 1", "/secretariat/users".
     target: Mapped[str] = mapped_column(sa.String(300), default="")
     detail: Mapped[str] = mapped_column(sa.Text, default="")
-
-
-class SecurityLogIsAppendOnly(Exception):
-    """Raised when code tries to change or remove a security event."""
-
-
-@event.listens_for(Session, "before_flush")
-def _refuse_security_event_changes(session: Session, _context, _instances) -> None:
-    for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, SecurityEvent) and (
-            obj in session.deleted or session.is_modified(obj, include_collections=False)
-        ):
-            raise SecurityLogIsAppendOnly("Security events are never updated or deleted.")

@@ -142,19 +142,9 @@ class TestThrottling:
 
     def test_x_forwarded_for_is_ignored_unless_behind_a_configured_proxy(self, app, admin):
         client = app.test_client()
-        for n in range(5):  # a different forged address each time: still one client
-            headers = {"X-Forwarded-For": f"10.0.0.{n}"}
-            page = client.get("/secretariat/login", headers=headers)
-            response = client.post(
-                "/secretariat/login",
-                headers=headers,
-                data={
-                    "csrf_token": csrf_token(page.text),
-                    "email": admin.email,
-                    "password": "wrong password!!",
-                },
-            )
-        assert response.status_code == 429
+        # A different forged address each time: still one client.
+        codes = [_guess_from(client, f"10.0.0.{n}", admin.email) for n in range(5)]
+        assert codes[-1] == 429
 
     def test_behind_one_proxy_the_forwarded_address_counts(self, database_uri, admin):
         app = create_app(
@@ -164,23 +154,16 @@ class TestThrottling:
             LOGIN_RATE_LIMIT="3 per 15 minutes",
             PROXY_FIX_X_FOR=1,
         )
-        codes = []
-        for n in range(4):
-            client = app.test_client()
-            headers = {"X-Forwarded-For": f"192.0.2.{n}"}
-            page = client.get("/secretariat/login", headers=headers)
-            codes.append(
-                client.post(
-                    "/secretariat/login",
-                    headers=headers,
-                    data={
-                        "csrf_token": csrf_token(page.text),
-                        "email": admin.email,
-                        "password": "wrong password!!",
-                    },
-                ).status_code
-            )
+        codes = [_guess_from(app.test_client(), f"192.0.2.{n}", admin.email) for n in range(4)]
         assert codes == [401, 401, 401, 401]  # four clients, one guess each
+
+
+def _guess_from(client, forwarded_for: str, email: str) -> int:
+    """A wrong password, sent with an X-Forwarded-For header."""
+    headers = {"X-Forwarded-For": forwarded_for}
+    page = client.get("/secretariat/login", headers=headers)
+    data = {"csrf_token": csrf_token(page.text), "email": email, "password": "wrong password!!"}
+    return client.post("/secretariat/login", headers=headers, data=data).status_code
 
 
 def _change_password(client, current: str, new: str):
@@ -233,3 +216,28 @@ def test_a_password_set_by_someone_else_must_be_changed_first(app, ctx):
     user = db.session.execute(select(User).where(User.email == "new@ungis.example")).scalar_one()
     db.session.refresh(user)
     assert user.must_change_password is False
+
+
+def test_the_security_log_is_append_only_in_the_orm_and_the_database(app, ctx, admin):
+    import sqlalchemy as sa
+
+    from consult.database.append_only import AppendOnlyViolation
+
+    login(app.test_client(), admin.email, "wrong password!!")
+    event = db.session.execute(select(SecurityEvent)).scalar_one()
+    event.detail = "rewritten"
+    with pytest.raises(AppendOnlyViolation):
+        db.session.flush()
+    db.session.rollback()
+    for statement in ("UPDATE security_event SET detail = 'x'", "DELETE FROM security_event"):
+        with pytest.raises(sa.exc.DatabaseError):
+            db.session.execute(sa.text(statement))
+        db.session.rollback()
+
+
+def test_admins_read_the_security_log_and_operators_export_it(app, admin_client, ctx):
+    page = admin_client.get("/secretariat/security-log")
+    assert page.status_code == 200
+    assert "account:signin" in page.text
+    output = app.test_cli_runner().invoke(args=["security", "export"]).output
+    assert '"tag": "account:signin"' in output

@@ -75,3 +75,37 @@ def test_database_refuses_to_change_the_audit_log(ctx):
     with db.engine.connect() as conn:
         notes = conn.execute(sa.text("SELECT note FROM audit_event")).scalars().all()
     assert notes == [""]
+
+
+def test_the_trust_migration_scrubs_raw_tokens_from_stored_emails(empty_database):
+    """Emails queued before private links were minted at send time held raw tokens."""
+    from consult.applications.tokens import LINK_TOKEN
+
+    raw = "Zx1_" + "a" * 39
+    app = make_app(empty_database)
+    with app.app_context():
+        upgrade("591d403b4ad2")  # the revision before
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO outbox_message (idempotency_key, template, language, "
+                    "to_address, subject, body_text, body_html, state, attempts, "
+                    "next_attempt_at, last_error, claimed_by, calendar, created_at) VALUES "
+                    "('k', 'verify_email', 'en', 'a@example.org', 's', :text, :html, "
+                    "'queued', 0, CURRENT_TIMESTAMP, '', '', :ics, CURRENT_TIMESTAMP)"
+                ),
+                {
+                    "text": f"Open http://x.test/a/{raw} now",
+                    "html": f'<a href="http://x.test/a/{raw}">link</a>',
+                    "ics": f"URL:http://x.test/a/{raw}",
+                },
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            row = conn.execute(
+                sa.text("SELECT body_text, body_html, calendar FROM outbox_message")
+            ).one()
+        db.engine.dispose()
+    for part in row:
+        assert raw not in part
+        assert f"/a/{LINK_TOKEN}" in part

@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 
 from consult.applications.models import AccessToken, Application, AuditEvent
+from consult.applications.places import lock_offer
 from consult.applications.states import Actor, can_transition
 from consult.consultations.models import Consultation
 from consult.database import transaction, utcnow
@@ -113,7 +114,7 @@ def erase_application(application: Application, *, by: str, user_id: int | None 
     application is withdrawn first, so its place is freed; then every personal field,
     review comment, email body and private link goes. The audit log records that it
     happened, not what was erased."""
-    from consult.applications.services import fill_free_places, lock_offer, move_state
+    from consult.applications.services import fill_free_places, move_state
 
     if application.erased_at is not None:
         return

@@ -17,6 +17,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from consult.accounts.models import User
 from consult.applications.models import Application, AuditEvent
+from consult.applications.places import (  # noqa: F401  (re-exported for callers)
+    lock_offer,
+    places_taken,
+    places_taken_by_role,
+    waiting_list,
+)
 from consult.applications.states import (  # noqa: F401  (re-exported for callers)
     TRANSITIONS,
     Actor,
@@ -368,29 +374,6 @@ def remind_existing_application(consultation: Consultation, role: Role, email: s
     return True
 
 
-def lock_offer(application: Application) -> RoleOffer:
-    """The application's role offer, locked until commit (PostgreSQL): decisions that
-    count places for the same offer run one after the other."""
-    return db.session.execute(
-        select(RoleOffer)
-        .where(
-            RoleOffer.consultation_id == application.consultation_id,
-            RoleOffer.role == application.role,
-        )
-        .with_for_update()
-    ).scalar_one()
-
-
-def _places_taken(offer: RoleOffer) -> int:
-    return db.session.execute(
-        select(func.count(Application.id)).where(
-            Application.consultation_id == offer.consultation_id,
-            Application.role == offer.role,
-            Application.state.in_(PLACE_HOLDING_STATES),
-        )
-    ).scalar_one()
-
-
 def verify_email_address(application: Application) -> Application:
     """The applicant confirms their address (a POST from the private-link page; never
     merely opening the link, which mail scanners and previews do on their behalf).
@@ -410,7 +393,7 @@ def verify_email_address(application: Application) -> Application:
         application.email_verified_at = utcnow()
         if offer.needs_review:
             to, template, note = S.UNDER_REVIEW, "application_received", ""
-        elif _places_taken(offer) < offer.capacity:
+        elif places_taken(offer) < offer.capacity:
             to, template, note = S.CONFIRMED, "participation_confirmed", ""
         else:
             to, template, note = S.WAITLISTED, "waitlisted", " All places are taken."
@@ -469,22 +452,6 @@ def withdraw_application(application: Application, *, expected_version: int) -> 
     )
 
 
-def waiting_list(offer: RoleOffer, limit: int) -> list[Application]:
-    """The first `limit` people waiting for a place in an offer, first come first."""
-    return list(
-        db.session.execute(
-            select(Application)
-            .where(
-                Application.consultation_id == offer.consultation_id,
-                Application.role == offer.role,
-                Application.state == S.WAITLISTED,
-            )
-            .order_by(Application.created_at, Application.id)
-            .limit(limit)
-        ).scalars()
-    )
-
-
 def fill_free_places(offer: RoleOffer) -> list[Application]:
     """Promote waitlisted people into free places of an offer without review.
 
@@ -494,7 +461,7 @@ def fill_free_places(offer: RoleOffer) -> list[Application]:
     if offer.needs_review:
         return []
     promoted = []
-    free = offer.capacity - _places_taken(offer)
+    free = offer.capacity - places_taken(offer)
     if free <= 0:
         return []
     for application in waiting_list(offer, limit=free):
@@ -530,7 +497,7 @@ def decide_application(
         offer = lock_offer(application)
         _check_version(application, expected_version)
         if decision is Decision.ACCEPT and not override_capacity:
-            taken = _places_taken(offer)
+            taken = places_taken(offer)
             if taken >= offer.capacity:
                 raise CapacityReached(
                     f"All {offer.capacity} places for {offer.role.label.lower()} are taken. "
@@ -601,19 +568,6 @@ def decide_many(
         else:
             outcomes.append(DecisionOutcome(reference, True))
     return outcomes
-
-
-def places_taken_by_role(consultation: Consultation) -> dict[Role, int]:
-    """Places held (accepted or confirmed) per role, in one query."""
-    rows = db.session.execute(
-        select(Application.role, func.count(Application.id))
-        .where(
-            Application.consultation_id == consultation.id,
-            Application.state.in_(PLACE_HOLDING_STATES),
-        )
-        .group_by(Application.role)
-    ).all()
-    return {role: count for role, count in rows}
 
 
 def _check_confirmation_deadline(offer: RoleOffer) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from consult.accounts.forms import ActionForm
 from consult.applications.forms import ApplicationForm, WithdrawForm
+from consult.applications.places import offer_availability
 from consult.applications.privacy import personal_data as personal_data_of
 from consult.applications.privacy import request_erasure as ask_for_erasure
 from consult.applications.services import (
@@ -38,7 +39,7 @@ from consult.applications.services import (
 from consult.applications.states import can_answer, can_verify, can_withdraw, confirmation_open
 from consult.applications.tokens import find_by_token
 from consult.consultations.models import Consultation, Organization
-from consult.consultations.services import offer_availability, public_consultation
+from consult.consultations.services import public_consultation
 from consult.database import utcnow
 from consult.enums import ApplicationState, Role
 from consult.extensions import db, limiter

@@ -127,6 +127,18 @@ class ConsultationForm(BaseForm):
         choices=[SelectChoice(s.value, STATE_LABELS[s]) for s in ConsultationState],
         validators=[DataRequired()],
     )
+    retention_months = IntegerField(
+        _l("Keep applicants' personal data for (months after the meeting)"),
+        default=6,
+        validators=[
+            InputRequired(_l("Give a number of months.")),
+            NumberRange(min=1, max=120, message=_l("Give a number from 1 to 120.")),
+        ],
+        description=_l(
+            "Then names, addresses, proposals and emails are erased (consult data purge); "
+            "anonymous counts stay."
+        ),
+    )
     categories = CheckboxListField(_l("Open to these stakeholder categories"), coerce=int)
     offers = FieldList(FormField(OfferForm), min_entries=0)
 

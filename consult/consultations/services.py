@@ -8,9 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from consult.applications.services import places_taken_by_role
 from consult.consultations.models import Consultation, RoleOffer, StakeholderCategory
-from consult.database import transaction
 from consult.enums import ConsultationState, Role
 from consult.extensions import db
 
@@ -36,21 +34,6 @@ def public_consultation(slug: str) -> Consultation | None:
         .where(Consultation.slug == slug, Consultation.state != ConsultationState.DRAFT)
         .options(selectinload(Consultation.offers), selectinload(Consultation.categories))
     ).scalar_one_or_none()
-
-
-@dataclass(frozen=True)
-class OfferAvailability:
-    offer: RoleOffer
-    taken: int
-
-    @property
-    def places_left(self) -> int:
-        return max(self.offer.capacity - self.taken, 0)
-
-
-def offer_availability(consultation: Consultation) -> list[OfferAvailability]:
-    taken = places_taken_by_role(consultation)
-    return [OfferAvailability(offer, taken.get(offer.role, 0)) for offer in consultation.offers]
 
 
 def all_consultations() -> list[Consultation]:
@@ -95,6 +78,7 @@ class ConsultationSettings:
     state: ConsultationState
     category_ids: list[int]
     offers: list[OfferSettings]
+    retention_months: int = 6
 
 
 class SettingsError(Exception):
@@ -106,14 +90,12 @@ class SettingsError(Exception):
         self.message = message
 
 
-def save_consultation(
+def apply_settings(
     consultation: Consultation | None, settings: ConsultationSettings
 ) -> Consultation:
-    """Create (consultation=None) or update a consultation and its offers, in one
-    transaction. Raising capacity (or dropping review) of an attendee-style offer
-    promotes people from its waiting list at once."""
-    from consult.applications.services import fill_free_places
-
+    """Write the settings onto a consultation (a new one when None) and its offers, in
+    the caller's transaction (consult.applications.settings.save_consultation, which
+    also checks capacities against the places taken and fills freed places)."""
     others = select(Consultation).where(
         Consultation.id != (consultation.id if consultation else -1)
     )
@@ -123,47 +105,38 @@ def save_consultation(
         others.where(Consultation.reference_prefix == settings.reference_prefix)
     ).first():
         raise SettingsError("reference_prefix", "Another consultation uses this prefix.")
-    taken = places_taken_by_role(consultation) if consultation else {}
-    for index, offer in enumerate(settings.offers):
-        if offer.capacity < taken.get(offer.role, 0):
-            raise SettingsError(
-                f"offers-{index}-capacity",
-                f"{taken[offer.role]} places are already taken; the capacity cannot be lower.",
-            )
-    with transaction():
-        if consultation is None:
-            consultation = Consultation()
-            db.session.add(consultation)
-        for name in (
-            "title",
-            "slug",
-            "reference_prefix",
-            "description",
-            "venue",
-            "timezone",
-            "starts_at",
-            "ends_at",
-            "applications_open_at",
-            "applications_close_at",
-            "state",
-        ):
-            setattr(consultation, name, getattr(settings, name))
-        consultation.categories = list(
-            db.session.execute(
-                select(StakeholderCategory).where(StakeholderCategory.id.in_(settings.category_ids))
-            ).scalars()
-        )
-        existing = {offer.role: offer for offer in consultation.offers}
-        for position, wanted in enumerate(settings.offers):
-            offer = existing.get(wanted.role)
-            if offer is None:
-                offer = RoleOffer(role=wanted.role, position=position)
-                consultation.offers.append(offer)
-            offer.capacity = wanted.capacity
-            offer.needs_review = wanted.needs_review
-            offer.confirm_by = wanted.confirm_by
-            offer.description = wanted.description
-        db.session.flush()
-        for offer in consultation.offers:
-            fill_free_places(offer)
+    if consultation is None:
+        consultation = Consultation()
+        db.session.add(consultation)
+    for name in (
+        "title",
+        "slug",
+        "reference_prefix",
+        "description",
+        "venue",
+        "timezone",
+        "starts_at",
+        "ends_at",
+        "applications_open_at",
+        "applications_close_at",
+        "state",
+        "retention_months",
+    ):
+        setattr(consultation, name, getattr(settings, name))
+    consultation.categories = list(
+        db.session.execute(
+            select(StakeholderCategory).where(StakeholderCategory.id.in_(settings.category_ids))
+        ).scalars()
+    )
+    existing = {offer.role: offer for offer in consultation.offers}
+    for position, wanted in enumerate(settings.offers):
+        offer = existing.get(wanted.role)
+        if offer is None:
+            offer = RoleOffer(role=wanted.role, position=position)
+            consultation.offers.append(offer)
+        offer.capacity = wanted.capacity
+        offer.needs_review = wanted.needs_review
+        offer.confirm_by = wanted.confirm_by
+        offer.description = wanted.description
+    db.session.flush()
     return consultation

@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.accounts.access import admin_required
+from consult.applications.places import offer_availability
+from consult.applications.settings import save_consultation
 from consult.consultations.forms import ConsultationForm
 from consult.consultations.models import Consultation, StakeholderCategory
 from consult.consultations.seed import DEMO_CATEGORY_CODES
@@ -15,10 +17,8 @@ from consult.consultations.services import (
     OfferSettings,
     SettingsError,
     all_consultations,
-    offer_availability,
     public_consultation,
     public_consultations,
-    save_consultation,
 )
 from consult.database import local_to_utc, utc_to_local, utcnow
 from consult.enums import ConsultationState, Role
@@ -86,6 +86,7 @@ def _form_for(consultation: Consultation | None) -> ConsultationForm:
             "applications_open_at": local(consultation.applications_open_at),
             "applications_close_at": local(consultation.applications_close_at),
             "state": consultation.state.value,
+            "retention_months": consultation.retention_months,
             "categories": [c.id for c in consultation.categories],
             "offers": [
                 {
@@ -109,6 +110,7 @@ def _new_consultation_defaults(categories) -> dict:
         "timezone": "Europe/Zurich",
         "venue": "Palais des Nations, Geneva, Switzerland",
         "state": ConsultationState.DRAFT.value,
+        "retention_months": 6,
         "starts_at": today + timedelta(days=60),
         "ends_at": today + timedelta(days=60, hours=8),
         "applications_open_at": today,
@@ -144,6 +146,7 @@ def _settings_from(form: ConsultationForm) -> ConsultationSettings:
         applications_close_at=utc(form.applications_close_at.data),
         state=ConsultationState(form.state.data),
         category_ids=list(form.categories.data),
+        retention_months=form.retention_months.data,
         offers=[
             OfferSettings(
                 role=Role(entry.form.role.data),

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from consult.accounts.models import User
 from consult.applications.models import Application
+from consult.applications.places import places_taken_by_role, waiting_list
 from consult.consultations.models import Consultation, RoleOffer
 from consult.database import transaction
 from consult.enums import PLACE_HOLDING_STATES, ApplicationState, Role
@@ -278,8 +279,6 @@ class FreePlace:
 def free_places(consultation: Consultation) -> list[FreePlace]:
     """Offers needing review that have free places and someone waiting (max 1 + roles
     queries): the queue shows these first, so the place is offered to the waitlist."""
-    from consult.applications.services import places_taken_by_role, waiting_list
-
     taken = places_taken_by_role(consultation)
     result = []
     for offer in consultation.offers:

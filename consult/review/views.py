@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from consult.accounts.access import admin_required, secretariat_required
 from consult.applications.models import Application
+from consult.applications.places import offer_availability
 from consult.applications.privacy import erase_application
 from consult.applications.services import (
     ApplicationError,
@@ -34,7 +35,7 @@ from consult.applications.services import (
     decisions_from,
 )
 from consult.consultations.models import Consultation
-from consult.consultations.services import all_consultations, offer_availability
+from consult.consultations.services import all_consultations
 from consult.enums import ApplicationState, Role
 from consult.extensions import db
 from consult.notifications.models import OutboxMessage

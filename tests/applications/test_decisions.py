@@ -161,7 +161,7 @@ def test_bulk_decisions_report_each_outcome(ctx, admin):
 
 
 def test_raising_capacity_promotes_waitlisted_attendees_automatically(ctx, admin):
-    from consult.consultations.services import save_consultation
+    from consult.applications.settings import save_consultation
     from tests.consultations.test_settings import settings_of
 
     consultation = make_consultation(capacities={Role.ATTENDEE: 1})

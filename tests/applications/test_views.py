@@ -369,3 +369,49 @@ class TestRateLimit:
         codes = [post_application(client, email=f"p{i}@example.org").status_code for i in range(3)]
         assert codes == [302, 302, 429]
         assert application_count() == 2
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("full_name", "Amina\nBcc: victim@example.org", "without line breaks"),
+        ("full_name", "Win a prize at https://evil.example", "not a web address"),
+        ("organization_name", "www.evil.example", "not a web address"),
+        ("email", "ünïcode@example.org", "only Latin letters before the @"),
+    ],
+)
+def test_names_and_addresses_that_could_carry_abuse_are_refused_beside_the_field(
+    client, consultation, field, value, message
+):
+    response = post_application(client, **{field: value})
+    assert response.status_code == 422
+    assert message in field_error(response.text, field)
+    assert application_count() == 0
+
+
+def test_control_characters_and_bidi_overrides_are_cleaned_and_idn_domains_kept_ascii(
+    client, consultation
+):
+    response = post_application(
+        client,
+        full_name="Amina\x00 Dia\u202ello",
+        accessibility_needs="Step-free\x07 access\nand captions",
+        email="amina@bücher.example",
+    )
+    assert response.status_code == 302
+    application = db.session.execute(select(Application)).scalar_one()
+    assert application.full_name == "Amina Diallo"
+    assert application.accessibility_needs == "Step-free access\nand captions"
+    assert application.email == "amina@xn--bcher-kva.example"
+
+
+def test_reviewers_see_who_was_emailed_but_never_the_text(
+    reviewer_client, admin_client, consultation
+):
+    post_application(reviewer_client, email="private@example.org")
+    message_id = db.session.execute(select(OutboxMessage.id)).scalar_one()
+    as_reviewer = reviewer_client.get(f"/secretariat/outbox/{message_id}").text
+    assert "Only administrators can read the text of emails." in as_reviewer
+    assert "Please confirm your email address" not in as_reviewer
+    as_admin = admin_client.get(f"/secretariat/outbox/{message_id}").text
+    assert "/a/[private-link]" in as_admin

@@ -51,10 +51,14 @@ MAIL_DEFAULT_SENDER = "UNGIS secretariat <ungis-consult@localhost>"
 MAIL_TIMEOUT = 10
 # The right-hand side of every Message-ID the worker gives (stable per outbox row).
 MAIL_MESSAGE_ID_DOMAIN = "consult.localhost"
-# The worker: retries wait 30 s, 1 min, 2 min, ... up to 1 h; after 8 attempts a
-# message is marked failed (the secretariat can resend it). A claimed message whose
-# worker died is reclaimed after the lease.
-MAIL_MAX_ATTEMPTS = 8
+# The worker, as mail servers do: a temporary failure (4xx) is retried after 30 s,
+# 1 min, 2 min, ... up to 1 h, until the message's lifetime (3 days) runs out; a
+# permanent one (5xx) fails at once. While the server cannot be reached at all,
+# messages are not charged an attempt and the worker waits longer between tries, up to
+# MAIL_SERVER_BACKOFF_MAX_SECONDS. A claimed message whose worker died is reclaimed
+# after the lease; a live worker renews its lease while it works.
+MAIL_LIFETIME_HOURS = 72
+MAIL_SERVER_BACKOFF_MAX_SECONDS = 300
 MAIL_RETRY_BASE_SECONDS = 30
 MAIL_RETRY_MAX_SECONDS = 3600
 MAIL_LEASE_SECONDS = 120

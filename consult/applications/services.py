@@ -390,13 +390,15 @@ def verify_email_address(application: Application) -> Application:
         db.session.refresh(application)
         if application.state != S.SUBMITTED:  # verified by a parallel request
             return application
-        application.email_verified_at = utcnow()
         if offer.needs_review:
             to, template, note = S.UNDER_REVIEW, "application_received", ""
         elif places_taken(offer) < offer.capacity:
             to, template, note = S.CONFIRMED, "participation_confirmed", ""
         else:
             to, template, note = S.WAITLISTED, "waitlisted", " All places are taken."
+        # Set only now: a change made before the count above would be flushed by it,
+        # and the application would get two versions for one transition.
+        application.email_verified_at = utcnow()
         event = move_state(
             application,
             to,

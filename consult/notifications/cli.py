@@ -1,6 +1,5 @@
 """`consult mail ...`: look at the outbox (the sending worker comes later)."""
 
-import contextlib
 import logging
 import signal
 import socket
@@ -76,10 +75,16 @@ def work_cmd(once: bool, batch: int, interval: float) -> None:
         result = drain(batch=batch)
         click.echo(f"Sent {result.sent}, to retry {result.retried}, failed {result.failed}.")
         return
+    # SIGTERM (systemd, docker stop) and Ctrl-C: finish the message in hand, give the
+    # other claims back, exit within seconds (never wait for the queue to drain).
     stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-    with contextlib.suppress(KeyboardInterrupt):
-        work_forever(batch=batch, interval=interval, stop=lambda: bool(stopping))
+
+    def request_stop(*_args):
+        stopping.append(True)
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    work_forever(batch=batch, interval=interval, stop=lambda: bool(stopping))
 
 
 @mail_cli.command("sink")
@@ -99,11 +104,17 @@ def sink_cmd(host: str | None, port: int | None) -> None:
 
 
 @mail_cli.command("resend")
-@click.argument("message_id", type=int)
-def resend_cmd(message_id: int) -> None:
-    """Queue a failed message again."""
-    from consult.notifications.services import NotificationError, resend
+@click.argument("message_id", type=int, required=False)
+@click.option("--all-failed", is_flag=True, help="Queue every failed message again.")
+def resend_cmd(message_id: int | None, all_failed: bool) -> None:
+    """Queue a failed message (or, with --all-failed, every one) again."""
+    from consult.notifications.services import NotificationError, resend, resend_all_failed
 
+    if all_failed:
+        click.echo(f"{resend_all_failed()} failed message(s) are queued again.")
+        return
+    if message_id is None:
+        raise click.UsageError("Give a MESSAGE_ID, or --all-failed.")
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         raise click.ClickException(f"No outbox message {message_id}.")

@@ -48,6 +48,9 @@ class OutboxMessage(db.Model):
     calendar: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    # Temporary failures are retried until then (None: created_at + MAIL_LIFETIME_HOURS;
+    # a resend starts a new lifetime).
+    expires_at: Mapped[datetime | None]
 
     __table_args__ = (sa.Index("ix_outbox_message_due", "state", "next_attempt_at"),)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from consult.database import transaction, utcnow
 from consult.extensions import db
@@ -121,16 +122,44 @@ class NotificationError(Exception):
         self.message = message
 
 
+def _fresh_start() -> dict:
+    now = utcnow()
+    lifetime = timedelta(hours=current_app.config["MAIL_LIFETIME_HOURS"])
+    return {
+        "state": OutboxState.QUEUED,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "expires_at": now + lifetime,
+        "claimed_by": "",
+        "lease_until": None,
+    }
+
+
 def resend(message: OutboxMessage) -> None:
-    """Queue a failed message again, with a fresh set of attempts."""
+    """Queue a failed message again, with a new lifetime (same Message-ID)."""
     if message.state != OutboxState.FAILED:
         raise NotificationError("Only failed messages can be resent.")
     with transaction():
-        message.state = OutboxState.QUEUED
-        message.attempts = 0
-        message.next_attempt_at = utcnow()
-        message.claimed_by = ""
-        message.lease_until = None
+        for name, value in _fresh_start().items():
+            setattr(message, name, value)
+
+
+def resend_all_failed() -> int:
+    """Queue every failed message again (after an outage): one statement."""
+    with transaction():
+        result = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.state == OutboxState.FAILED)
+            .values(**_fresh_start())
+            .execution_options(synchronize_session=False)
+        )
+    return result.rowcount
+
+
+def failed_count() -> int:
+    return db.session.execute(
+        select(func.count(OutboxMessage.id)).where(OutboxMessage.state == OutboxState.FAILED)
+    ).scalar_one()
 
 
 def save_custom_text(

@@ -32,6 +32,7 @@ from consult.notifications.services import (
     render_custom_email,
     render_email,
     resend,
+    resend_all_failed,
     reset_custom_text,
     save_custom_text,
 )
@@ -69,6 +70,7 @@ def outbox():
         messages=rows,
         state=state,
         states=list(OutboxState),
+        failed=OutboxState.FAILED,
         counts={s: counts.get(s, 0) for s in OutboxState},
         next_before=rows[-1].id if rows and more else None,
     )
@@ -101,6 +103,19 @@ def _sandboxed(body: str):
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.post("/outbox/resend-failed")
+@admin_required
+def resend_failed():
+    """Queue every failed message again (after an outage, say)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    count = resend_all_failed()
+    record_event(SecurityTag.OUTBOX_RESENT, target="all failed messages", detail=str(count))
+    db.session.commit()
+    flash(_("%(n)d failed message(s) are queued again.", n=count), "success")
+    return redirect(url_for(".outbox"))
 
 
 @bp.post("/outbox/<int:message_id>/resend")

@@ -31,16 +31,10 @@ from consult.notifications.models import OutboxMessage, OutboxState
 
 log = logging.getLogger(__name__)
 
-# The server answered about this one message (a refused recipient, say): the others
-# in the batch go on. Any other OSError (smtplib's errors are OSErrors too: refused,
-# disconnected, timed out, authentication) means the server is unusable for now, and
-# every message left in the batch is put back for a retry.
-MESSAGE_ERRORS = (
-    smtplib.SMTPRecipientsRefused,
-    smtplib.SMTPSenderRefused,
-    smtplib.SMTPDataError,
-    smtplib.SMTPNotSupportedError,
-)
+
+class ServerUnavailable(Exception):
+    """The SMTP server cannot be used now (refused, dropped, timed out, login refused):
+    nothing is wrong with the messages, which go back to the queue unharmed."""
 
 
 @dataclass
@@ -48,12 +42,33 @@ class DrainResult:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    released: int = 0  # put back untouched (server unavailable, or the worker stopping)
+    unavailable: bool = False
 
     def __iadd__(self, other: DrainResult) -> DrainResult:
         self.sent += other.sent
         self.retried += other.retried
         self.failed += other.failed
+        self.released += other.released
+        self.unavailable = self.unavailable or other.unavailable
         return self
+
+
+def classify(error: Exception) -> tuple[bool, str]:
+    """(permanent, reply) for an error about one message, as mail servers decide: a
+    5xx reply is permanent (fail now, show the reply); a 4xx reply is temporary."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        replies = list(error.recipients.values())
+        permanent = all(code >= 500 for code, _text in replies)
+        text = "; ".join(f"{code} {_decode(reply)}" for code, reply in replies)
+        return permanent, text
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500, f"{error.smtp_code} {_decode(error.smtp_error)}"
+    return True, f"{type(error).__name__}: {error}"  # cannot be built or encoded
+
+
+def _decode(reply) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
 
 
 def new_worker_id() -> str:
@@ -98,7 +113,6 @@ def claim(worker_id: str, limit: int) -> list[OutboxMessage]:
                     state=OutboxState.SENDING,
                     claimed_by=worker_id,
                     lease_until=lease,
-                    attempts=OutboxMessage.attempts + 1,
                 )
                 .execution_options(synchronize_session=False)
             )
@@ -138,22 +152,97 @@ def _finish(message: OutboxMessage, worker_id: str, **values) -> bool:
     return result.rowcount == 1
 
 
-def _retry_or_fail(message: OutboxMessage, worker_id: str, error: str) -> str:
-    if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+def expires_at(message: OutboxMessage):
+    """After this, temporary failures are no longer retried (MAIL_LIFETIME_HOURS)."""
+    lifetime = timedelta(hours=current_app.config["MAIL_LIFETIME_HOURS"])
+    return message.expires_at or (message.created_at + lifetime)
+
+
+def _temporary_failure(message: OutboxMessage, worker_id: str, error: str) -> str:
+    """Retry later with backoff, until the message's lifetime runs out."""
+    now = utcnow()
+    if now >= expires_at(message):
         _finish(
-            message, worker_id, state=OutboxState.FAILED, last_error=error[:2000], lease_until=None
+            message,
+            worker_id,
+            state=OutboxState.FAILED,
+            attempts=message.attempts + 1,
+            last_error=f"Gave up when its lifetime ran out. Last error: {error}"[:2000],
+            lease_until=None,
         )
-        log.warning("Giving up on message %s: %s", message.id, error)
+        log.warning("Giving up on message %s: lifetime over (%s)", message.id, error)
         return "failed"
     _finish(
         message,
         worker_id,
         state=OutboxState.QUEUED,
+        attempts=message.attempts + 1,
         last_error=error[:2000],
-        next_attempt_at=utcnow() + backoff(message.attempts),
+        next_attempt_at=now + backoff(message.attempts + 1),
+        claimed_by="",
         lease_until=None,
     )
     return "retried"
+
+
+def _permanent_failure(message: OutboxMessage, worker_id: str, error: str) -> str:
+    _finish(
+        message,
+        worker_id,
+        state=OutboxState.FAILED,
+        attempts=message.attempts + 1,
+        last_error=error[:2000],
+        lease_until=None,
+    )
+    log.warning("Message %s failed permanently: %s", message.id, error)
+    return "failed"
+
+
+def release(messages: list[OutboxMessage], worker_id: str, *, delay: timedelta) -> int:
+    """Give claims back untouched (no attempt counted): the server is unavailable, or
+    the worker is stopping. Returns how many were still ours."""
+    if not messages:
+        return 0
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_([m.id for m in messages]),
+            OutboxMessage.claimed_by == worker_id,
+            OutboxMessage.state == OutboxState.SENDING,
+        )
+        .values(
+            state=OutboxState.QUEUED,
+            claimed_by="",
+            lease_until=None,
+            next_attempt_at=utcnow() + delay,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+def renew_lease(messages: list[OutboxMessage], worker_id: str) -> list[OutboxMessage]:
+    """Extend the lease of the messages still in hand; keep only those still ours (a
+    slow server must never let another worker take over a message being sent)."""
+    if not messages:
+        return []
+    lease = utcnow() + timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
+    kept = set(
+        db.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_([m.id for m in messages]),
+                OutboxMessage.claimed_by == worker_id,
+                OutboxMessage.state == OutboxState.SENDING,
+            )
+            .values(lease_until=lease)
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        ).scalars()
+    )
+    db.session.commit()
+    return [m for m in messages if m.id in kept]
 
 
 def message_id(message: OutboxMessage) -> str:
@@ -200,79 +289,131 @@ def build_message(message: OutboxMessage, token: str | None = None) -> Message:
     return mail_message
 
 
-def send_batch(worker_id: str, limit: int = 50) -> DrainResult:
-    """Claim one batch and send it over a single SMTP connection."""
+def send_batch(worker_id: str, limit: int = 50, stop=lambda: False) -> DrainResult:
+    """Claim one batch and send it over a single SMTP connection.
+
+    Before each message the worker checks that it may go on (`stop`) and, once half the
+    lease has passed, renews the lease of what it still holds. A message the server
+    refuses with 5xx fails at once; 4xx is retried with backoff until its lifetime runs
+    out; if the server cannot be used at all, the batch goes back untouched and the
+    result says `unavailable` (the caller backs off as a whole)."""
     result = DrainResult()
     messages = claim(worker_id, limit)
     if not messages:
         return result
+    lease_seconds = current_app.config["MAIL_LEASE_SECONDS"]
+    renew_at = time.monotonic() + lease_seconds / 2
     tokens = mint_links(messages)
     pending = list(messages)
     try:
         with mail.connect() as connection:
             while pending:
-                message = pending[0]
+                if stop():
+                    break
+                if time.monotonic() >= renew_at:
+                    pending = renew_lease(pending, worker_id)
+                    renew_at = time.monotonic() + lease_seconds / 2
+                    if not pending:
+                        break
+                message = pending.pop(0)
                 try:
                     connection.send(build_message(message, tokens.get(message.id)))
-                except MESSAGE_ERRORS as error:
-                    failure = f"{type(error).__name__}: {error}"
-                except OSError:
+                except smtplib.SMTPServerDisconnected:
+                    pending.insert(0, message)
                     raise
-                except Exception as error:  # a message that cannot be built or encoded
-                    failure = f"{type(error).__name__}: {error}"
-                else:
-                    failure = None
-                if failure is not None:
-                    pending.pop(0)
-                    outcome = _retry_or_fail(message, worker_id, failure)
+                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as error:
+                    permanent, reply = classify(error)
+                    if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code in (
+                        421,
+                        -1,
+                    ):
+                        pending.insert(0, message)  # the server is closing: all go back
+                        raise ServerUnavailable(reply) from error
+                    outcome = (
+                        _permanent_failure(message, worker_id, reply)
+                        if permanent
+                        else _temporary_failure(message, worker_id, reply)
+                    )
                     result.failed += outcome == "failed"
                     result.retried += outcome == "retried"
-                    continue
-                pending.pop(0)
-                if _finish(
-                    message,
-                    worker_id,
-                    state=OutboxState.SENT,
-                    sent_at=utcnow(),
-                    last_error="",
-                    lease_until=None,
-                ):
-                    result.sent += 1
-    except OSError as error:
+                except OSError:
+                    pending.insert(0, message)
+                    raise
+                except Exception as error:  # a message that cannot be built or encoded
+                    _permanent_failure(message, worker_id, classify(error)[1])
+                    result.failed += 1
+                else:
+                    if _finish(
+                        message,
+                        worker_id,
+                        state=OutboxState.SENT,
+                        attempts=message.attempts + 1,
+                        sent_at=utcnow(),
+                        last_error="",
+                        lease_until=None,
+                    ):
+                        result.sent += 1
+    except (OSError, ServerUnavailable) as error:
         reason = f"SMTP server unavailable: {type(error).__name__}: {error}"
-        log.warning("%s; %d message(s) will be retried", reason, len(pending))
-        for message in pending:
-            outcome = _retry_or_fail(message, worker_id, reason)
-            result.failed += outcome == "failed"
-            result.retried += outcome == "retried"
+        log.warning("%s; %d message(s) go back to the queue", reason, len(pending))
+        result.unavailable = True
+        db.session.rollback()
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([m.id for m in pending] or [0]))
+            .values(last_error=reason[:2000])
+            .execution_options(synchronize_session=False)
+        )
+        expired = [m for m in pending if utcnow() >= expires_at(m)]
+        for message in expired:
+            _temporary_failure(message, worker_id, reason)
+            result.failed += 1
+        pending = [m for m in pending if m not in expired]
+        result.released += release(
+            pending,
+            worker_id,
+            delay=timedelta(seconds=current_app.config["MAIL_RETRY_BASE_SECONDS"]),
+        )
+        return result
+    result.released += release(pending, worker_id, delay=timedelta(0))
     return result
 
 
-def drain(worker_id: str | None = None, batch: int = 50) -> DrainResult:
-    """Send everything that is due now, batch after batch, then return."""
+def drain(worker_id: str | None = None, batch: int = 50, stop=lambda: False) -> DrainResult:
+    """Send everything that is due now, batch after batch, then return (early when the
+    server is unavailable or `stop` says so)."""
     worker_id = worker_id or new_worker_id()
     total = DrainResult()
-    while True:
-        result = send_batch(worker_id, batch)
+    while not stop():
+        result = send_batch(worker_id, batch, stop)
         total += result
-        if result.sent + result.retried + result.failed == 0:
+        if result.unavailable or result.sent + result.retried + result.failed == 0:
             return total
-        if result.sent == 0 and result.failed == 0:
-            return total  # everything was put back for later: the server is down
+    return total
 
 
 def work_forever(batch: int = 50, interval: float = 2.0, stop=lambda: False) -> None:
-    """Run until stopped: drain, sleep `interval`, repeat."""
+    """Run until stopped: drain, sleep, repeat. While the SMTP server is unavailable
+    the worker waits longer each time (interval, 2x, 4x, ... up to
+    MAIL_SERVER_BACKOFF_MAX_SECONDS) instead of hammering it."""
     worker_id = new_worker_id()
     log.info("Mail worker %s started", worker_id)
+    wait = interval
     while not stop():
         try:
-            result = drain(worker_id, batch)
+            result = drain(worker_id, batch, stop)
             if result.sent or result.failed or result.retried:
                 log.info(
                     "Sent %d, retrying %d, failed %d", result.sent, result.retried, result.failed
                 )
+            if result.unavailable:
+                wait = min(wait * 2, current_app.config["MAIL_SERVER_BACKOFF_MAX_SECONDS"])
+            else:
+                wait = interval
         except Exception:  # the database went away, say: keep the worker alive
             db.session.rollback()
             log.exception("Mail worker error; trying again in %.0f s", interval)
-        time.sleep(interval)
+        deadline = time.monotonic() + wait
+        while not stop() and time.monotonic() < deadline:
+            time.sleep(min(0.2, wait))
+    log.info("Mail worker %s stopped", worker_id)

@@ -376,3 +376,38 @@ def _force_state(application: Application, state: ApplicationState) -> None:
     """Put an application in a state directly: test set-up only, never in app code."""
     with transaction():
         application.state = state
+
+
+def test_each_transition_bumps_the_version_exactly_once(ctx):
+    """version == number of audit events, for every application, after every kind of
+    transition (verification, decisions, answers, withdrawal, promotion, erasure)."""
+    from consult.applications.privacy import erase_application, request_erasure
+    from consult.applications.services import (
+        Decision,
+        confirm_participation,
+        decide_application,
+        decline_participation,
+    )
+    from tests.factories import make_user
+
+    admin = make_user("admin")
+    consultation = make_consultation(capacities={Role.ATTENDEE: 1, Role.PANELIST: 3})
+    attendees = [submit(consultation, Role.ATTENDEE) for _ in range(3)]
+    for _application, raw in attendees:
+        verify(raw)
+    erase_application(attendees[0][0], by=admin.email)  # frees a place: promotion
+    withdraw_application(attendees[2][0], expected_version=attendees[2][0].version)
+    speakers = [verify(submit(consultation, Role.PANELIST)[1]) for _ in range(4)]
+    for speaker, decision in zip(
+        speakers,
+        (Decision.ACCEPT, Decision.ACCEPT, Decision.WAITLIST, Decision.REJECT),
+        strict=True,
+    ):
+        decide_application(speaker, decision, by=admin, expected_version=speaker.version)
+    confirm_participation(speakers[0], expected_version=speakers[0].version)
+    decline_participation(speakers[1], expected_version=speakers[1].version)
+    request_erasure(speakers[3])
+    erase_application(speakers[0], by=admin.email, user_id=admin.id)
+    db.session.expire_all()
+    for application in db.session.execute(select(Application)).scalars():
+        assert application.version == len(application.events), application.reference

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import sys
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -22,7 +27,7 @@ from tests.smtp import SmtpServer, free_port
 
 @pytest.fixture
 def app_overrides(smtp):
-    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port, "MAIL_MAX_ATTEMPTS": 3}
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port}
 
 
 def states() -> list[OutboxState]:
@@ -79,19 +84,21 @@ class TestSmtpDown:
     @pytest.fixture
     def app_overrides(self):
         self.port = free_port()  # nothing listens here until the test starts a server
-        return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": self.port, "MAIL_MAX_ATTEMPTS": 5}
+        return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": self.port}
 
     def test_nothing_is_lost_while_the_server_is_down(self, ctx):
+        """An outage of any length within the lifetime fails nothing and costs no
+        attempt; the worker reports the server unavailable (and backs off)."""
         consultation = make_consultation()
         for _ in range(3):
             submit(consultation)
-        result = drain()
-        assert (result.sent, result.retried) == (0, 3)
+        for _ in range(30):  # far more than any retry schedule
+            result = drain()
+            assert result.unavailable and (result.sent, result.failed) == (0, 0)
+            make_due_now()
         rows = db.session.execute(select(OutboxMessage)).scalars().all()
-        assert all(m.state == OutboxState.QUEUED and m.attempts == 1 for m in rows)
-        assert all(m.next_attempt_at > utcnow() + timedelta(seconds=20) for m in rows)
+        assert all(m.state == OutboxState.QUEUED and m.attempts == 0 for m in rows)
         assert all("SMTP server unavailable" in m.last_error for m in rows)
-        assert drain().sent == 0  # not due yet: backing off
 
         server = SmtpServer(self.port)
         server.start()
@@ -103,15 +110,39 @@ class TestSmtpDown:
         finally:
             server.stop()
 
+    def test_after_its_lifetime_a_message_fails_with_the_reason(self, ctx):
+        submit(make_consultation())
+        db.session.execute(update(OutboxMessage).values(expires_at=utcnow()))
+        db.session.commit()
+        assert drain().failed == 1
+        message = db.session.execute(select(OutboxMessage)).scalar_one()
+        assert message.state == OutboxState.FAILED
+        assert "lifetime ran out" in message.last_error
 
-def test_a_refused_recipient_fails_alone(ctx, smtp):
+
+def test_a_temporary_refusal_is_retried_until_accepted(ctx, smtp):
+    smtp.handler.defer.add("grey@example.org")
+    submit(make_consultation(), email="grey@example.org")
+    for attempt in range(1, 6):
+        result = drain()
+        assert (result.sent, result.retried, result.failed) == (0, 1, 0)
+        message = db.session.execute(select(OutboxMessage)).scalar_one()
+        db.session.refresh(message)
+        assert (message.state, message.attempts) == (OutboxState.QUEUED, attempt)
+        assert message.last_error.startswith("451")
+        make_due_now()
+    smtp.handler.defer.clear()
+    assert drain().sent == 1
+
+
+def test_a_refused_recipient_fails_alone_and_at_once(ctx, smtp, admin_client):
     smtp.handler.refuse.add("bounce@example.org")
     consultation = make_consultation()
     submit(consultation, email="first@example.org")
     submit(consultation, email="bounce@example.org")
     submit(consultation, email="third@example.org")
     result = drain()
-    assert (result.sent, result.retried) == (2, 1)
+    assert (result.sent, result.failed) == (2, 1)
     assert sorted(r.rcpt_tos[0] for r in smtp.received) == [
         "first@example.org",
         "third@example.org",
@@ -119,13 +150,11 @@ def test_a_refused_recipient_fails_alone(ctx, smtp):
     bounced = db.session.execute(
         select(OutboxMessage).where(OutboxMessage.to_address == "bounce@example.org")
     ).scalar_one()
-    assert bounced.state == OutboxState.QUEUED
-    assert "No such user here" in bounced.last_error
-    for _ in range(2):  # MAIL_MAX_ATTEMPTS = 3
-        make_due_now()
-        drain()
-    db.session.expire_all()
-    assert bounced.state == OutboxState.FAILED and bounced.attempts == 3
+    assert (bounced.state, bounced.attempts) == (OutboxState.FAILED, 1)
+    assert bounced.last_error == "550 5.1.1 No such user here"
+    # Admins see it: on the queue page, in the outbox (with the server's reply).
+    assert "1 email(s) could not be delivered" in admin_client.get("/secretariat/applications").text
+    assert "No such user here" in admin_client.get(f"/secretariat/outbox/{bounced.id}").text
     # The secretariat resends it once the address is fixed on the server side.
     smtp.handler.refuse.clear()
     resend(bounced)
@@ -225,3 +254,111 @@ def test_two_workers_deliver_a_thousand_messages_exactly_once(app, ctx, smtp):
         ).all()
     )
     assert set(by_worker) == {"worker-0", "worker-1"}, by_worker
+
+
+def test_every_attempt_and_resend_carries_the_same_message_id(ctx, smtp):
+    from consult.notifications.worker import message_id
+
+    smtp.handler.refuse.add("later@example.org")
+    submit(make_consultation(), email="later@example.org")
+    drain()
+    message = db.session.execute(select(OutboxMessage)).scalar_one()
+    smtp.handler.refuse.clear()
+    resend(message)
+    drain()
+    db.session.refresh(message)
+    [received] = smtp.received
+    assert received.message["Message-ID"] == message_id(message)
+    assert received.message["Message-ID"].startswith(f"<consult.{message.id}.")
+
+
+def test_resend_all_failed_from_the_outbox_and_the_cli(app, ctx, smtp, admin_client):
+    smtp.handler.refuse.update({"a@example.org", "b@example.org"})
+    consultation = make_consultation()
+    submit(consultation, email="a@example.org")
+    submit(consultation, email="b@example.org")
+    assert drain().failed == 2
+    smtp.handler.refuse.clear()
+    page = admin_client.get("/secretariat/outbox/?state=failed")
+    assert "Resend all failed messages" in page.text
+    done = admin_client.post(
+        "/secretariat/outbox/resend-failed", data={"csrf_token": csrf_token(page.text)}
+    )
+    assert done.status_code == 302
+    assert drain().sent == 2
+    smtp.handler.refuse.add("c@example.org")
+    submit(consultation, email="c@example.org")
+    drain()
+    output = app.test_cli_runner().invoke(args=["mail", "resend", "--all-failed"]).output
+    assert "1 failed message(s) are queued again." in output
+
+
+class TestSlowServer:
+    @pytest.fixture
+    def app_overrides(self, smtp):
+        smtp.handler.delay = 0.3
+        return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port, "MAIL_LEASE_SECONDS": 1}
+
+    def test_the_lease_covers_the_work_in_hand(self, app, ctx, smtp):
+        """A batch that takes longer than the lease: the worker renews it, so a second
+        worker finds nothing to take over and nothing is sent twice."""
+        consultation = make_consultation()
+        for _ in range(8):
+            submit(consultation)
+        results = {}
+
+        def first_worker():
+            with app.app_context():
+                results["first"] = drain("first", batch=8)
+
+        thread = threading.Thread(target=first_worker)
+        thread.start()
+        taken = []
+        deadline = time.monotonic() + 10
+        while thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.2)
+            taken += claim("second", 8)
+            db.session.rollback()
+        thread.join()
+        assert taken == []
+        assert results["first"].sent == 8
+        assert len(smtp.received) == 8  # 8 × 0.3 s = 2.4 s, more than the 1 s lease
+
+
+def test_sigterm_stops_the_worker_within_seconds_and_loses_nothing(app, ctx, smtp, database_uri):
+    """With a slow server and a long queue, SIGTERM: the message in hand is finished,
+    the other claims go back, the process exits in under 5 s."""
+    smtp.handler.delay = 0.2
+    consultation = make_consultation()
+    for _ in range(60):
+        submit(consultation)
+    env = dict(
+        os.environ,
+        CONSULT_ENV="testing",
+        CONSULT_SQLALCHEMY_DATABASE_URI=database_uri,
+        CONSULT_MAIL_SERVER="127.0.0.1",
+        CONSULT_MAIL_PORT=str(smtp.port),
+    )
+    worker = subprocess.Popen(
+        [os.path.join(os.path.dirname(sys.executable), "consult"), "mail", "work"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while len(smtp.received) < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(smtp.received) >= 3, "the worker did not start sending"
+    stopped_at = time.monotonic()
+    worker.send_signal(signal.SIGTERM)
+    worker.wait(timeout=10)
+    assert time.monotonic() - stopped_at < 5
+    db.session.expire_all()
+    counts = dict(
+        db.session.execute(
+            select(OutboxMessage.state, func.count(OutboxMessage.id)).group_by(OutboxMessage.state)
+        ).all()
+    )
+    assert OutboxState.SENDING not in counts  # every claim was given back
+    assert 3 <= counts.get(OutboxState.SENT, 0) == len(smtp.received) < 60
+    assert counts.get(OutboxState.SENT, 0) + counts.get(OutboxState.QUEUED, 0) == 60

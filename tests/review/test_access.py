@@ -18,6 +18,7 @@ ROUTES = [
     ("GET", "/secretariat/outbox/{msg}", False),
     ("GET", "/secretariat/outbox/{msg}/html", True),  # email bodies: admins only
     ("POST", "/secretariat/outbox/{msg}/resend", True),
+    ("POST", "/secretariat/outbox/resend-failed", True),
     ("GET", "/secretariat/consultations/{c}/emails", True),
     ("GET", "/secretariat/consultations/{c}/emails/verify_email/en", True),
     ("POST", "/secretariat/consultations/{c}/emails/verify_email/en", True),

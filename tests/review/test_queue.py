@@ -182,7 +182,8 @@ def test_queue_runs_a_fixed_number_of_queries(app, admin_client, admin, consulta
         html = admin_client.get(url).text
     assert len(refs(html)) == 26
     assert len(many) == len(few), "\n".join(many)
-    assert len(many) <= 10
+    # 10 before the server-side staff session check and the failed-email count (admins).
+    assert len(many) <= 12
 
 
 def test_a_free_place_offers_the_next_waitlisted_person_first(admin_client, admin, ctx):

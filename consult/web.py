@@ -11,6 +11,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
+from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
@@ -126,6 +127,22 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+    @app.get("/healthz")
+    def healthz():
+        """Liveness: the process answers (no database involved)."""
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    def readyz():
+        """Readiness: the database answers; 503 otherwise (a load balancer then sends
+        traffic elsewhere)."""
+        try:
+            db.session.execute(text("SELECT 1"))
+        except Exception:  # any database failure means "not ready"
+            db.session.rollback()
+            return {"status": "database unavailable"}, 503
+        return {"status": "ok"}
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

@@ -17,6 +17,7 @@ from consult.consultations.services import (
 from consult.enums import ConsultationState, Role
 from consult.extensions import db
 from tests.factories import make_consultation, under_review
+from tests.settings import is_postgres
 
 
 def settings_of(consultation: Consultation) -> ConsultationSettings:
@@ -177,3 +178,66 @@ def test_tampered_offer_list_is_refused(admin_client, ctx):
     data = form_of(admin_client.get(url).text)
     data["offers-2-role"] = "keynote"
     assert admin_client.post(url, data=data).status_code == 400
+
+
+@pytest.mark.skipif(not is_postgres(), reason="needs concurrent connections to PostgreSQL")
+def test_lowering_a_capacity_while_applicants_verify_never_overbooks(app, ctx):
+    """An admin lowers the attendee capacity from 5 to 3 while two applicants confirm
+    their addresses at the same moment: whichever goes first, places taken never exceed
+    the capacity (the offers are locked before places are counted)."""
+    from consult.applications.places import places_taken_by_role
+    from tests.factories import submit, verify
+
+    for round_number in range(5):
+        consultation = make_consultation(capacities={Role.ATTENDEE: 5})
+        consultation.reference_prefix = f"R{'ABCDE'[round_number]}"  # references are unique
+        db.session.commit()
+        for _ in range(3):
+            verify(submit(consultation, Role.ATTENDEE)[1])
+        tokens = [submit(consultation, Role.ATTENDEE)[1] for _ in range(2)]
+        wanted = settings_of(consultation)
+        for offer in wanted.offers:
+            if offer.role == Role.ATTENDEE:
+                offer.capacity = 3
+        errors = _race(app, consultation.id, tokens, wanted)
+        db.session.expire_all()
+        fresh = db.session.get(Consultation, consultation.id)
+        capacity = fresh.offer_for(Role.ATTENDEE).capacity
+        taken = places_taken_by_role(fresh).get(Role.ATTENDEE, 0)
+        assert taken <= capacity
+        assert capacity == (5 if errors else 3)
+
+
+def _race(app, consultation_id: int, tokens: list[str], wanted) -> list:
+    """Two applicants confirm their addresses while an admin saves `wanted`, all three
+    released at once; returns the admin's SettingsErrors."""
+    import threading
+
+    from consult.applications.services import verify_email_address
+    from consult.applications.tokens import find_by_token
+
+    barrier = threading.Barrier(len(tokens) + 1)
+    errors = []
+
+    def applicant(raw):
+        with app.app_context():
+            application = find_by_token(raw)
+            barrier.wait()
+            verify_email_address(application)
+
+    def admin():
+        with app.app_context():
+            target = db.session.get(Consultation, consultation_id)
+            barrier.wait()
+            try:
+                save_consultation(target, wanted)
+            except SettingsError as error:
+                errors.append(error)
+
+    threads = [threading.Thread(target=applicant, args=(raw,)) for raw in tokens]
+    threads.append(threading.Thread(target=admin))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return errors

@@ -162,16 +162,7 @@ def _temporary_failure(message: OutboxMessage, worker_id: str, error: str) -> st
     """Retry later with backoff, until the message's lifetime runs out."""
     now = utcnow()
     if now >= expires_at(message):
-        _finish(
-            message,
-            worker_id,
-            state=OutboxState.FAILED,
-            attempts=message.attempts + 1,
-            last_error=f"Gave up when its lifetime ran out. Last error: {error}"[:2000],
-            lease_until=None,
-        )
-        log.warning("Giving up on message %s: lifetime over (%s)", message.id, error)
-        return "failed"
+        return _give_up(message, worker_id, error)
     _finish(
         message,
         worker_id,
@@ -183,6 +174,13 @@ def _temporary_failure(message: OutboxMessage, worker_id: str, error: str) -> st
         lease_until=None,
     )
     return "retried"
+
+
+def _give_up(message: OutboxMessage, worker_id: str, error: str) -> str:
+    """A temporary failure past the message's lifetime: failed for good."""
+    return _permanent_failure(
+        message, worker_id, f"Gave up when its lifetime ran out. Last error: {error}"
+    )
 
 
 def _permanent_failure(message: OutboxMessage, worker_id: str, error: str) -> str:
@@ -318,9 +316,6 @@ def send_batch(worker_id: str, limit: int = 50, stop=lambda: False) -> DrainResu
                 message = pending.pop(0)
                 try:
                     connection.send(build_message(message, tokens.get(message.id)))
-                except smtplib.SMTPServerDisconnected:
-                    pending.insert(0, message)
-                    raise
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as error:
                     permanent, reply = classify(error)
                     if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code in (
@@ -336,7 +331,7 @@ def send_batch(worker_id: str, limit: int = 50, stop=lambda: False) -> DrainResu
                     )
                     result.failed += outcome == "failed"
                     result.retried += outcome == "retried"
-                except OSError:
+                except OSError:  # refused, dropped (SMTPServerDisconnected), timed out
                     pending.insert(0, message)
                     raise
                 except Exception as error:  # a message that cannot be built or encoded
@@ -366,7 +361,7 @@ def send_batch(worker_id: str, limit: int = 50, stop=lambda: False) -> DrainResu
         )
         expired = [m for m in pending if utcnow() >= expires_at(m)]
         for message in expired:
-            _temporary_failure(message, worker_id, reason)
+            _give_up(message, worker_id, reason)
             result.failed += 1
         pending = [m for m in pending if m not in expired]
         result.released += release(

@@ -112,6 +112,13 @@ def register_log_redaction() -> None:
             logger.addFilter(RedactPrivateLinks())
 
 
+def newest_first_page(rows: list, size: int) -> tuple[list, int | None]:
+    """Rows fetched newest first with `size + 1` as the limit: the page, and the id to
+    pass as ?before= for the next (older) page, or None on the last page."""
+    page = rows[:size]
+    return page, (page[-1].id if page and len(rows) > size else None)
+
+
 def register_converters(app: Flask) -> None:
     """Before any blueprint: every `<int:...>` route gets the bounded converter."""
     app.url_map.converters["int"] = IdConverter

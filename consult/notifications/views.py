@@ -39,7 +39,7 @@ from consult.notifications.services import (
 from consult.notifications.texts import EMAIL_KINDS, KINDS, PLACEHOLDER_HELP
 from consult.security.models import SecurityTag
 from consult.security.services import record_event
-from consult.web import arg_id
+from consult.web import arg_id, newest_first_page
 
 bp = Blueprint("notifications", __name__, url_prefix="/secretariat")
 
@@ -57,9 +57,7 @@ def outbox():
         query = query.where(OutboxMessage.state == state)
     if before:
         query = query.where(OutboxMessage.id < before)
-    rows = list(db.session.execute(query).scalars())
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
+    rows, next_before = newest_first_page(list(db.session.execute(query).scalars()), PAGE_SIZE)
     counts = dict(
         db.session.execute(
             select(OutboxMessage.state, func.count(OutboxMessage.id)).group_by(OutboxMessage.state)
@@ -72,7 +70,7 @@ def outbox():
         states=list(OutboxState),
         failed=OutboxState.FAILED,
         counts={s: counts.get(s, 0) for s in OutboxState},
-        next_before=rows[-1].id if rows and more else None,
+        next_before=next_before,
     )
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select, update
 
+from consult.database import utcnow
 from consult.extensions import db
 from consult.notifications.models import OutboxMessage, OutboxState
 from tests.conftest import csrf_token
@@ -71,3 +74,23 @@ def test_outbox_runs_a_fixed_number_of_queries(app, admin_client, ctx):
     with count_queries(app) as many:
         admin_client.get("/secretariat/outbox/?state=queued")
     assert len(many) == len(few) <= 5
+
+
+def test_the_outbox_pages_newest_first(admin_client, admin, ctx):
+    from consult.notifications.services import queue_email
+
+    for n in range(55):
+        queue_email(
+            key=f"paging:{n}",
+            template="password_changed",
+            to=f"p{n}@example.org",
+            language="en",
+            context={"user": admin, "by_self": True, "when": utcnow()},
+        )
+    db.session.commit()
+    first = admin_client.get("/secretariat/outbox/").text
+    assert "p54@example.org" in first and "p4@example.org" not in first
+    older = re.search(r'href="([^"]*before=\d+)"', first).group(1).replace("&amp;", "&")
+    second = admin_client.get(older).text
+    assert "p4@example.org" in second and "p54@example.org" not in second
+    assert "Older messages" not in second

@@ -36,7 +36,6 @@ PERSONAL_FIELDS = (
     "secretariat_message",
 )
 SPECIAL_CATEGORY_FIELDS = ("gender", "accessibility_needs")
-KEPT_FIELDS = ("reference", "role", "category_id", "country", "state", "created_at")
 ERASED_NAME = "(erased)"
 
 
@@ -67,15 +66,15 @@ def personal_data(application: Application) -> dict:
         "listed_publicly": application.list_publicly,
         "language": application.language,
         "message_from_the_secretariat": application.secretariat_message,
-        "submitted_at": application.created_at.isoformat() + "Z",
+        "submitted_at": _iso(application.created_at),
         "email_confirmed_at": _iso(application.email_verified_at),
         "erasure_requested_at": _iso(application.erasure_requested_at),
         "history": [
-            {"at": e.created_at.isoformat() + "Z", "state": e.to_state.value}
+            {"at": _iso(e.created_at), "state": e.to_state.value}
             for e in application.events
         ],
         "emails": [
-            {"queued_at": m.created_at.isoformat() + "Z", "subject": m.subject, "state": m.state}
+            {"queued_at": _iso(m.created_at), "subject": m.subject, "state": m.state}
             for m in emails
         ],
         "retention": {

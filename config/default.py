@@ -62,6 +62,8 @@ MAIL_SERVER_BACKOFF_MAX_SECONDS = 300
 MAIL_RETRY_BASE_SECONDS = 30
 MAIL_RETRY_MAX_SECONDS = 3600
 MAIL_LEASE_SECONDS = 120
+# Admins are warned (review queue, outbox) when a due email has waited longer than this.
+MAIL_LAG_WARNING_SECONDS = 300
 
 # Applications per page in the review queue.
 QUEUE_PAGE_SIZE = 50

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from babel.dates import format_date, format_time
 from flask import Flask, render_template, request
-from flask_babel import get_locale
+from flask_babel import format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
@@ -130,6 +130,8 @@ def register_web(app: Flask) -> None:
     register_log_redaction()
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["paragraphs"] = paragraphs
+    # "5 minutes", "2 hours" in the current locale (flask_babel.format_timedelta).
+    app.jinja_env.filters["duration"] = lambda value: format_timedelta(value, threshold=1.5)
     app.jinja_env.globals["country_name"] = lambda code: country_name(code, str(get_locale()))
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     app.jinja_env.trim_blocks = True

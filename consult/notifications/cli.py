@@ -125,6 +125,29 @@ def resend_cmd(message_id: int | None, all_failed: bool) -> None:
     click.echo(f"Message {message_id} is queued again.")
 
 
+@mail_cli.command("status")
+def status_cmd() -> None:
+    """Failed messages, outbox lag and the workers' heartbeats, for monitoring scripts:
+    exits 1 when mail is late (MAIL_LAG_WARNING_SECONDS) or messages have failed."""
+    from consult.notifications.services import delivery_health, worker_is_live
+
+    health = delivery_health(with_workers=True)
+    lag = "none" if health.lag is None else f"{int(health.lag.total_seconds())} s"
+    click.echo(f"failed: {health.failed}")
+    click.echo(f"lag: {lag}{' (late)' if health.late else ''}")
+    for worker in health.workers or []:
+        state = "live" if worker_is_live(worker) else "silent"
+        click.echo(
+            f"worker {worker.worker_id} pid {worker.pid} {state} "
+            f"last seen {worker.last_seen_at:%Y-%m-%d %H:%M:%S}Z "
+            f"sent {worker.sent_total} failed {worker.failed_total}"
+        )
+    if not health.live_workers:
+        click.echo("no live worker")
+    if health.late or health.failed or not health.live_workers:
+        raise SystemExit(1)
+
+
 @mail_cli.command("remind")
 def remind_cmd() -> None:
     """Queue one reminder per accepted speaker who has not confirmed, 3 days before

@@ -84,3 +84,18 @@ class EmailText(db.Model):
     updated_by: Mapped[str] = mapped_column(sa.String(254), default="")
 
     __table_args__ = (sa.UniqueConstraint("consultation_id", "template", "language"),)
+
+
+class MailWorker(db.Model):
+    """A running mail worker's heartbeat: written at start and after every poll, removed
+    when it stops cleanly. Admins see who is sending and when each last reported."""
+
+    __tablename__ = "mail_worker"
+
+    worker_id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    hostname: Mapped[str] = mapped_column(sa.String(255), default="")
+    pid: Mapped[int] = mapped_column(default=0)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_total: Mapped[int] = mapped_column(default=0)
+    failed_total: Mapped[int] = mapped_column(default=0)

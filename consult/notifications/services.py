@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy import func, select, update
 
 from consult.database import transaction, utcnow
 from consult.extensions import db
-from consult.notifications.models import EmailText, OutboxMessage, OutboxState
+from consult.notifications.models import EmailText, MailWorker, OutboxMessage, OutboxState
 from consult.notifications.texts import fill, placeholder_values, text_to_html
 
 
@@ -156,10 +157,51 @@ def resend_all_failed() -> int:
     return result.rowcount
 
 
-def failed_count() -> int:
-    return db.session.execute(
-        select(func.count(OutboxMessage.id)).where(OutboxMessage.state == OutboxState.FAILED)
-    ).scalar_one()
+@dataclass
+class DeliveryHealth:
+    """What an admin needs to know about email delivery, at a glance."""
+
+    failed: int
+    # How long the oldest message that is due now has been waiting (None: nothing due).
+    lag: timedelta | None
+    workers: list[MailWorker] | None = None  # loaded only when asked for (or when late)
+
+    @property
+    def late(self) -> bool:
+        limit = timedelta(seconds=current_app.config["MAIL_LAG_WARNING_SECONDS"])
+        return self.lag is not None and self.lag > limit
+
+    @property
+    def live_workers(self) -> list[MailWorker]:
+        return [w for w in self.workers or [] if worker_is_live(w)]
+
+
+def worker_is_live(worker: MailWorker) -> bool:
+    from consult.notifications.worker import HEARTBEAT_SECONDS
+
+    return utcnow() - worker.last_seen_at <= timedelta(seconds=4 * HEARTBEAT_SECONDS)
+
+
+def delivery_health(with_workers: bool = False) -> DeliveryHealth:
+    """Failed messages and outbox lag in one query; the workers' heartbeats as well when
+    asked for or when mail is late (so the queue page pays one query in normal times)."""
+    now = utcnow()
+    failed, oldest_due = db.session.execute(
+        select(
+            func.count(OutboxMessage.id).filter(OutboxMessage.state == OutboxState.FAILED),
+            func.min(OutboxMessage.next_attempt_at).filter(
+                OutboxMessage.state == OutboxState.QUEUED, OutboxMessage.next_attempt_at <= now
+            ),
+        )
+    ).one()
+    health = DeliveryHealth(failed=failed, lag=(now - oldest_due) if oldest_due else None)
+    if with_workers or health.late:
+        health.workers = list(
+            db.session.execute(
+                select(MailWorker).order_by(MailWorker.last_seen_at.desc())
+            ).scalars()
+        )
+    return health
 
 
 def save_custom_text(

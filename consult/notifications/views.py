@@ -32,7 +32,9 @@ from consult.notifications.services import (
     render_custom_email,
     render_email,
     resend,
+    delivery_health,
     resend_all_failed,
+    worker_is_live,
     reset_custom_text,
     save_custom_text,
 )
@@ -71,6 +73,8 @@ def outbox():
         failed=OutboxState.FAILED,
         counts={s: counts.get(s, 0) for s in OutboxState},
         next_before=next_before,
+        delivery=delivery_health(with_workers=True),
+        worker_is_live=worker_is_live,
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import smtplib
 import socket
 import time
@@ -23,13 +24,18 @@ from datetime import timedelta
 from flask import current_app
 from flask_mail import Message
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy import delete as sa_delete
 
 from consult.applications.tokens import LINK_TOKEN, fill_token, mint_token
 from consult.database import utcnow
 from consult.extensions import db, mail
-from consult.notifications.models import OutboxMessage, OutboxState
+from consult.notifications.models import MailWorker, OutboxMessage, OutboxState
 
 log = logging.getLogger(__name__)
+
+# A worker reports at least this often, even while backing off from a dead server;
+# the outbox page calls one silent for 4x as long "not reporting".
+HEARTBEAT_SECONDS = 30
 
 
 class ServerUnavailable(Exception):
@@ -73,6 +79,35 @@ def _decode(reply) -> str:
 
 def new_worker_id() -> str:
     return f"{socket.gethostname()[:40]}-{uuid.uuid4().hex[:12]}"
+
+
+def report_alive(worker_id: str, result: DrainResult | None = None) -> None:
+    """The worker's heartbeat (see MailWorker): one short transaction per poll."""
+    row = db.session.get(MailWorker, worker_id)
+    if row is None:
+        row = MailWorker(worker_id=worker_id, hostname=socket.gethostname()[:255], pid=os.getpid())
+        db.session.add(row)
+    row.last_seen_at = utcnow()
+    if result is not None:
+        row.sent_total += result.sent
+        row.failed_total += result.failed
+    db.session.commit()
+
+
+def forget_dead_workers(after: timedelta = timedelta(days=1)) -> None:
+    """Heartbeats of workers that crashed a day ago or more: nobody needs them."""
+    try:
+        db.session.execute(sa_delete(MailWorker).where(MailWorker.last_seen_at < utcnow() - after))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("Could not clear old worker heartbeats")
+
+
+def sign_off(worker_id: str) -> None:
+    """A clean stop removes the heartbeat: only crashed workers go stale."""
+    db.session.execute(sa_delete(MailWorker).where(MailWorker.worker_id == worker_id))
+    db.session.commit()
 
 
 def backoff(attempts: int) -> timedelta:
@@ -374,14 +409,19 @@ def send_batch(worker_id: str, limit: int = 50, stop=lambda: False) -> DrainResu
     return result
 
 
-def drain(worker_id: str | None = None, batch: int = 50, stop=lambda: False) -> DrainResult:
+def drain(
+    worker_id: str | None = None, batch: int = 50, stop=lambda: False, after_batch=None
+) -> DrainResult:
     """Send everything that is due now, batch after batch, then return (early when the
-    server is unavailable or `stop` says so)."""
+    server is unavailable or `stop` says so). `after_batch(result)` is called after each
+    batch (the worker's heartbeat)."""
     worker_id = worker_id or new_worker_id()
     total = DrainResult()
     while not stop():
         result = send_batch(worker_id, batch, stop)
         total += result
+        if after_batch is not None:
+            after_batch(result)
         if result.unavailable or result.sent + result.retried + result.failed == 0:
             return total
     return total
@@ -393,10 +433,12 @@ def work_forever(batch: int = 50, interval: float = 2.0, stop=lambda: False) -> 
     MAIL_SERVER_BACKOFF_MAX_SECONDS) instead of hammering it."""
     worker_id = new_worker_id()
     log.info("Mail worker %s started", worker_id)
+    forget_dead_workers()
     wait = interval
     while not stop():
         try:
-            result = drain(worker_id, batch, stop)
+            report_alive(worker_id)
+            result = drain(worker_id, batch, stop, lambda done: report_alive(worker_id, done))
             if result.sent or result.failed or result.retried:
                 log.info(
                     "Sent %d, retrying %d, failed %d", result.sent, result.retried, result.failed
@@ -409,6 +451,17 @@ def work_forever(batch: int = 50, interval: float = 2.0, stop=lambda: False) -> 
             db.session.rollback()
             log.exception("Mail worker error; trying again in %.0f s", interval)
         deadline = time.monotonic() + wait
+        next_beat = time.monotonic() + HEARTBEAT_SECONDS
         while not stop() and time.monotonic() < deadline:
             time.sleep(min(0.2, wait))
+            if time.monotonic() >= next_beat:  # a long back-off still reports in
+                next_beat += HEARTBEAT_SECONDS
+                try:
+                    report_alive(worker_id)
+                except Exception:
+                    db.session.rollback()
+    try:
+        sign_off(worker_id)
+    except Exception:  # stopping while the database is away: the row just goes stale
+        db.session.rollback()
     log.info("Mail worker %s stopped", worker_id)

@@ -39,7 +39,7 @@ from consult.consultations.services import all_consultations
 from consult.enums import ApplicationState, Role
 from consult.extensions import db
 from consult.notifications.models import OutboxMessage
-from consult.notifications.services import failed_count
+from consult.notifications.services import delivery_health
 from consult.review.forms import (
     BulkDecisionForm,
     DecisionForm,
@@ -134,7 +134,7 @@ def queue():
         free=free_places(consultation),
         bulk=BulkDecisionForm(return_to=request.full_path),
         query_string=_query_string,
-        failed_emails=failed_count() if current_user.is_admin else 0,
+        delivery=delivery_health() if current_user.is_admin else None,
     )
 
 

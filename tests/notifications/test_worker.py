@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 
 from consult.database import utcnow
 from consult.extensions import db
-from consult.notifications.models import OutboxMessage, OutboxState
+from consult.notifications.models import MailWorker, OutboxMessage, OutboxState
 from consult.notifications.services import queue_email, resend
 from consult.notifications.worker import backoff, claim, drain
 from tests.conftest import csrf_token
@@ -349,6 +349,9 @@ def test_sigterm_stops_the_worker_within_seconds_and_loses_nothing(app, ctx, smt
     while len(smtp.received) < 3 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert len(smtp.received) >= 3, "the worker did not start sending"
+    db.session.expire_all()
+    [heartbeat] = db.session.execute(select(MailWorker)).scalars()
+    assert heartbeat.pid == worker.pid  # the running worker reports in
     stopped_at = time.monotonic()
     worker.send_signal(signal.SIGTERM)
     worker.wait(timeout=10)
@@ -362,3 +365,4 @@ def test_sigterm_stops_the_worker_within_seconds_and_loses_nothing(app, ctx, smt
     assert OutboxState.SENDING not in counts  # every claim was given back
     assert 3 <= counts.get(OutboxState.SENT, 0) == len(smtp.received) < 60
     assert counts.get(OutboxState.SENT, 0) + counts.get(OutboxState.QUEUED, 0) == 60
+    assert db.session.execute(select(MailWorker)).first() is None  # signed off cleanly

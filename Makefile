@@ -6,11 +6,12 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint audit lock bench clean-db help
+.PHONY: run test stack e2e lint audit lock bench clean-db help
 
 help:
 	@echo "make run   - set up, migrate, seed the demo and serve on http://$(HOST):$(PORT)"
 	@echo "make test  - set up and run the test suite (SQLite; PostgreSQL with CONSULT_TEST_DATABASE_URL)"
+	@echo "make stack - the production stack on this machine (nginx, gunicorn, PostgreSQL, Redis)"
 	@echo "make bench - time the secretariat's list pages at 100,000 applications"
 	@echo "make lint  - ruff and pip-audit"
 	@echo "make audit - pip-audit of requirements.lock; make lock re-pins it"
@@ -31,6 +32,16 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python scripts/ensure_browser.py
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The production stack on this machine: nginx, gunicorn, PostgreSQL, Redis, two mail
+# workers (deploy/run-local.sh says what it needs and what it starts).
+stack: $(STAMP)
+	bash deploy/run-local.sh
+
+# The end-to-end test of that stack (run by .ci/run): apply through nginx, slow clients,
+# clean shutdown.
+e2e: $(STAMP)
+	CONSULT_TEST_STACK=1 $(BIN)/python -m pytest tests/deploy $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)

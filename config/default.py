@@ -20,6 +20,10 @@ BABEL_DEFAULT_LOCALE = "en"
 BABEL_DEFAULT_TIMEZONE = "Europe/Zurich"
 
 WTF_CSRF_TIME_LIMIT = 4 * 3600  # long forms (abstracts) take a while to write
+# Flask-WTF's extra check that an HTTPS POST carries a same-site Referer would refuse
+# every form: pages send "Referrer-Policy: no-referrer" (private links carry tokens).
+# The CSRF token, the __Host- session cookie (SameSite=Lax) and HSTS do that job.
+WTF_CSRF_SSL_STRICT = False
 
 # Flask-Limiter: memory is fine for one process; use redis://127.0.0.1:6379 with several.
 RATELIMIT_STORAGE_URI = "memory://"
@@ -40,6 +44,8 @@ STAFF_MAX_HOURS = 12
 TWO_FACTOR_REQUIRED_FOR_ADMINS = True
 # Strict-Transport-Security max-age in seconds (production: one year); 0 sends none.
 HSTS_SECONDS = 0
+# "text": readable lines; "json": one JSON object per line (production; see consult/logs.py).
+LOG_FORMAT = "text"
 
 MAIL_SERVER = "127.0.0.1"
 MAIL_PORT = 8025

@@ -8,3 +8,5 @@ SESSION_COOKIE_PATH = "/"
 HSTS_SECONDS = 31536000
 REMEMBER_COOKIE_SECURE = True
 PREFERRED_URL_SCHEME = "https"
+# One JSON object per log line, for the journal or a log collector.
+LOG_FORMAT = "json"

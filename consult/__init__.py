@@ -64,6 +64,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         db_file = Path(app.instance_path) / "consult.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_file}"
     _secret_key(app)
+    from consult.logs import configure_logging
+
+    configure_logging(app.config["LOG_FORMAT"])
     if app.config.get("PROXY_FIX_X_FOR"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

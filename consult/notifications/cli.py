@@ -1,6 +1,5 @@
 """`consult mail ...`: look at the outbox (the sending worker comes later)."""
 
-import logging
 import signal
 import socket
 from pathlib import Path
@@ -69,7 +68,6 @@ def work_cmd(once: bool, batch: int, interval: float) -> None:
     PostgreSQL, one on SQLite)."""
     from consult.notifications.worker import drain, work_forever
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s [worker] %(message)s")
     socket.setdefaulttimeout(current_app.config["MAIL_TIMEOUT"])  # a hung server
     if once:
         result = drain(batch=batch)

@@ -28,15 +28,15 @@ from consult.notifications.services import (
     NotificationError,
     custom_text,
     custom_texts,
+    delivery_health,
     render_builtin_email,
     render_custom_email,
     render_email,
     resend,
-    delivery_health,
     resend_all_failed,
-    worker_is_live,
     reset_custom_text,
     save_custom_text,
+    worker_is_live,
 )
 from consult.notifications.texts import EMAIL_KINDS, KINDS, PLACEHOLDER_HELP
 from consult.security.models import SecurityTag

@@ -415,3 +415,15 @@ def test_reviewers_see_who_was_emailed_but_never_the_text(
     assert "Please confirm your email address" not in as_reviewer
     as_admin = admin_client.get(f"/secretariat/outbox/{message_id}").text
     assert "/a/[private-link]" in as_admin
+
+
+def test_forms_work_over_https_without_a_referer(app, consultation):
+    """Pages send no Referer (Referrer-Policy: no-referrer), so a POST over HTTPS has
+    none: the CSRF check must not demand one (found applying through nginx)."""
+    client = app.test_client()
+    page = client.get("/c/geneva/apply", base_url="https://consult.test")
+    response = client.post(
+        "/c/geneva/apply", data=form_data(page.text), base_url="https://consult.test"
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/c/geneva/apply/thanks")

@@ -124,10 +124,10 @@ def test_admins_are_told_when_mail_is_late_and_who_is_sending(app, admin_client,
     report_alive("host-1-abc")
     outbox = admin_client.get("/secretariat/outbox/").text
     assert "Reporting" in outbox and "Not reporting" not in outbox
-    assert "The mail server may be unreachable" in admin_client.get("/secretariat/applications").text
-    db.session.execute(
-        update(MailWorker).values(last_seen_at=utcnow() - timedelta(minutes=5))
+    assert (
+        "The mail server may be unreachable" in admin_client.get("/secretariat/applications").text
     )
+    db.session.execute(update(MailWorker).values(last_seen_at=utcnow() - timedelta(minutes=5)))
     db.session.commit()
     assert "Not reporting" in admin_client.get("/secretariat/outbox/").text
 

@@ -1,0 +1,66 @@
+"""Logging for the web processes and the mail workers.
+
+LOG_FORMAT = "text" (development) prints readable lines; "json" (production) prints one
+JSON object per line -- time, level, logger, message, process, and the exception when
+there is one -- for journald, Loki, Elasticsearch and friends. Private links are
+redacted before any handler sees them (consult.web.RedactPrivateLinks).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import UTC, datetime
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s [%(name)s] %(message)s"
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+            "pid": record.process,
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def formatter(log_format: str) -> logging.Formatter:
+    return JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
+
+
+def configure_logging(log_format: str, level: str = "INFO") -> None:
+    """A handler on the root logger in the chosen format, unless one is there already
+    (gunicorn's logconfig_dict, pytest's capture)."""
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # chatter
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(formatter(log_format))
+    root.addHandler(handler)
+    root.setLevel(level)
+
+
+def gunicorn_logconfig(log_format: str | None = None) -> dict:
+    """gunicorn's own loggers (errors, access log) in the same format, for
+    deploy/gunicorn.conf.py's logconfig_dict."""
+    log_format = log_format or os.environ.get("CONSULT_LOG_FORMAT", "json")
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"consult": {"()": f"{__name__}.formatter", "log_format": log_format}},
+        "handlers": {
+            "stderr": {"class": "logging.StreamHandler", "formatter": "consult"},
+        },
+        "root": {"level": "INFO", "handlers": ["stderr"]},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": [], "propagate": True},
+            "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": True},
+        },
+    }

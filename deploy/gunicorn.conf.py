@@ -1,0 +1,38 @@
+"""gunicorn for consult, behind nginx (deploy/nginx/).
+
+Threaded workers: a request waiting on PostgreSQL or Redis holds a thread, not a whole
+process, and nginx holds the slow clients (it buffers whole requests and responses),
+so a worker only ever talks to nginx over a local socket. Tune with environment
+variables, not by editing this file.
+"""
+
+import multiprocessing
+import os
+
+from consult.logs import gunicorn_logconfig
+
+wsgi_app = "consult:create_app()"
+bind = os.environ.get("GUNICORN_BIND", "unix:/run/consult/gunicorn.sock")
+
+worker_class = "gthread"
+# One process per core, several threads each: the work is mostly waiting on the database.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+threads = int(os.environ.get("GUNICORN_THREADS", 8))
+# A request that takes longer than this is stuck: the worker is replaced.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+# On SIGTERM, requests in flight get this long to finish.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 20))
+keepalive = 5
+# Recycle workers now and then (a slow leak never becomes an outage).
+max_requests = 5000
+max_requests_jitter = 500
+# Only nginx on this machine may set X-Forwarded-*; the app trusts one hop
+# (CONSULT_PROXY_FIX_X_FOR=1).
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Structured logs (CONSULT_LOG_FORMAT=json by default); the access log goes through
+# the private-link redaction the app installs on "gunicorn.access".
+logconfig_dict = gunicorn_logconfig()
+accesslog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
+errorlog = "-"

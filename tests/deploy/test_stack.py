@@ -1,0 +1,293 @@
+"""The production stack (deploy/run-local.sh) end to end: nginx with TLS in front of
+threaded gunicorn, PostgreSQL, Redis, two mail workers.
+
+Run by `make e2e` (and so by .ci/run); skipped otherwise, since it needs nginx,
+PostgreSQL and Redis on this machine and takes half a minute.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import ssl
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from tests.smtp import free_port
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("CONSULT_TEST_STACK"), reason="the stack test runs with `make e2e`"
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+PG_SERVER = os.environ.get("CONSULT_STACK_PG", "postgresql://postgres@127.0.0.1:5432")
+DATABASE = "consult_e2e"
+SLOW_CLIENTS = 40
+
+
+class Stack:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.port = free_port()
+        self.smtp_port = free_port()
+        self.base = f"https://localhost:{self.port}"
+        self.process: subprocess.Popen | None = None
+        self.output = folder / "stack.log"
+
+    def start(self) -> None:
+        subprocess.run(
+            [
+                "psql",
+                "-q",
+                f"{PG_SERVER}/postgres",
+                "-c",
+                f'drop database if exists "{DATABASE}" with (force)',
+            ],
+            check=True,
+        )
+        env = dict(
+            os.environ,
+            STACK_PORT=str(self.port),
+            STACK_SMTP_PORT=str(self.smtp_port),
+            STACK_DIR=str(self.folder),
+            STACK_DATABASE_URL=f"{PG_SERVER.replace('postgresql:', 'postgresql+psycopg:', 1)}"
+            f"/{DATABASE}",
+            STACK_REDIS_URL="redis://127.0.0.1:6379/2",
+        )
+        for key in [k for k in env if k.startswith("CONSULT_")]:
+            del env[key]  # the stack's own settings, not the test run's
+        self.process = subprocess.Popen(
+            ["bash", str(ROOT / "deploy" / "run-local.sh")],
+            env=env,
+            stdout=self.output.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: nothing can outlive the test
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if "[stack] Ready" in self.output.read_text():
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.2)
+        raise AssertionError(f"the stack did not start:\n{self.output.read_text()[-3000:]}")
+
+    def stop(self, timeout: float = 30) -> float:
+        started = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+        finally:
+            self.kill_leftovers()
+        return time.monotonic() - started
+
+    def leftovers(self) -> bool:
+        try:
+            os.killpg(self.process.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def kill_leftovers(self) -> None:
+        if self.leftovers():
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+    def tls(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=str(self.folder / "tls.crt"))
+
+
+class Browser:
+    """Just enough of a browser: cookies, the stack's certificate, no redirects."""
+
+    def __init__(self, stack: Stack):
+        self.stack = stack
+        self.jar = http.cookiejar.CookieJar()
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPSHandler(context=stack.tls()),
+            urllib.request.HTTPCookieProcessor(self.jar),
+            NoRedirect,
+        )
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, dict, str]:
+        url = path if path.startswith("https:") else self.stack.base + path
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(urllib.request.Request(url, data=body), timeout=10) as reply:
+                return reply.status, dict(reply.headers), reply.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read().decode()
+
+
+def choices(html: str, name: str) -> list[str]:
+    """The values a radio group offers."""
+    return re.findall(rf'<input[^>]*name="{name}"[^>]*type="radio"[^>]*value="([^"]+)"', html)
+
+
+def form_field(html: str, name: str) -> str:
+    return unescape(re.search(rf'name="{name}"[^>]*value="([^"]*)"', html).group(1))
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    stack = Stack(tmp_path_factory.mktemp("stack"))
+    stack.start()
+    yield stack
+    if stack.process.poll() is None:
+        stack.stop()
+    stack.kill_leftovers()
+
+
+def wait_for_mail(stack: Stack, address: str, timeout: float = 30) -> str:
+    """The plain-text body of the first email to `address` the stack's sink received."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for file in sorted((stack.folder / "mailbox").glob("*.eml")):
+            message = email.message_from_bytes(file.read_bytes(), policy=email.policy.default)
+            if message["To"] == address:
+                return message.get_body(("plain",)).get_content()
+        time.sleep(0.3)
+    raise AssertionError(f"no email to {address} within {timeout} s")
+
+
+def test_apply_through_nginx_and_follow_the_emailed_link(stack):
+    browser = Browser(stack)
+    status, headers, home = browser.request("/")
+    assert status == 200
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert headers["Server"] == "nginx"  # no version
+    slug = re.search(r'href="/c/([^"/]+)"', home).group(1)
+
+    status, _, page = browser.request(f"/c/{slug}/apply")
+    assert status == 200
+    assert any(c.name == "__Host-consult" and c.secure for c in browser.jar)
+    status, headers, _ = browser.request(
+        f"/c/{slug}/apply",
+        {
+            "csrf_token": form_field(page, "csrf_token"),
+            "full_name": "Ngozi Okafor",
+            "email": "ngozi@example.org",
+            "job_title": "Counsellor",
+            "country": "NG",
+            "gender": "female",
+            "category": choices(page, "category")[0],
+            "organization_name": "Ministry of Communications",
+            "role": "attendee",
+        },
+    )
+    assert status == 302, "the application was not accepted through nginx"
+
+    # One of the two mail workers delivers the private link, under the public URL.
+    mail = wait_for_mail(stack, "ngozi@example.org")
+    link = re.search(rf"{re.escape(stack.base)}(/a/[A-Za-z0-9_-]+)", mail).group(1)
+    status, _, private = Browser(stack).request(link)
+    assert status == 200 and "Ngozi Okafor" in private
+
+    # Neither nginx's access log nor gunicorn's holds the private link.
+    logs = stack.folder / "logs"
+    assert link not in (logs / "access.log").read_text()
+    assert link not in (logs / "gunicorn.log").read_text()
+    assert "/a/-" in (logs / "access.log").read_text()
+
+    # The rate limiter counts in Redis (shared by every web process).
+    import redis
+
+    assert redis.Redis.from_url("redis://127.0.0.1:6379/2").keys("LIMITS*")
+
+
+def test_a_request_body_over_the_limit_is_refused_by_nginx(stack):
+    request = urllib.request.Request(stack.base + "/c/x/apply", data=b"x" * 2_000_000)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, context=stack.tls(), timeout=10)
+    assert refused.value.code == 413
+
+
+def test_forty_slow_clients_do_not_slow_anyone_else(stack):
+    """Slowloris in three flavours -- headers a byte at a time, a body that never ends,
+    a reader that never reads -- while an ordinary visitor's page answers in < 1 s."""
+    stop = threading.Event()
+    connected = []
+    errors = []
+
+    def slow_client(kind: int) -> None:
+        try:
+            raw = socket.create_connection(("127.0.0.1", stack.port), timeout=20)
+            conn = stack.tls().wrap_socket(raw, server_hostname="localhost")
+            if kind == 0:  # headers, a few bytes at a time
+                conn.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n")
+                connected.append(kind)
+                while not stop.wait(0.5):
+                    conn.sendall(b"X-a: b\r\n")
+            elif kind == 1:  # a body announced, never finished
+                conn.sendall(
+                    b"POST /secretariat/login HTTP/1.1\r\nHost: localhost\r\n"
+                    b"Content-Type: application/x-www-form-urlencoded\r\n"
+                    b"Content-Length: 100000\r\n\r\nemail=a"
+                )
+                connected.append(kind)
+                while not stop.wait(0.5):
+                    conn.sendall(b"a")
+            else:  # a page requested, the answer never read
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+                conn.sendall(b"GET /static/consult.css HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                connected.append(kind)
+                stop.wait(30)
+            conn.close()
+        except OSError as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=slow_client, args=(n % 3,)) for n in range(SLOW_CLIENTS)]
+    for thread in threads:
+        thread.start()
+    try:
+        deadline = time.monotonic() + 15
+        while len(connected) < SLOW_CLIENTS and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(connected) == SLOW_CLIENTS, errors
+        time.sleep(1)  # let them hold their connections
+        browser = Browser(stack)
+        timings = []
+        for path in ["/", "/readyz", "/secretariat/login", "/"]:
+            started = time.monotonic()
+            status, _, _ = browser.request(path)
+            timings.append(time.monotonic() - started)
+            assert status == 200, path
+        assert max(timings) < 1.0, timings
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=35)
+    assert not errors
+
+
+def test_sigterm_stops_the_whole_stack_cleanly(stack):
+    took = stack.stop()
+    assert stack.process.returncode == 0
+    assert took < 25
+    time.sleep(0.5)  # init reaps what the stack's processes left (zombies keep the group)
+    assert not stack.leftovers(), subprocess.run(
+        ["ps", "-o", "pid,stat,args", "-g", str(stack.process.pid)], capture_output=True, text=True
+    ).stdout
+    log = stack.output.read_text()
+    assert "[stack] Stopped." in log
+    for n in (1, 2):
+        assert "stopped" in (stack.folder / "logs" / f"mail-worker-{n}.log").read_text()
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", stack.port), timeout=2)

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test stack e2e lint audit lock bench clean-db help
+.PHONY: run test translations compile-translations stack e2e lint audit lock bench clean-db help
 
 help:
 	@echo "make run   - set up, migrate, seed the demo and serve on http://$(HOST):$(PORT)"
@@ -24,23 +24,42 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# The compiled catalogs (.mo) are built from the committed .po files on set-up.
+PO_FILES := $(wildcard consult/translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+consult/translations/%/LC_MESSAGES/messages.mo: consult/translations/%/LC_MESSAGES/messages.po | $(STAMP)
+	$(BIN)/pybabel compile -d consult/translations -l $* --statistics
+
+compile-translations: $(MO_FILES)
+
+# After adding or changing a string: re-extract messages.pot and merge it into every
+# language's .po (new strings come out empty, changed ones fuzzy, for translators).
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-wrap --sort-by-file \
+	  --project consult --copyright-holder "UNGIS secretariat" \
+	  -o consult/translations/messages.pot .
+	$(BIN)/pybabel update -i consult/translations/messages.pot -d consult/translations \
+	  --no-wrap --previous
+	-$(BIN)/python scripts/catalog_stats.py
+
+run: $(STAMP) compile-translations
 	$(BIN)/consult db upgrade
 	$(BIN)/consult demo seed
 	@HOST=$(HOST) PORT=$(PORT) bash scripts/run_demo.sh
 
-test: $(STAMP)
+test: $(STAMP) compile-translations
 	$(BIN)/python scripts/ensure_browser.py
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The production stack on this machine: nginx, gunicorn, PostgreSQL, Redis, two mail
 # workers (deploy/run-local.sh says what it needs and what it starts).
-stack: $(STAMP)
+stack: $(STAMP) compile-translations
 	bash deploy/run-local.sh
 
 # The end-to-end test of that stack (run by .ci/run): apply through nginx, slow clients,
 # clean shutdown.
-e2e: $(STAMP)
+e2e: $(STAMP) compile-translations
 	CONSULT_TEST_STACK=1 $(BIN)/python -m pytest tests/deploy $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -15,7 +15,7 @@ SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 PUBLIC_URL = "http://127.0.0.1:5000"
 
 # Languages offered to people; the first is the default.
-LANGUAGES = ["en", "fr"]
+LANGUAGES = ["en", "fr", "es", "ar", "zh", "ru"]
 BABEL_DEFAULT_LOCALE = "en"
 BABEL_DEFAULT_TIMEZONE = "Europe/Zurich"
 

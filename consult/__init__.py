@@ -98,12 +98,14 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     from consult.accounts.views import bp as accounts_bp
     from consult.applications.views import bp as applications_bp
+    from consult.consultations.translations import bp as translations_bp
     from consult.consultations.views import bp as consultations_bp
     from consult.notifications.views import bp as notifications_bp
     from consult.review.views import bp as review_bp
     from consult.security.views import bp as security_bp
 
     app.register_blueprint(consultations_bp)
+    app.register_blueprint(translations_bp)
     app.register_blueprint(applications_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(review_bp)

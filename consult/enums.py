@@ -40,6 +40,31 @@ class ConsultationState(enum.StrEnum):
     CLOSED = "closed"
     ARCHIVED = "archived"
 
+    @property
+    def label(self) -> str:
+        return str(CONSULTATION_STATE_LABELS[self])
+
+
+CONSULTATION_STATE_LABELS = {
+    ConsultationState.DRAFT: _l("Draft"),
+    ConsultationState.OPEN: _l("Open"),
+    ConsultationState.CLOSED: _l("Closed"),
+    ConsultationState.ARCHIVED: _l("Archived"),
+}
+
+# How an applicant describes themself (the form's choices; "" = not given).
+GENDER_LABELS = {
+    "": _l("Prefer not to say"),
+    "female": _l("Woman"),
+    "male": _l("Man"),
+    "non_binary": _l("Non-binary"),
+    "self_described": _l("Another gender identity"),
+}
+
+
+def gender_label(code: str | None) -> str:
+    return str(GENDER_LABELS.get(code or "", code or ""))
+
 
 class ApplicationState(enum.StrEnum):
     SUBMITTED = "submitted"

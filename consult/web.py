@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from urllib.parse import urlencode
 
+from babel import Locale
 from babel.dates import format_date, format_time
 from flask import Flask, render_template, request
-from flask_babel import format_timedelta, get_locale
+from flask_babel import format_decimal, format_timedelta, get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
@@ -17,8 +22,17 @@ from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 from consult.applications.tokens import mask_token
 from consult.database import utc_to_local
+from consult.enums import gender_label
 from consult.extensions import db
-from consult.i18n import country_name
+from consult.i18n import (
+    NATIVE_NAMES,
+    country_name,
+    html_lang,
+    locale_display_name,
+    offered_languages,
+    text_direction,
+)
+from consult.security.models import security_tag_label
 
 ERROR_TITLES = {
     400: "Bad request",
@@ -40,10 +54,12 @@ def local_datetime(value: datetime | None, tz: str = "Europe/Zurich", fmt: str =
     if value is None:
         return ""
     aware = utc_to_local(value, tz)
-    locale = str(get_locale())
+    locale = Locale.parse(str(get_locale()))
     day = format_date(aware, format="full" if fmt == "long" else "medium", locale=locale)
     time = format_time(aware, format="short", locale=locale)
-    return f"{day}, {time} {aware.tzname()}"
+    # The locale's own way to join a date and a time ("{1}, {0}", "{1} {0}", ...).
+    pattern = str(locale.datetime_formats["medium"])
+    return pattern.replace("{1}", day).replace("{0}", f"{time} {aware.tzname()}")
 
 
 def paragraphs(text: str) -> Markup:
@@ -112,6 +128,30 @@ def register_log_redaction() -> None:
             logger.addFilter(RedactPrivateLinks())
 
 
+@pass_context
+def page_has_errors(context) -> bool:
+    """Whether any form on the page shows an error (its <title> then starts "Error:").
+    Read from the fields themselves: errors added after validation count too."""
+    return any(
+        isinstance(value, FlaskForm)
+        and (bool(getattr(value, "form_errors", None)) or any(_field_errors(f) for f in value))
+        for value in context.values()
+    )
+
+
+def _field_errors(field) -> bool:
+    if field.type == "FieldList":
+        return any(_field_errors(sub) for entry in field for sub in entry.form)
+    return bool(field.errors)
+
+
+def switch_language_url(code: str) -> str:
+    """This page (a GET of the same address and query) in another language."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [code]
+    return request.path + "?" + urlencode(args, doseq=True)
+
+
 def newest_first_page(rows: list, size: int) -> tuple[list, int | None]:
     """Rows fetched newest first with `size + 1` as the limit: the page, and the id to
     pass as ?before= for the next (older) page, or None on the last page."""
@@ -130,10 +170,27 @@ def register_web(app: Flask) -> None:
     register_log_redaction()
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.filters["decimal1"] = lambda value: format_decimal(value, format="0.0")
     # "5 minutes", "2 hours" in the current locale (flask_babel.format_timedelta).
     app.jinja_env.filters["duration"] = lambda value: format_timedelta(value, threshold=1.5)
     app.jinja_env.globals["country_name"] = lambda code: country_name(code, str(get_locale()))
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+    app.jinja_env.globals["language_name"] = lambda code: locale_display_name(
+        code, str(get_locale())
+    )
+    app.jinja_env.globals["gender_label"] = gender_label
+    app.jinja_env.globals["security_tag_label"] = security_tag_label
+    app.jinja_env.globals["html_lang"] = html_lang
+    app.jinja_env.globals["text_direction"] = text_direction
+    app.jinja_env.globals["offered_languages"] = offered_languages
+    app.jinja_env.globals["native_names"] = NATIVE_NAMES
+    app.jinja_env.globals["switch_language_url"] = switch_language_url
+    app.jinja_env.globals["page_has_errors"] = page_has_errors
+    from consult.consultations.content import localized
+
+    # {{ t(consultation, 'title') }}: the admin's text in the page's language, or the
+    # English one inside lang="en" (consult.consultations.content).
+    app.jinja_env.globals["t"] = localized
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -174,6 +231,19 @@ def register_web(app: Flask) -> None:
             db.session.rollback()
             record_event(SecurityTag.FORBIDDEN, target=request.path[:300], commit=True)
         return render_error(error.code or 500, error.description if error.code != 404 else None)
+
+    @app.before_request
+    def remember_staff_language():
+        """A staff member's language choice follows them to their next sign-in."""
+        asked = request.args.get("lang")
+        if (
+            asked
+            and current_user.is_authenticated
+            and asked in offered_languages()
+            and current_user.language != asked
+        ):
+            current_user.language = asked
+            db.session.commit()
 
     @app.after_request
     def security_headers(response):

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 
@@ -14,7 +15,7 @@ def admin_required(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_admin:
-            abort(403, description="Only administrators may do this.")
+            abort(403, description=_("Only administrators may do this."))
         return view(*args, **kwargs)
 
     return wrapped

@@ -15,9 +15,12 @@ class LoginForm(BaseForm):
         _l("Email address"),
         filters=[strip_whitespace],
         validators=[DataRequired(_l("Enter your email address.")), Length(max=254)],
+        render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
-        _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=200)]
+        _l("Password"),
+        validators=[DataRequired(_l("Enter your password.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
     )
 
 
@@ -25,6 +28,7 @@ def new_password_field(label) -> PasswordField:
     """A password being set: required, at least MIN_PASSWORD_LENGTH characters."""
     return PasswordField(
         label,
+        render_kw={"autocomplete": "new-password"},
         validators=[
             DataRequired(_l("Enter a password.")),
             Length(
@@ -42,6 +46,7 @@ class UserForm(BaseForm):
         _l("Name"),
         filters=[strip_whitespace],
         validators=[DataRequired(_l("Enter the person's name.")), Length(max=200), NoLinks()],
+        render_kw={"autocomplete": "off"},
     )
     email = EmailField(
         _l("Email address"),
@@ -51,6 +56,7 @@ class UserForm(BaseForm):
             Length(max=254),
             DeliverableEmail(),
         ],
+        render_kw={"autocomplete": "off"},
     )
     role = RadioField(
         _l("Role"),
@@ -65,11 +71,13 @@ class PasswordForm(BaseForm):
     current = PasswordField(
         _l("Current password"),
         validators=[DataRequired(_l("Enter your current password.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
     )
     password = new_password_field(_l("New password"))
     confirm = PasswordField(
         _l("New password again"),
         validators=[EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
     )
 
 

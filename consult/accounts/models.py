@@ -46,6 +46,8 @@ class User(UserMixin, db.Model):
     # step accepted, so a code cannot be used twice.
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     totp_last_step: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    # The language the staff member chose for the secretariat's pages ("" = browser's).
+    language: Mapped[str] = mapped_column(sa.String(8), default="")
 
     @property
     def two_factor_enabled(self) -> bool:

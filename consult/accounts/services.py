@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask import has_request_context
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
@@ -36,10 +37,10 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
     to guess (zxcvbn's offline estimate, which knows the common and breached-list
     passwords, keyboard patterns and the person's own name and address)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Passwords need at least {MIN_PASSWORD_LENGTH} characters."
+        return _("Passwords need at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
     inputs = [part for part in (email, email.split("@")[0], name, "ungis", "consult") if part]
     if zxcvbn(password[:100], user_inputs=inputs)["score"] < 3:
-        return (
+        return _(
             "This password is too common or too easy to guess. Use a longer one, "
             "for example four unrelated words."
         )
@@ -65,12 +66,12 @@ def create_user(
     the demo seed), so by default it must be changed at the first sign-in."""
     email = email.strip().lower()
     if not email or "@" not in email:
-        raise AccountError("Give a valid email address.")
+        raise AccountError(_("Give a valid email address."))
     if not name.strip():
-        raise AccountError("Give the person's name.")
+        raise AccountError(_("Give the person’s name."))
     check_password_strength(password, email=email, name=name)
     if find_user(email) is not None:
-        raise AccountError(f"There is already an account for {email}.")
+        raise AccountError(_("There is already an account for %(email)s.", email=email))
     with transaction():
         user = User(
             email=email,

@@ -15,18 +15,13 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from consult.consultations.content import localized
 from consult.consultations.models import Consultation, Organization
-from consult.enums import Role
+from consult.enums import GENDER_LABELS, Role
 from consult.forms import BaseForm, DeliverableEmail, NoLinks, optional_int, strip_whitespace
 from consult.i18n import countries
 
-GENDERS = [
-    SelectChoice("", _l("Prefer not to say")),
-    SelectChoice("female", _l("Woman")),
-    SelectChoice("male", _l("Man")),
-    SelectChoice("non_binary", _l("Non-binary")),
-    SelectChoice("self_described", _l("Another gender identity")),
-]
+GENDERS = [SelectChoice(code, label) for code, label in GENDER_LABELS.items()]
 # Categories whose people represent an organization and must name it.
 ORGANIZATION_REQUIRED = {"government", "international_organization"}
 
@@ -37,6 +32,7 @@ class ApplicationForm(BaseForm):
         filters=[strip_whitespace],
         validators=[DataRequired(_l("Enter your full name.")), Length(max=200), NoLinks()],
         description=_l("As it should appear on your badge."),
+        render_kw={"autocomplete": "name"},
     )
     email = EmailField(
         _l("Email address"),
@@ -47,6 +43,24 @@ class ApplicationForm(BaseForm):
             DeliverableEmail(),
         ],
         description=_l("We send your private link to this address."),
+        render_kw={"autocomplete": "email"},
+    )
+    job_title = StringField(
+        _l("Job title"),
+        filters=[strip_whitespace],
+        validators=[Length(max=200), NoLinks()],
+        render_kw={"autocomplete": "organization-title"},
+    )
+    country = SelectField(
+        _l("Country"),
+        validators=[DataRequired(_l("Choose the country you live or work in."))],
+        render_kw={"autocomplete": "country"},
+    )
+    gender = SelectField(
+        _l("Gender (optional)"),
+        choices=GENDERS,
+        validators=[Optional()],
+        description=_l("Used only for the secretariat's overview of a balanced programme."),
     )
     category = RadioField(
         _l("Stakeholder category"),
@@ -70,19 +84,7 @@ class ApplicationForm(BaseForm):
             "Required for government and international organizations. "
             "Leave empty if you take part in a personal capacity."
         ),
-    )
-    job_title = StringField(
-        _l("Job title"), filters=[strip_whitespace], validators=[Length(max=200), NoLinks()]
-    )
-    country = SelectField(
-        _l("Country"),
-        validators=[DataRequired(_l("Choose the country you live or work in."))],
-    )
-    gender = SelectField(
-        _l("Gender (optional)"),
-        choices=GENDERS,
-        validators=[Optional()],
-        description=_l("Used only for the secretariat's overview of a balanced programme."),
+        render_kw={"autocomplete": "organization"},
     )
     role = RadioField(
         _l("Role"),
@@ -128,7 +130,9 @@ class ApplicationForm(BaseForm):
     ):
         super().__init__(**kwargs)
         self.consultation = consultation
-        self.category.choices = [SelectChoice(c.id, c.name) for c in consultation.categories]
+        self.category.choices = [
+            SelectChoice(c.id, localized(c, "name")) for c in consultation.categories
+        ]
         self.role.choices = [SelectChoice(o.role.value, o.role.label) for o in consultation.offers]
         self.organization_id.choices = [SelectChoice("", _l("Not listed / not applicable"))] + [
             SelectChoice(o.id, o.display_name) for o in organizations

@@ -70,8 +70,7 @@ def personal_data(application: Application) -> dict:
         "email_confirmed_at": _iso(application.email_verified_at),
         "erasure_requested_at": _iso(application.erasure_requested_at),
         "history": [
-            {"at": _iso(e.created_at), "state": e.to_state.value}
-            for e in application.events
+            {"at": _iso(e.created_at), "state": e.to_state.value} for e in application.events
         ],
         "emails": [
             {"queued_at": _iso(m.created_at), "subject": m.subject, "state": m.state}

@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -157,8 +158,11 @@ def move_state(
     _check_version(application, expected_version)
     if not can_transition(application.state, to, actor):
         raise TransitionNotAllowed(
-            f"An application that is {application.state.label.lower()} "
-            f"cannot be moved to {to.label.lower()}."
+            _(
+                "An application that is “%(state)s” cannot be moved to “%(to)s”.",
+                state=application.state.label,
+                to=to.label,
+            )
         )
     previous = application.state
     application.state = to
@@ -502,8 +506,12 @@ def decide_application(
             taken = places_taken(offer)
             if taken >= offer.capacity:
                 raise CapacityReached(
-                    f"All {offer.capacity} places for {offer.role.label.lower()} are taken. "
-                    "Choose to accept beyond capacity if you mean to."
+                    _(
+                        "All %(n)d places for the role “%(role)s” are taken. "
+                        "Choose to accept beyond capacity if you mean to.",
+                        n=offer.capacity,
+                        role=offer.role.label,
+                    )
                 )
         previous = application.state
         # The message is personal data: it lives on the application (erasable), and the

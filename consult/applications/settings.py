@@ -4,6 +4,8 @@ nothing of places, so the one transaction that does both lives here)."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from consult.applications.places import lock_offers, places_taken_by_role
 from consult.applications.services import fill_free_places
 from consult.consultations.models import Consultation
@@ -27,8 +29,10 @@ def save_consultation(
                 if offer.capacity < taken.get(offer.role, 0):
                     raise SettingsError(
                         f"offers-{index}-capacity",
-                        f"{taken[offer.role]} places are already taken; "
-                        "the capacity cannot be lower.",
+                        _(
+                            "%(n)d places are already taken; the capacity cannot be lower.",
+                            n=taken[offer.role],
+                        ),
                     )
         consultation = apply_settings(consultation, settings)
         for offer in consultation.offers:

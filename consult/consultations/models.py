@@ -145,3 +145,23 @@ class RoleOffer(db.Model):
         sa.UniqueConstraint("consultation_id", "role"),
         sa.CheckConstraint("capacity >= 0", name="capacity_not_negative"),
     )
+
+
+class ContentTranslation(db.Model):
+    """An admin's text in another language for one field of a consultation, a role offer
+    or a stakeholder category. The English text stays on the row itself (required);
+    see consult.consultations.content for how a page picks the text to show."""
+
+    __tablename__ = "content_translation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner: Mapped[str] = mapped_column(sa.String(16))  # consultation | offer | category
+    owner_id: Mapped[int]
+    field: Mapped[str] = mapped_column(sa.String(32))
+    language: Mapped[str] = mapped_column(sa.String(8))
+    text: Mapped[str] = mapped_column(sa.Text)
+
+    __table_args__ = (
+        sa.UniqueConstraint("owner", "owner_id", "field", "language"),
+        sa.Index("ix_content_translation_language", "language", "owner"),
+    )

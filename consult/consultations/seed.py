@@ -149,6 +149,7 @@ def seed_demo(now: datetime | None = None) -> tuple[Consultation, bool]:
         select(Consultation).where(Consultation.slug == DEMO_SLUG)
     ).scalar_one_or_none()
     if existing is not None:
+        seed_translations(existing)
         return existing, False
     now = now or utcnow()
     meeting_day = now + timedelta(days=60)
@@ -187,7 +188,31 @@ def seed_demo(now: datetime | None = None) -> tuple[Consultation, bool]:
                 )
             )
         db.session.add(consultation)
+    seed_translations(consultation)
     return consultation, True
+
+
+def seed_translations(consultation: Consultation) -> None:
+    """The demo's texts and the categories in the other five languages, where missing."""
+    from consult.consultations import seed_texts
+    from consult.consultations.content import set_translation, translations_of
+
+    categories = list(db.session.execute(select(StakeholderCategory)).scalars())
+    with transaction():
+        for language, texts in seed_texts.DEMO.items():
+            have = translations_of(consultation, language)
+            for field, text in texts.items():
+                if field not in have:
+                    set_translation(consultation, field, language, text)
+            for offer in consultation.offers:
+                text = seed_texts.OFFERS[language].get(offer.role.value)
+                if text and "description" not in translations_of(offer, language):
+                    set_translation(offer, "description", language, text)
+            for category in categories:
+                names = seed_texts.CATEGORIES[language].get(category.code)
+                if names and not translations_of(category, language):
+                    set_translation(category, "name", language, names[0])
+                    set_translation(category, "description", language, names[1])
 
 
 DEMO_ACCOUNTS = [

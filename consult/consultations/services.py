@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -100,11 +101,11 @@ def apply_settings(
         Consultation.id != (consultation.id if consultation else -1)
     )
     if db.session.execute(others.where(Consultation.slug == settings.slug)).first():
-        raise SettingsError("slug", "Another consultation uses this address.")
+        raise SettingsError("slug", _("Another consultation uses this address."))
     if db.session.execute(
         others.where(Consultation.reference_prefix == settings.reference_prefix)
     ).first():
-        raise SettingsError("reference_prefix", "Another consultation uses this prefix.")
+        raise SettingsError("reference_prefix", _("Another consultation uses this prefix."))
     if consultation is None:
         consultation = Consultation()
         db.session.add(consultation)

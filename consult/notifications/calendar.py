@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from icalendar import Calendar, Event, vText
 
+from consult.consultations.content import localized
 from consult.database import utc_to_local, utcnow
 
 
@@ -22,12 +23,12 @@ def consultation_ics(consultation, application=None, *, url: str = "") -> str:
     if application is not None:
         uid += f"-{application.reference}"
     event.add("uid", f"{uid}@consult")
-    event.add("summary", consultation.title)
+    event.add("summary", str(localized(consultation, "title")))
     event.add("dtstart", utc_to_local(consultation.starts_at, consultation.timezone))
     event.add("dtend", utc_to_local(consultation.ends_at, consultation.timezone))
     event.add("dtstamp", utc_to_local(utcnow(), "UTC"))
-    event.add("location", vText(consultation.venue))
-    description = consultation.title
+    event.add("location", vText(str(localized(consultation, "venue"))))
+    description = str(localized(consultation, "title"))
     if application is not None:
         description += f"\nReference: {application.reference} ({application.role.label})"
     if url:

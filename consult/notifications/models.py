@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from consult.database import utcnow
@@ -18,6 +19,18 @@ class OutboxState(enum.StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return str(OUTBOX_STATE_LABELS[self])
+
+
+OUTBOX_STATE_LABELS = {
+    OutboxState.QUEUED: _l("Queued"),
+    OutboxState.SENDING: _l("Sending"),
+    OutboxState.SENT: _l("Sent"),
+    OutboxState.FAILED: _l("Failed"),
+}
 
 
 class OutboxMessage(db.Model):

@@ -8,10 +8,12 @@ from typing import Any
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from consult.database import transaction, utcnow
 from consult.extensions import db
+from consult.i18n import offered
 from consult.notifications.models import EmailText, MailWorker, OutboxMessage, OutboxState
 from consult.notifications.texts import fill, placeholder_values, text_to_html
 
@@ -85,6 +87,7 @@ def render_email(template: str, language: str, context: dict[str, Any]) -> tuple
     templates (translated where a translation exists) are used.
     """
     consultation = context.get("consultation")
+    language = offered(language)  # never claim a language whose catalog is incomplete
     custom = custom_text(consultation.id if consultation else None, template, language)
     if custom is not None:
         return render_custom_email(custom.subject, custom.body, language, context)
@@ -139,7 +142,7 @@ def _fresh_start() -> dict:
 def resend(message: OutboxMessage) -> None:
     """Queue a failed message again, with a new lifetime (same Message-ID)."""
     if message.state != OutboxState.FAILED:
-        raise NotificationError("Only failed messages can be resent.")
+        raise NotificationError(_("Only failed messages can be resent."))
     with transaction():
         for name, value in _fresh_start().items():
             setattr(message, name, value)

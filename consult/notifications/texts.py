@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from consult.consultations.content import localized
 from consult.web import local_datetime
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -114,7 +115,7 @@ def placeholder_values(context: dict) -> dict[str, str]:
     return {
         "name": application.full_name,
         "reference": application.reference,
-        "consultation": consultation.title,
+        "consultation": str(localized(consultation, "title")),
         "role": application.role.label.lower(),
         "venue": consultation.venue,
         "starts": local_datetime(consultation.starts_at, consultation.timezone),

@@ -22,6 +22,7 @@ from consult.accounts.forms import ActionForm
 from consult.applications.tokens import mask_token
 from consult.consultations.models import Consultation
 from consult.extensions import db
+from consult.i18n import offered_languages
 from consult.notifications.forms import EmailTextForm
 from consult.notifications.models import OutboxMessage, OutboxState
 from consult.notifications.services import (
@@ -92,7 +93,11 @@ def html_part(message_id: int):
     """The HTML part on its own, sandboxed, for the preview frame on the detail page
     (admins only: bodies hold personal data; links are masked, never live)."""
     message = db.get_or_404(OutboxMessage, message_id)
-    return _sandboxed(mask_token(message.body_html) or "<p>(no HTML part)</p>")
+    if not message.body_html:
+        return _sandboxed(
+            render_template("notifications/no_html_part.html", subject=message.subject)
+        )
+    return _sandboxed(mask_token(message.body_html))
 
 
 def _sandboxed(body: str):
@@ -145,7 +150,7 @@ def email_texts(consultation_id: int):
         "notifications/texts.html",
         consultation=consultation,
         kinds=EMAIL_KINDS,
-        languages=current_app.config["LANGUAGES"],
+        languages=offered_languages(),
         custom=custom_texts(consultation.id),
     )
 
@@ -181,7 +186,7 @@ def _sample_context(consultation: Consultation, kind) -> dict:
 def edit_email_text(consultation_id: int, template: str, language: str):
     consultation = db.get_or_404(Consultation, consultation_id)
     kind = KINDS.get(template)
-    if kind is None or language not in current_app.config["LANGUAGES"]:
+    if kind is None or language not in offered_languages():
         abort(404)
     existing = custom_text(consultation.id, template, language)
     form = EmailTextForm(
@@ -246,7 +251,7 @@ def preview_html(consultation_id: int, template: str, language: str):
     """The HTML of the built-in or saved text with sample values, for the preview frame."""
     consultation = db.get_or_404(Consultation, consultation_id)
     kind = KINDS.get(template)
-    if kind is None or language not in current_app.config["LANGUAGES"]:
+    if kind is None or language not in offered_languages():
         abort(404)
     _subject, _text, html = render_email(template, language, _sample_context(consultation, kind))
     return _sandboxed(html)

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from consult.applications.services import Decision
+from consult.consultations.content import localized
 from consult.consultations.models import Consultation
 from consult.enums import ApplicationState, Role
 from consult.forms import BaseForm, optional_int
@@ -63,7 +64,7 @@ class QueueFilterForm(BaseForm):
         ]
         categories = selected.categories if selected else []
         self.category.choices = [SelectChoice("", any_)] + [
-            SelectChoice(c.id, c.name) for c in categories
+            SelectChoice(c.id, str(localized(c, "name"))) for c in categories
         ]
         self.state.choices = [SelectChoice("", any_)] + [
             SelectChoice(state.value, state.short_label) for state in ApplicationState

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -16,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from consult.accounts.models import User
 from consult.applications.models import Application
 from consult.applications.places import places_taken_by_role, waiting_list
+from consult.consultations.content import localized
 from consult.consultations.models import Consultation, RoleOffer
 from consult.database import transaction
 from consult.enums import PLACE_HOLDING_STATES, ApplicationState, Role
@@ -38,9 +40,9 @@ class ReviewError(Exception):
 def save_review(application: Application, reviewer: User, score: int, comment: str) -> Review:
     """Create or update `reviewer`'s review and refresh the application's average."""
     if not MIN_SCORE <= score <= MAX_SCORE:
-        raise ReviewError(f"Scores go from {MIN_SCORE} to {MAX_SCORE}.")
+        raise ReviewError(_("Scores go from %(low)d to %(high)d.", low=MIN_SCORE, high=MAX_SCORE))
     if application.state in (ApplicationState.SUBMITTED, ApplicationState.WITHDRAWN):
-        raise ReviewError("Only applications with a confirmed email address can be reviewed.")
+        raise ReviewError(_("Only applications with a confirmed email address can be reviewed."))
     with transaction():
         review = db.session.execute(
             select(Review).where(
@@ -358,7 +360,7 @@ def balance(consultation: Consultation, region_labels: dict[str, str]) -> Balanc
             selected_case,
         )
     ).all()
-    categories = {c.id: c.name for c in consultation.categories}
+    categories = {c.id: str(localized(c, "name")) for c in consultation.categories}
     genders = {key: str(label) for key, label in GENDER_LABELS.items()}
     dims = {
         "category": list(categories.values()),

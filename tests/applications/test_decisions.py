@@ -109,7 +109,7 @@ def test_accepting_past_capacity_is_refused_unless_overridden(ctx, admin):
     first, _ = under_review(consultation, Role.KEYNOTE)
     second, _ = under_review(consultation, Role.KEYNOTE)
     decide_application(first, Decision.ACCEPT, by=admin, expected_version=2)
-    with pytest.raises(CapacityReached, match="All 1 places for keynote speaker are taken"):
+    with pytest.raises(CapacityReached, match="All 1 places for the role “Keynote speaker” are taken"):
         decide_application(second, Decision.ACCEPT, by=admin, expected_version=2)
     db.session.expire_all()
     second = db.session.get(Application, second.id)
@@ -242,7 +242,7 @@ def test_capacity_refusal_is_shown_on_the_page(admin_client, ctx, admin):
         data={"csrf_token": csrf_token(page.text), "version": version, "decision": "accept"},
     )
     assert response.status_code == 409
-    assert "All 0 places for keynote speaker are taken" in response.text
+    assert "All 0 places for the role “Keynote speaker” are taken" in response.text
     response = admin_client.post(
         f"/secretariat/applications/{application.id}/decision",
         data={

@@ -19,7 +19,7 @@ def test_outbox_lists_every_message_with_state(admin_client, ctx):
     html = admin_client.get("/secretariat/outbox/").text
     assert "listed@example.org" in html
     assert "Confirm your email address" in html
-    assert "queued: 1" in html
+    assert "Queued: 1" in html
 
 
 def test_outbox_preview_shows_text_and_sandboxed_html(admin_client, ctx):

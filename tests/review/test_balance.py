@@ -54,14 +54,20 @@ def test_balance_counts(ctx, admin):
     assert genders.applicants["Not given"][Role.PANELIST] == 1
 
 
-def test_balance_page_shows_tables_and_svg_charts(admin_client, ctx, admin):
+def test_balance_page_shows_tables_and_charts_told_apart_by_pattern(admin_client, ctx, admin):
     consultation = make_consultation()
     application, _ = under_review(consultation, Role.KEYNOTE)
     decide_application(application, Decision.ACCEPT, by=admin, expected_version=2)
+    panelist, _ = under_review(consultation, Role.PANELIST)
+    decide_application(panelist, Decision.ACCEPT, by=admin, expected_version=2)
     html = admin_client.get(f"/secretariat/consultations/{consultation.id}/balance").text
-    assert html.count("<svg") == 3
-    assert 'role="img"' in html
-    assert re.search(r'<rect [^>]*class="role-keynote"', html)
+    assert html.count('class="chart"') == 3 and html.count('role="img"') == 3
+    # Each row's label is HTML text (it wraps and follows text spacing), not SVG text.
+    assert re.search(r'<span class="chart-label">[^<]+: <strong>2</strong></span>', html)
+    assert "<text" not in html
+    # Keynote solid, panelists striped: a pattern, not only another colour.
+    assert re.search(r'<rect [^>]*fill="#005a9c" class="chart-segment"', html)
+    assert re.search(r'<rect [^>]*fill="url\(#[\w-]+-panelist\)" class="chart-segment"', html)
     assert "By UN regional group" in html and "By gender" in html
     assert "<script" not in html and "http" not in html.split("<body")[1].split("</main>")[0]
 

@@ -1,0 +1,124 @@
+"""The consultation's own texts in each language.
+
+English is written on the rows themselves (required); admins add the other languages
+as ContentTranslation rows. `localized(obj, field)` gives the text for the current
+language -- or the English one, marked as English: rendered in HTML it wraps itself in
+`<span lang="en">` (through `__html__`), so a page never claims a language it does not
+have. In plain text (text emails, the calendar file) it is just the string; in an
+attribute or a <title> use `| string`.
+"""
+
+from __future__ import annotations
+
+from flask import g, has_request_context
+from flask_babel import get_locale
+from markupsafe import Markup, escape
+from sqlalchemy import delete, select
+
+from consult.consultations.models import (
+    Consultation,
+    ContentTranslation,
+    RoleOffer,
+    StakeholderCategory,
+)
+from consult.extensions import db
+from consult.i18n import html_lang
+from consult.web import paragraphs
+
+# What can be translated, per kind of row.
+FIELDS = {
+    "consultation": ("title", "description", "venue"),
+    "offer": ("description",),
+    "category": ("name", "description"),
+}
+OWNERS = {Consultation: "consultation", RoleOffer: "offer", StakeholderCategory: "category"}
+
+
+class Localized(str):
+    """A text and the language it is really in."""
+
+    lang: str
+    block: bool
+
+    def __new__(cls, text: str, lang: str, *, block: bool = False) -> Localized:
+        value = super().__new__(cls, text)
+        value.lang = lang
+        value.block = block
+        return value
+
+    def __html__(self) -> str:
+        body = paragraphs(str(self)) if self.block else escape(str(self))
+        if self.lang == str(get_locale()):
+            return str(body)
+        tag = "div" if self.block else "span"
+        return str(Markup('<{0} lang="{1}">{2}</{0}>').format(tag, html_lang(self.lang), body))
+
+
+def _all_for(language: str) -> dict[tuple[str, int, str], str]:
+    rows = db.session.execute(
+        select(
+            ContentTranslation.owner,
+            ContentTranslation.owner_id,
+            ContentTranslation.field,
+            ContentTranslation.text,
+        ).where(ContentTranslation.language == language)
+    ).all()
+    return {(owner, owner_id, field): text for owner, owner_id, field, text in rows}
+
+
+def _translations(language: str) -> dict[tuple[str, int, str], str]:
+    """Every translation into `language`: one query per request (none for English)."""
+    if not has_request_context():
+        return _all_for(language)
+    cache = g.setdefault("content_translations", {})
+    if language not in cache:
+        cache[language] = _all_for(language)
+    return cache[language]
+
+
+def localized(obj, field: str, *, block: bool = False) -> Localized:
+    """`obj.field` in the current language, or in English (marked so)."""
+    english = getattr(obj, field) or ""
+    language = str(get_locale())
+    if language != "en":
+        text = _translations(language).get((OWNERS[type(obj)], obj.id, field))
+        if text:
+            return Localized(text, language, block=block)
+    return Localized(english, "en", block=block)
+
+
+def translations_of(obj, language: str) -> dict[str, str]:
+    """The texts of one row in one language, by field (for the admin's form)."""
+    owner = OWNERS[type(obj)]
+    rows = db.session.execute(
+        select(ContentTranslation.field, ContentTranslation.text).where(
+            ContentTranslation.owner == owner,
+            ContentTranslation.owner_id == obj.id,
+            ContentTranslation.language == language,
+        )
+    ).all()
+    return dict(rows)
+
+
+def set_translation(obj, field: str, language: str, text: str) -> None:
+    """Write (or, with an empty text, remove) one translation; the caller commits."""
+    owner = OWNERS[type(obj)]
+    if field not in FIELDS[owner] or language == "en":
+        raise ValueError(f"{owner}.{field} in {language} is not translatable")
+    db.session.execute(
+        delete(ContentTranslation).where(
+            ContentTranslation.owner == owner,
+            ContentTranslation.owner_id == obj.id,
+            ContentTranslation.field == field,
+            ContentTranslation.language == language,
+        )
+    )
+    text = text.strip()
+    if text:
+        db.session.add(
+            ContentTranslation(
+                owner=owner, owner_id=obj.id, field=field, language=language, text=text
+            )
+        )
+    if has_request_context():
+        g.pop("content_translations", None)

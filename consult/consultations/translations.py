@@ -1,0 +1,168 @@
+"""Admins write a consultation's texts in the other UN languages (English is written on
+the settings page and is required; every other language is optional, field by field)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length
+
+from consult.accounts.access import admin_required
+from consult.consultations.content import (
+    FIELDS,
+    OWNERS,
+    Localized,
+    set_translation,
+    translations_of,
+)
+from consult.consultations.models import Consultation
+from consult.database import transaction
+from consult.extensions import db
+from consult.forms import BaseForm
+from consult.i18n import offered_languages
+from consult.security.models import SecurityTag
+from consult.security.services import record_event
+
+bp = Blueprint("translations", __name__, url_prefix="/secretariat/consultations")
+
+FIELD_LABELS = {
+    "title": _l("Title"),
+    "description": _l("Description"),
+    "venue": _l("Venue"),
+    "name": _l("Name"),
+}
+# Long texts get a text area; the limits follow the English columns.
+LONG_FIELDS = {"description"}
+MAX_LENGTH = {"title": 300, "venue": 300, "name": 200, "description": 20000}
+
+
+@dataclass
+class TranslatableText:
+    """One field of one row: its form field name, heading and English text."""
+
+    key: str
+    obj: object
+    field: str
+    group: str
+    english: str
+
+
+def translatable_texts(consultation: Consultation) -> list[TranslatableText]:
+    """Everything of this consultation a visitor reads, in page order."""
+    texts = [
+        TranslatableText(
+            f"consultation-{field}",
+            consultation,
+            field,
+            _("The consultation"),
+            getattr(consultation, field) or "",
+        )
+        for field in FIELDS["consultation"]
+    ]
+    for offer in consultation.offers:
+        texts.append(
+            TranslatableText(
+                f"offer-{offer.id}-description",
+                offer,
+                "description",
+                _("Role: %(role)s", role=offer.role.label),
+                offer.description or "",
+            )
+        )
+    for category in consultation.categories:
+        for field in FIELDS["category"]:
+            texts.append(
+                TranslatableText(
+                    f"category-{category.id}-{field}",
+                    category,
+                    field,
+                    _("Stakeholder category: %(name)s", name=category.name),
+                    getattr(category, field) or "",
+                )
+            )
+    return [text for text in texts if text.english]
+
+
+def translation_form(texts: list[TranslatableText], language: str, **kwargs) -> BaseForm:
+    class TranslationForm(BaseForm):
+        pass
+
+    for text in texts:
+        field_class = TextAreaField if text.field in LONG_FIELDS else StringField
+        setattr(
+            TranslationForm,
+            text.key,
+            field_class(
+                FIELD_LABELS[text.field],
+                validators=[Length(max=MAX_LENGTH[text.field])],
+                description=Localized(text.english, "en"),
+            ),
+        )
+    existing = {}
+    for text in texts:
+        value = translations_of(text.obj, language).get(text.field)
+        if value:
+            existing[text.key] = value
+    return TranslationForm(data=existing, **kwargs)
+
+
+def _language_or_404(language: str) -> str:
+    if language == "en" or language not in offered_languages():
+        abort(404)
+    return language
+
+
+@bp.get("/<int:consultation_id>/translations")
+@admin_required
+def overview(consultation_id: int):
+    consultation = db.get_or_404(Consultation, consultation_id)
+    texts = translatable_texts(consultation)
+    done = {}
+    for language in offered_languages()[1:]:
+        done[language] = sum(
+            1 for text in texts if translations_of(text.obj, language).get(text.field)
+        )
+    return render_template(
+        "consultations/translations.html", consultation=consultation, total=len(texts), done=done
+    )
+
+
+@bp.route("/<int:consultation_id>/translations/<language>", methods=["GET", "POST"])
+@admin_required
+def edit(consultation_id: int, language: str):
+    consultation = db.get_or_404(Consultation, consultation_id)
+    language = _language_or_404(language)
+    texts = translatable_texts(consultation)
+    form = translation_form(texts, language)
+    status = 200
+    if form.is_submitted():
+        status = 422
+        if form.validate():
+            with transaction():
+                for text in texts:
+                    set_translation(text.obj, text.field, language, form[text.key].data or "")
+            record_event(
+                SecurityTag.SETTINGS_CHANGED,
+                target=f"consultation {consultation.id}",
+                detail=f"translations {language}",
+                commit=True,
+            )
+            flash(_("The translations are saved."), "success")
+            return redirect(url_for(".overview", consultation_id=consultation.id))
+    return (
+        render_template(
+            "consultations/translation_form.html",
+            consultation=consultation,
+            language=language,
+            texts=texts,
+            form=form,
+        ),
+        status,
+    )
+
+
+__all__ = ["bp", "translatable_texts", "OWNERS"]

@@ -170,6 +170,8 @@ def register_web(app: Flask) -> None:
     register_log_redaction()
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["paragraphs"] = paragraphs
+    # A person's name or address inside text in another script keeps its own direction.
+    app.jinja_env.filters["bdi"] = lambda value: Markup("<bdi>{}</bdi>").format(value)
     app.jinja_env.filters["decimal1"] = lambda value: format_decimal(value, format="0.0")
     # "5 minutes", "2 hours" in the current locale (flask_babel.format_timedelta).
     app.jinja_env.filters["duration"] = lambda value: format_timedelta(value, threshold=1.5)

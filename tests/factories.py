@@ -93,10 +93,12 @@ def application_data(role: Role = Role.PANELIST, **overrides) -> ApplicationData
 
 
 def submit(
-    consultation: Consultation, role: Role = Role.PANELIST, **overrides
+    consultation: Consultation, role: Role = Role.PANELIST, *, language: str = "en", **overrides
 ) -> tuple[Application, str]:
     """A submitted application and a private link to it (as the worker would mint)."""
-    application = submit_application(consultation, application_data(role, **overrides))
+    application = submit_application(
+        consultation, application_data(role, **overrides), language=language
+    )
     return application, link_token(application)
 
 

@@ -50,8 +50,11 @@ class Localized(str):
         body = paragraphs(str(self)) if self.block else escape(str(self))
         if self.lang == str(get_locale()):
             return str(body)
-        tag = "div" if self.block else "span"
-        return str(Markup('<{0} lang="{1}">{2}</{0}>').format(tag, html_lang(self.lang), body))
+        # Isolated, so English inside Arabic keeps its own direction.
+        tag = "div" if self.block else "bdi"
+        return str(
+            Markup('<{0} lang="{1}" dir="auto">{2}</{0}>').format(tag, html_lang(self.lang), body)
+        )
 
 
 def _all_for(language: str) -> dict[tuple[str, int, str], str]:

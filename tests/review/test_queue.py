@@ -201,7 +201,7 @@ def test_a_free_place_offers_the_next_waitlisted_person_first(admin_client, admi
     withdraw_application(accepted, expected_version=accepted.version)
     html = " ".join(admin_client.get(url).text.split())
     assert "1 place(s) free for panelist." in html
-    assert "FM-P-0002 – Next In Line" in html
+    assert "FM-P-0002 – <bdi>Next In Line</bdi>" in html
 
 
 def test_the_queue_without_consultations(admin_client):

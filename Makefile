@@ -40,7 +40,7 @@ translations: $(STAMP)
 	  --project consult --copyright-holder "UNGIS secretariat" \
 	  -o consult/translations/messages.pot .
 	$(BIN)/pybabel update -i consult/translations/messages.pot -d consult/translations \
-	  --no-wrap --previous
+	  --no-wrap --previous --ignore-obsolete
 	-$(BIN)/python scripts/catalog_stats.py
 
 run: $(STAMP) compile-translations

@@ -11,6 +11,7 @@ from babel.dates import format_date, format_time
 from flask import Flask, render_template, request
 from flask_babel import format_decimal, format_timedelta, get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
@@ -35,16 +36,16 @@ from consult.i18n import (
 from consult.security.models import security_tag_label
 
 ERROR_TITLES = {
-    400: "Bad request",
-    403: "Not allowed",
-    404: "Page not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    410: "No longer available",
-    413: "Too much data",
-    422: "Please correct the form",
-    429: "Too many requests",
-    500: "Something went wrong",
+    400: _l("Bad request"),
+    403: _l("Not allowed"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    409: _l("Conflict"),
+    410: _l("No longer available"),
+    413: _l("Too much data"),
+    422: _l("Please correct the form"),
+    429: _l("Too many requests"),
+    500: _l("Something went wrong"),
 }
 
 
@@ -73,7 +74,7 @@ def paragraphs(text: str) -> Markup:
 
 
 def render_error(status: int, message: str | None = None):
-    title = _(ERROR_TITLES.get(status, "Error"))
+    title = str(ERROR_TITLES.get(status, _l("Error")))
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 

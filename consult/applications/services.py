@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -133,7 +134,7 @@ def normalise_email(address: str) -> str:
     return address.strip().lower()
 
 
-_STALE_MESSAGE = (
+_STALE_MESSAGE = _l(
     "This application changed while you were looking at it. "
     "Please review its current state and try again."
 )
@@ -264,16 +265,16 @@ def submit_application(
     """
     now = utcnow()
     if not consultation.accepts_applications_at(now):
-        raise ApplicationsNotOpen("This consultation is not accepting applications.")
+        raise ApplicationsNotOpen(_("This consultation is not accepting applications."))
     offer = consultation.offer_for(data.role)
     if offer is None:
-        raise InvalidApplication("This consultation does not offer that role.")
+        raise InvalidApplication(_("This consultation does not offer that role."))
     if data.category_id not in {category.id for category in consultation.categories}:
-        raise InvalidApplication("This consultation is not open to that stakeholder category.")
+        raise InvalidApplication(_("This consultation is not open to that stakeholder category."))
     if data.organization_id is not None:
         organization = db.session.get(Organization, data.organization_id)
         if organization is None or not organization.active:
-            raise InvalidApplication("Please choose an organization from the list.")
+            raise InvalidApplication(_("Please choose an organization from the list."))
     email = normalise_email(data.email)
     if live_application_exists(consultation, data.role, email):
         raise DuplicateApplication(_DUPLICATE_MESSAGE)
@@ -497,7 +498,7 @@ def decide_application(
     Accepting when every place is taken is refused unless `override_capacity`.
     """
     if not by.is_admin or not by.active:
-        raise NotAllowed("Only administrators may decide on applications.")
+        raise NotAllowed(_("Only administrators may decide on applications."))
     message = message.strip()
     with transaction():
         offer = lock_offer(application)
@@ -583,7 +584,7 @@ def decide_many(
 def _check_confirmation_deadline(offer: RoleOffer) -> None:
     if offer.confirm_by is not None and utcnow() > offer.confirm_by:
         raise ConfirmationClosed(
-            "The deadline to confirm has passed. Please write to the secretariat."
+            _("The deadline to confirm has passed. Please write to the secretariat.")
         )
 
 

@@ -135,7 +135,9 @@ class ApplicationForm(BaseForm):
         ]
         self.role.choices = [SelectChoice(o.role.value, o.role.label) for o in consultation.offers]
         self.organization_id.choices = [SelectChoice("", _l("Not listed / not applicable"))] + [
-            SelectChoice(o.id, o.display_name) for o in organizations
+            # The organizations' names are kept in English: each option says so.
+            SelectChoice(o.id, o.display_name, render_kw={"lang": "en"})
+            for o in organizations
         ]
         self.country.choices = [SelectChoice("", _l("Choose a country"))] + [
             SelectChoice(code, name) for code, name in countries(language)

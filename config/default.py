@@ -71,6 +71,10 @@ MAIL_LEASE_SECONDS = 120
 # Admins are warned (review queue, outbox) when a due email has waited longer than this.
 MAIL_LAG_WARNING_SECONDS = 300
 
+# A confirmed speaker hears of programme changes (session, time, room) in one email per
+# batch of edits: the notice waits this long after the last change before it is sent.
+PROGRAMME_NOTICE_DELAY_SECONDS = 300
+
 # Applications per page in the review queue.
 QUEUE_PAGE_SIZE = 50
 

@@ -101,6 +101,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from consult.consultations.translations import bp as translations_bp
     from consult.consultations.views import bp as consultations_bp
     from consult.notifications.views import bp as notifications_bp
+    from consult.programme.views import bp as programme_bp
     from consult.review.views import bp as review_bp
     from consult.security.views import bp as security_bp
 
@@ -110,6 +111,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(programme_bp)
     app.register_blueprint(security_bp)
 
     from consult.accounts.cli import users_cli

@@ -8,10 +8,12 @@ from consult.applications.models import (  # noqa: F401
 )
 from consult.consultations.models import (  # noqa: F401
     Consultation,
+    ContentTranslation,
     Organization,
     RoleOffer,
     StakeholderCategory,
 )
-from consult.notifications.models import OutboxMessage  # noqa: F401
+from consult.notifications.models import MailWorker, OutboxMessage  # noqa: F401
+from consult.programme.models import ProgrammeSession  # noqa: F401
 from consult.review.models import Review  # noqa: F401
 from consult.security.models import SecurityEvent  # noqa: F401

@@ -33,6 +33,7 @@ from consult.i18n import (
     offered_languages,
     text_direction,
 )
+from consult.review.regions import region_of
 from consult.security.models import security_tag_label
 
 ERROR_TITLES = {
@@ -61,6 +62,20 @@ def local_datetime(value: datetime | None, tz: str = "Europe/Zurich", fmt: str =
     # The locale's own way to join a date and a time ("{1}, {0}", "{1} {0}", ...).
     pattern = str(locale.datetime_formats["medium"])
     return pattern.replace("{1}", day).replace("{0}", f"{time} {aware.tzname()}")
+
+
+def local_date(value: datetime | None, tz: str = "Europe/Zurich") -> str:
+    """The day only ("Thursday, 28 January 2027"), in `tz`, for the current locale."""
+    if value is None:
+        return ""
+    return format_date(utc_to_local(value, tz), format="full", locale=str(get_locale()))
+
+
+def local_time(value: datetime | None, tz: str = "Europe/Zurich") -> str:
+    """The time of day only ("11:30", "11:30 AM"), in `tz`, for the current locale."""
+    if value is None:
+        return ""
+    return format_time(utc_to_local(value, tz), format="short", locale=str(get_locale()))
 
 
 def paragraphs(text: str) -> Markup:
@@ -171,6 +186,8 @@ def register_web(app: Flask) -> None:
     register_log_redaction()
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["local_date"] = local_date
     # A person's name or address inside text in another script keeps its own direction.
     app.jinja_env.filters["bdi"] = lambda value: Markup("<bdi>{}</bdi>").format(value)
     app.jinja_env.filters["decimal1"] = lambda value: format_decimal(value, format="0.0")
@@ -182,6 +199,7 @@ def register_web(app: Flask) -> None:
         code, str(get_locale())
     )
     app.jinja_env.globals["gender_label"] = gender_label
+    app.jinja_env.globals["region_of"] = region_of
     app.jinja_env.globals["security_tag_label"] = security_tag_label
     app.jinja_env.globals["html_lang"] = html_lang
     app.jinja_env.globals["text_direction"] = text_direction

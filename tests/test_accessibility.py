@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from consult.extensions import db
 from tests.browser import LiveServer
 from tests.conftest import PASSWORD
 from tests.factories import make_user, submit, under_review
@@ -57,6 +58,17 @@ def site(app):
             gender="female",
         )
         under_review(consultation, Role.PANELIST, full_name="Carlos Ruiz", country="MX")
+        # The programme: a placed, confirmed keynote speaker; published; participants on.
+        from consult.applications.services import confirm_participation
+        from consult.programme.services import place_speaker, sessions_of
+
+        keynote = next(s for s in sessions_of(consultation) if s.kind.value == "keynote")
+        panel = next(s for s in sessions_of(consultation) if s.kind.value == "panel")
+        confirm_participation(accepted, expected_version=accepted.version)
+        place_speaker(accepted, keynote, by=admin, expected_version=accepted.version)
+        consultation.programme_published_at = consultation.created_at
+        consultation.participants_public = True
+        db.session.commit()
         data = {
             "slug": consultation.slug,
             "consultation_id": consultation.id,
@@ -64,6 +76,8 @@ def site(app):
             "accepted": accepted_link,
             "confirmed": confirmed_link,
             "application_id": accepted.id,
+            "session_id": panel.id,
+            "keynote_id": keynote.id,
         }
     with LiveServer(app) as server:
         server.data = data
@@ -81,7 +95,9 @@ def public_pages(d):
         f"/a/{d['accepted']}/decline",
         f"/a/{d['accepted']}/withdraw",
         f"/a/{d['confirmed']}",
-        f"/a/{d['confirmed']}/erase",
+        f"/a/{d['confirmed']}/erasure",
+        f"/c/{slug}/programme",
+        f"/c/{slug}/participants",
         "/a/not-a-real-link-at-all-0123456789abcdef",
         "/no-such-page",
         "/secretariat/login",
@@ -98,6 +114,9 @@ def staff_pages(d, admin: bool):
         "/secretariat/outbox/",
         "/secretariat/outbox/1",
         "/secretariat/account/password",
+        f"/secretariat/consultations/{cid}/programme",
+        f"/secretariat/programme/sessions/{d['session_id']}",
+        f"/secretariat/programme/sessions/{d['keynote_id']}",
     ]
     if admin:
         pages += [
@@ -111,6 +130,9 @@ def staff_pages(d, admin: bool):
             "/secretariat/users",
             "/secretariat/security-log",
             "/secretariat/account/two-factor",
+            f"/secretariat/consultations/{cid}/programme/sessions/new",
+            f"/secretariat/programme/sessions/{d['session_id']}/edit",
+            f"/secretariat/programme/sessions/{d['keynote_id']}/delete",
         ]
     return pages
 
@@ -194,6 +216,6 @@ def test_secretariat_pages_have_no_violations(site, page, language, who):
         submit_empty(page)
         check(page, "settings (errors)", problems)
         visit(page, site.url, "/secretariat/users", language, problems)
-        submit_empty(page, "main form[action$=\"/users\"]")
+        submit_empty(page, 'main form[action$="/users"]')
         check(page, "users (errors)", problems)
     assert problems == [], "\n".join(problems)

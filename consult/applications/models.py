@@ -18,6 +18,7 @@ from consult.database import utcnow
 from consult.database.append_only import AppendOnlyViolation, append_only
 from consult.enums import ENDED_STATES, ApplicationState, Role, enum_column
 from consult.extensions import db
+from consult.programme.models import ProgrammeSession
 
 _ended = ", ".join(f"'{state.value}'" for state in ENDED_STATES)
 LIVE_CONDITION = sa.text(f"state NOT IN ({_ended})")
@@ -63,12 +64,19 @@ class Application(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     email_verified_at: Mapped[datetime | None]
     # Kept up to date by the review services, so the queue sorts by score on an index.
+    # The programme session a selected speaker is placed in (None: unassigned), and the
+    # SEQUENCE of their calendar entry, raised whenever their session or its time changes.
+    programme_session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("programme_session.id", ondelete="SET NULL"), index=True
+    )
+    calendar_sequence: Mapped[int] = mapped_column(default=0)
     review_count: Mapped[int] = mapped_column(default=0)
     average_score: Mapped[float] = mapped_column(sa.Float, default=0.0)
 
     consultation: Mapped[Consultation] = relationship()
     category: Mapped[StakeholderCategory] = relationship()
     organization: Mapped[Organization | None] = relationship()
+    programme_session: Mapped[ProgrammeSession | None] = relationship()
     offer: Mapped[RoleOffer] = relationship(
         primaryjoin="and_(Application.consultation_id == foreign(RoleOffer.consultation_id),"
         " Application.role == foreign(RoleOffer.role))",

@@ -47,6 +47,7 @@ from consult.extensions import db
 from consult.notifications.calendar import consultation_ics
 from consult.notifications.models import OutboxMessage
 from consult.notifications.services import public_url, queue_email
+from consult.programme.services import unplace_on_leaving
 
 S = ApplicationState
 
@@ -166,6 +167,10 @@ def move_state(
             )
         )
     previous = application.state
+    # Leaving the selected states (decline, withdraw, erasure) leaves the programme too:
+    # in the same event, so the programme page can tell the secretariat. (Before the
+    # state changes: reading the session must not autoflush a second version.)
+    note += unplace_on_leaving(application, to)
     application.state = to
     try:
         db.session.flush()  # the UPDATE checks the version: a concurrent change fails here
@@ -442,6 +447,33 @@ def _applicant_answer(
         _queue_for(application, template, event)
         if held_place and to not in PLACE_HOLDING_STATES:
             fill_free_places(offer)
+    return application
+
+
+def set_public_listing(application: Application, listed: bool, *, expected_version: int):
+    """The applicant's consent to be named in public, changed from their status page:
+    one audit event (and one version), effective at once."""
+    with transaction():
+        _check_version(application, expected_version)
+        if application.list_publicly == listed:
+            return application
+        application.list_publicly = listed
+        try:
+            db.session.flush()
+        except StaleDataError as exc:
+            raise StaleApplication(_STALE_MESSAGE) from exc
+        db.session.add(
+            AuditEvent(
+                application_id=application.id,
+                actor=Actor.APPLICANT.value,
+                from_state=application.state,
+                to_state=application.state,
+                version=application.version,
+                note="Agreed to be named in public."
+                if listed
+                else "Withdrew consent to be named in public.",
+            )
+        )
     return application
 
 

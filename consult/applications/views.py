@@ -30,6 +30,7 @@ from consult.applications.services import (
     confirm_participation,
     decline_participation,
     normalise_email,
+    set_public_listing,
     verify_email_address,
     withdraw_application,
 )
@@ -311,6 +312,31 @@ def withdraw(token: str):
         ),
         status_code,
     )
+
+
+@bp.post("/a/<token>/listing")
+def listing(token: str):
+    """The applicant gives or withdraws consent to be named in public (the list of
+    participants, the programme): it takes effect at once."""
+    application = find_by_token(token)
+    if application is None:
+        return _unknown_link()
+    form = WithdrawForm()
+    if not form.validate_on_submit() or not (form.version.data or "").isdigit():
+        abort(400)
+    listed = request.form.get("listed") == "1"
+    try:
+        set_public_listing(application, listed, expected_version=int(form.version.data))
+    except ApplicationError as exc:
+        flash(_(exc.message), "error")
+    else:
+        flash(
+            _("You are on the public list of participants.")
+            if listed
+            else _("You are no longer named in public."),
+            "success",
+        )
+    return redirect(url_for(".status", token=token))
 
 
 @bp.get("/a/<token>/my-data.json")

@@ -30,8 +30,19 @@ FIELDS = {
     "consultation": ("title", "description", "venue"),
     "offer": ("description",),
     "category": ("name", "description"),
+    "session": ("title", "description"),
 }
-OWNERS = {Consultation: "consultation", RoleOffer: "offer", StakeholderCategory: "category"}
+# By table, so that other features' rows (the programme's sessions) need no import here.
+OWNER_BY_TABLE = {
+    Consultation.__tablename__: "consultation",
+    RoleOffer.__tablename__: "offer",
+    StakeholderCategory.__tablename__: "category",
+    "programme_session": "session",
+}
+
+
+def owner_of(obj) -> str:
+    return OWNER_BY_TABLE[obj.__tablename__]
 
 
 class Localized(str):
@@ -84,7 +95,7 @@ def localized(obj, field: str, *, block: bool = False) -> Localized:
     english = getattr(obj, field) or ""
     language = str(get_locale())
     if language != "en":
-        text = _translations(language).get((OWNERS[type(obj)], obj.id, field))
+        text = _translations(language).get((owner_of(obj), obj.id, field))
         if text:
             return Localized(text, language, block=block)
     return Localized(english, "en", block=block)
@@ -92,7 +103,7 @@ def localized(obj, field: str, *, block: bool = False) -> Localized:
 
 def translations_of(obj, language: str) -> dict[str, str]:
     """The texts of one row in one language, by field (for the admin's form)."""
-    owner = OWNERS[type(obj)]
+    owner = owner_of(obj)
     rows = db.session.execute(
         select(ContentTranslation.field, ContentTranslation.text).where(
             ContentTranslation.owner == owner,
@@ -105,7 +116,7 @@ def translations_of(obj, language: str) -> dict[str, str]:
 
 def set_translation(obj, field: str, language: str, text: str) -> None:
     """Write (or, with an empty text, remove) one translation; the caller commits."""
-    owner = OWNERS[type(obj)]
+    owner = owner_of(obj)
     if field not in FIELDS[owner] or language == "en":
         raise ValueError(f"{owner}.{field} in {language} is not translatable")
     db.session.execute(

@@ -83,6 +83,10 @@ class Consultation(db.Model):
     retention_months: Mapped[int] = mapped_column(default=6)
     # When the retention purge erased this consultation's personal data.
     purged_at: Mapped[datetime | None]
+    # The programme is public once an admin publishes it; the list of participants
+    # (confirmed people who agreed to be listed) only while an admin has it turned on.
+    programme_published_at: Mapped[datetime | None]
+    participants_public: Mapped[bool] = mapped_column(default=False)
 
     offers: Mapped[list[RoleOffer]] = relationship(
         back_populates="consultation",

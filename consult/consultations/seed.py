@@ -149,6 +149,7 @@ def seed_demo(now: datetime | None = None) -> tuple[Consultation, bool]:
         select(Consultation).where(Consultation.slug == DEMO_SLUG)
     ).scalar_one_or_none()
     if existing is not None:
+        seed_programme(existing)
         seed_translations(existing)
         return existing, False
     now = now or utcnow()
@@ -188,8 +189,108 @@ def seed_demo(now: datetime | None = None) -> tuple[Consultation, bool]:
                 )
             )
         db.session.add(consultation)
+    seed_programme(consultation)
     seed_translations(consultation)
     return consultation, True
+
+
+# The demo programme: (start, end as local "HH:MM", kind, title, room, capacity, moderators).
+DEMO_PROGRAMME = [
+    ("10:00", "10:20", "opening", "Opening of the consultations", "Room XVII", 1, "Chair of UNGIS"),
+    (
+        "10:20",
+        "10:50",
+        "keynote",
+        "Keynote addresses: financing the digital decade",
+        "Room XVII",
+        2,
+        "",
+    ),
+    (
+        "10:50",
+        "11:50",
+        "panel",
+        "Panel 1: Public finance and development assistance",
+        "Room XVII",
+        4,
+        "ITU secretariat",
+    ),
+    ("11:50", "12:10", "break", "Coffee break", "", 0, ""),
+    (
+        "12:10",
+        "13:10",
+        "panel",
+        "Panel 2: Private investment and blended finance",
+        "Room XVII",
+        4,
+        "UNCTAD secretariat",
+    ),
+    ("13:10", "14:30", "break", "Lunch", "", 0, ""),
+    (
+        "14:30",
+        "15:00",
+        "keynote",
+        "Keynote addresses: closing the financing gap",
+        "Room XVII",
+        2,
+        "",
+    ),
+    (
+        "15:00",
+        "16:00",
+        "panel",
+        "Panel 3: Universal service funds and local networks",
+        "Room XVII",
+        4,
+        "UNDP secretariat",
+    ),
+    (
+        "16:00",
+        "17:00",
+        "panel",
+        "Panel 4: Measuring what finance achieves",
+        "Room XVII",
+        4,
+        "UN DESA secretariat",
+    ),
+    ("17:00", "17:45", "discussion", "Open discussion", "Room XVII", 0, "UNGIS secretariat"),
+    ("17:45", "18:00", "closing", "Closing", "Room XVII", 1, "Chair of UNGIS"),
+]
+
+
+def seed_programme(consultation: Consultation) -> None:
+    """The demo's sessions on the meeting day (a draft: the admin publishes it)."""
+    from consult.programme.models import ProgrammeSession, SessionKind
+
+    if db.session.execute(
+        select(ProgrammeSession.id).where(ProgrammeSession.consultation_id == consultation.id)
+    ).first():
+        return
+    tz = ZoneInfo(consultation.timezone)
+    day = consultation.starts_at.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz).date()
+
+    def utc(hhmm: str) -> datetime:
+        hour, minute = map(int, hhmm.split(":"))
+        local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+        return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+    with transaction():
+        for position, (start, end, kind, title, room, capacity, moderators) in enumerate(
+            DEMO_PROGRAMME, start=1
+        ):
+            db.session.add(
+                ProgrammeSession(
+                    consultation_id=consultation.id,
+                    title=title,
+                    kind=SessionKind(kind),
+                    starts_at=utc(start),
+                    ends_at=utc(end),
+                    room=room,
+                    speaker_capacity=capacity,
+                    moderators=moderators,
+                    position=position,
+                )
+            )
 
 
 def seed_translations(consultation: Consultation) -> None:

@@ -127,8 +127,7 @@ OFFERS = {
         "candidature avec un thème proposé.",
         "panelist": "Une place dans l'un des quatre panels modérés, avec une déclaration "
         "liminaire de 5 minutes.",
-        "attendee": "Assister à la réunion en personne et prendre la parole lors du débat "
-        "ouvert.",
+        "attendee": "Assister à la réunion en personne et prendre la parole lors du débat ouvert.",
     },
     "es": {
         "keynote": "Una intervención de 15 minutos para abrir una de las sesiones. Presente "

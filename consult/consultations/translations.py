@@ -14,7 +14,6 @@ from wtforms.validators import Length
 from consult.accounts.access import admin_required
 from consult.consultations.content import (
     FIELDS,
-    OWNERS,
     Localized,
     set_translation,
     translations_of,
@@ -82,6 +81,19 @@ def translatable_texts(consultation: Consultation) -> list[TranslatableText]:
                     field,
                     _("Stakeholder category: %(name)s", name=category.name),
                     getattr(category, field) or "",
+                )
+            )
+    from consult.programme.services import sessions_of
+
+    for session in sessions_of(consultation):
+        for field in FIELDS["session"]:
+            texts.append(
+                TranslatableText(
+                    f"session-{session.id}-{field}",
+                    session,
+                    field,
+                    _("Session: %(title)s", title=session.title),
+                    getattr(session, field) or "",
                 )
             )
     return [text for text in texts if text.english]
@@ -165,4 +177,4 @@ def edit(consultation_id: int, language: str):
     )
 
 
-__all__ = ["bp", "translatable_texts", "OWNERS"]
+__all__ = ["bp", "translatable_texts"]

@@ -12,7 +12,9 @@ def consultation_ics(consultation, application=None, *, url: str = "") -> str:
     """A one-event calendar for the meeting, with a VTIMEZONE for its TZID.
 
     With an application the event is that person's (its UID names the reference), so
-    importing a second confirmation updates the entry instead of duplicating it.
+    importing a second confirmation updates the entry instead of duplicating it. A
+    speaker placed in a programme session gets that session's time and room, with the
+    SEQUENCE raised at every change (calendar programs then replace the entry).
     """
     calendar = Calendar()
     calendar.add("prodid", "-//UNGIS//consult//EN")
@@ -23,11 +25,22 @@ def consultation_ics(consultation, application=None, *, url: str = "") -> str:
     if application is not None:
         uid += f"-{application.reference}"
     event.add("uid", f"{uid}@consult")
-    event.add("summary", str(localized(consultation, "title")))
-    event.add("dtstart", utc_to_local(consultation.starts_at, consultation.timezone))
-    event.add("dtend", utc_to_local(consultation.ends_at, consultation.timezone))
+    session = application.programme_session if application is not None else None
+    title = str(localized(consultation, "title"))
+    venue = str(localized(consultation, "venue"))
+    if session is not None:
+        event.add("summary", f"{session.title} – {title}")
+        event.add("dtstart", utc_to_local(session.starts_at, consultation.timezone))
+        event.add("dtend", utc_to_local(session.ends_at, consultation.timezone))
+        event.add("location", vText(", ".join(p for p in (session.room, venue) if p)))
+    else:
+        event.add("summary", title)
+        event.add("dtstart", utc_to_local(consultation.starts_at, consultation.timezone))
+        event.add("dtend", utc_to_local(consultation.ends_at, consultation.timezone))
+        event.add("location", vText(venue))
+    if application is not None:
+        event.add("sequence", application.calendar_sequence)
     event.add("dtstamp", utc_to_local(utcnow(), "UTC"))
-    event.add("location", vText(str(localized(consultation, "venue"))))
     description = str(localized(consultation, "title"))
     if application is not None:
         description += f"\nReference: {application.reference} ({application.role.label})"

@@ -34,12 +34,15 @@ from consult.applications.services import (
     decide_many,
     decisions_from,
 )
+from consult.consultations.content import localized
 from consult.consultations.models import Consultation
 from consult.consultations.services import all_consultations
-from consult.enums import ApplicationState, Role
+from consult.enums import PLACE_HOLDING_STATES, ApplicationState, Role
 from consult.extensions import db
 from consult.notifications.models import OutboxMessage
 from consult.notifications.services import delivery_health
+from consult.programme.forms import PlacementForm
+from consult.programme.services import SPEAKER_ROLES, sessions_of
 from consult.review.forms import (
     BulkDecisionForm,
     DecisionForm,
@@ -203,8 +206,23 @@ def _detail(
     availability = {a.offer.role: a for a in offer_availability(application.consultation)}[
         application.role
     ]
+    placement_form = None
+    if (
+        current_user.is_admin
+        and application.role in SPEAKER_ROLES
+        and application.state in PLACE_HOLDING_STATES
+    ):
+        placement_form = PlacementForm(
+            session=application.programme_session_id, version=application.version
+        )
+        placement_form.session.choices = [("", _("Unassigned"))] + [
+            (s.id, f"{localized(s, 'title')} ({s.kind.label})")
+            for s in sessions_of(application.consultation)
+            if s.kind.has_speakers
+        ]
     return render_template(
         "review/detail.html",
+        placement_form=placement_form,
         application=application,
         consultation=application.consultation,
         reviews=reviews,

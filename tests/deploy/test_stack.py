@@ -204,6 +204,10 @@ def test_apply_through_nginx_and_follow_the_emailed_link(stack):
     logs = stack.folder / "logs"
     assert link not in (logs / "access.log").read_text()
     assert link not in (logs / "gunicorn.log").read_text()
+    # nginx writes the line once the response is sent: give it a moment.
+    deadline = time.monotonic() + 5
+    while "/a/-" not in (logs / "access.log").read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert "/a/-" in (logs / "access.log").read_text()
 
     # The rate limiter counts in Redis (shared by every web process).

@@ -39,6 +39,21 @@ ROUTES = [
     ("GET", "/secretariat/security-log", True),
     ("GET", "/secretariat/account/two-factor", False),
     ("POST", "/secretariat/account/two-factor", False),
+    ("GET", "/secretariat/consultations/{c}/translations", True),
+    ("GET", "/secretariat/consultations/{c}/translations/fr", True),
+    ("POST", "/secretariat/consultations/{c}/translations/fr", True),
+    ("GET", "/secretariat/consultations/{c}/programme", False),
+    ("GET", "/secretariat/consultations/{c}/programme.csv", False),
+    ("POST", "/secretariat/consultations/{c}/programme/publication", True),
+    ("GET", "/secretariat/consultations/{c}/programme/sessions/new", True),
+    ("POST", "/secretariat/consultations/{c}/programme/sessions/new", True),
+    ("GET", "/secretariat/programme/sessions/{s}", False),
+    ("GET", "/secretariat/programme/sessions/{s}/edit", True),
+    ("POST", "/secretariat/programme/sessions/{s}/edit", True),
+    ("GET", "/secretariat/programme/sessions/{s}/delete", True),
+    ("POST", "/secretariat/programme/sessions/{s}/delete", True),
+    ("POST", "/secretariat/programme/sessions/{s}/move", True),
+    ("POST", "/secretariat/applications/{app}/placement", True),
 ]
 
 
@@ -51,8 +66,24 @@ def ids(ctx, admin):
     from consult.extensions import db
     from consult.notifications.models import OutboxMessage
 
+    from consult.programme.models import SessionKind
+    from consult.programme.services import SessionData, save_session
+
     message_id = db.session.execute(select(OutboxMessage.id).limit(1)).scalar_one()
-    return {"app": application.id, "c": consultation.id, "user": admin.id, "msg": message_id}
+    session = save_session(
+        consultation,
+        SessionData(
+            "Panel", SessionKind.PANEL, consultation.starts_at, consultation.ends_at, "Room"
+        ),
+        by=admin,
+    )
+    return {
+        "app": application.id,
+        "c": consultation.id,
+        "user": admin.id,
+        "msg": message_id,
+        "s": session.id,
+    }
 
 
 def test_every_secretariat_route_is_listed_here(app):

@@ -435,3 +435,20 @@ def test_the_demo_has_the_programme_the_page_promises(ctx):
     kinds = [s.kind for s in sessions_of(consultation)]
     assert kinds.count(SessionKind.PANEL) == 4 and kinds.count(SessionKind.KEYNOTE) == 2
     assert SessionKind.OPENING in kinds and SessionKind.DISCUSSION in kinds
+
+
+def test_the_balance_page_has_a_table_by_session(admin_client, consultation, admin):
+    panel = make_session(consultation, admin)
+    person = speaker(consultation, admin, country="FR", gender="female")
+    place_speaker(person, panel, by=admin, expected_version=person.version)
+    html = admin_client.get(f"/secretariat/consultations/{consultation.id}/balance").text
+    table = html[html.index('id="sessions-heading"') :]
+    assert "Panel 1" in table and "1 / 4" in table and "Unbalanced" in table
+
+
+def test_the_public_page_links_to_the_published_programme(app, consultation, admin):
+    visitor = app.test_client()
+    assert "/c/geneva/programme" not in visitor.get("/c/geneva").text
+    consultation.programme_published_at = utcnow()
+    db.session.commit()
+    assert "/c/geneva/programme" in visitor.get("/c/geneva").text

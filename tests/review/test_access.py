@@ -65,7 +65,6 @@ def ids(ctx, admin):
 
     from consult.extensions import db
     from consult.notifications.models import OutboxMessage
-
     from consult.programme.models import SessionKind
     from consult.programme.services import SessionData, save_session
 

@@ -29,7 +29,16 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--url", default="", help="database URL (default: SQLite temp file)")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--only", choices=["lists", "side-by-side"], default=None, help="one part only"
+    )
     args = parser.parse_args()
+    if args.only != "lists":
+        import bench_sxs
+
+        bench_sxs.run(args.url)
+        if args.only == "side-by-side":
+            return
 
     from consult import create_app
     from consult.database.migrate import upgrade

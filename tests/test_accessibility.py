@@ -95,6 +95,7 @@ def public_pages(d):
         f"/a/{d['accepted']}/decline",
         f"/a/{d['accepted']}/withdraw",
         f"/a/{d['confirmed']}",
+        f"/a/{d['confirmed']}/confirmation",
         f"/a/{d['confirmed']}/erasure",
         f"/c/{slug}/programme",
         f"/c/{slug}/participants",
@@ -190,6 +191,17 @@ def test_public_pages_have_no_violations(site, page, language):
     page.goto(f"{site.url}/secretariat/login?lang={language}")
     submit_empty(page)
     check(page, "login (errors)", problems)
+    # A complete application: the thank-you page.
+    page.goto(f"{site.url}/c/{site.data['slug']}/apply?lang={language}")
+    page.fill("#full_name", "Fatima Zahra")
+    page.fill("#email", f"fatima-{language}@example.org")
+    page.select_option("#country", "MA")
+    page.check("#category-0")
+    page.check("input[name=role][value=attendee]")
+    with page.expect_navigation():
+        page.evaluate("document.querySelector('main form[method=post]').submit()")
+    assert "/apply/thanks" in page.url, page.url
+    check(page, "thanks", problems)
     assert problems == [], "\n".join(problems)
 
 

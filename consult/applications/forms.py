@@ -18,7 +18,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from consult.consultations.content import localized
 from consult.consultations.models import Consultation, Organization
 from consult.enums import GENDER_LABELS, Role
-from consult.forms import BaseForm, DeliverableEmail, NoLinks, optional_int, strip_whitespace
+from consult.forms import (
+    BaseForm,
+    CachedOptionsSelect,
+    DeliverableEmail,
+    NoLinks,
+    optional_int,
+    strip_whitespace,
+)
 from consult.i18n import countries
 
 GENDERS = [SelectChoice(code, label) for code, label in GENDER_LABELS.items()]
@@ -53,6 +60,7 @@ class ApplicationForm(BaseForm):
     )
     country = SelectField(
         _l("Country"),
+        widget=CachedOptionsSelect(),
         validators=[DataRequired(_l("Choose the country you live or work in."))],
         render_kw={"autocomplete": "country"},
     )
@@ -70,6 +78,7 @@ class ApplicationForm(BaseForm):
     organization_id = SelectField(
         _l("International organization"),
         coerce=optional_int,
+        widget=CachedOptionsSelect(),
         validators=[Optional()],
         description=_l(
             "Representatives of international organizations: pick yours "

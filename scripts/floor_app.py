@@ -1,0 +1,52 @@
+"""The floor for `make bench`: a bare Flask + Flask-SQLAlchemy app that serves a form
+with the same fields as consult's application form and inserts one row per POST.
+consult's apply path is measured against it under the same gunicorn (see bench.py).
+Nothing else uses it."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, redirect, request
+from flask_sqlalchemy import SQLAlchemy
+
+app = Flask(__name__)
+app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["FLOOR_DATABASE_URL"]
+db = SQLAlchemy(app)
+
+
+class Row(db.Model):
+    __tablename__ = "floor_application"
+    id = db.Column(db.Integer, primary_key=True)
+    full_name = db.Column(db.String(200))
+    email = db.Column(db.String(254))
+    country = db.Column(db.String(2))
+    role = db.Column(db.String(16))
+    category = db.Column(db.String(16))
+
+
+with app.app_context():
+    db.create_all()
+
+FORM = """<!doctype html><html><body><form method="post">
+<input name="csrf_token" value="floor"><input name="full_name"><input name="email">
+<input name="country"><input name="role"><input name="category"><button>Send</button>
+</form></body></html>"""
+
+
+@app.get("/apply")
+def form():
+    return FORM
+
+
+@app.post("/apply")
+def submit():
+    row = Row(
+        **{
+            k: request.form.get(k, "")
+            for k in ("full_name", "email", "country", "role", "category")
+        }
+    )
+    db.session.add(row)
+    db.session.commit()
+    return redirect("/apply/thanks")

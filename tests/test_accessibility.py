@@ -196,6 +196,7 @@ def test_public_pages_have_no_violations(site, page, language):
     page.fill("#full_name", "Fatima Zahra")
     page.fill("#email", f"fatima-{language}@example.org")
     page.select_option("#country", "MA")
+    page.fill("#organization_name", "Ministry of Digital Transition")
     page.check("#category-0")
     page.check("input[name=role][value=attendee]")
     with page.expect_navigation():

@@ -2,9 +2,12 @@
 
 import click
 from flask import current_app
+from sqlalchemy import select
 
-from consult.consultations.seed import seed_demo, seed_demo_accounts
+from consult.accounts.models import User
+from consult.consultations.seed import seed_demo, seed_demo_accounts, seed_demo_speakers
 from consult.database import utcnow
+from consult.extensions import db
 from consult.notifications.services import public_url
 
 demo_cli = click.Group("demo", help="Demonstration data.")
@@ -26,6 +29,16 @@ def seed_cmd() -> None:
                 err=True,
             )
     accounts = seed_demo_accounts()
+    admin = db.session.execute(
+        select(User).where(User.email == "admin@ungis.example")
+    ).scalar_one_or_none()
+    if admin is not None:
+        speakers = seed_demo_speakers(consultation, admin)
+        if speakers:
+            click.echo(
+                f"Added {speakers} accepted speakers (some confirmed) to place in the "
+                "programme; their emails go to the local sink."
+            )
     login = public_url("accounts.login")
     if accounts:
         click.echo("")

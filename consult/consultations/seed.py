@@ -337,3 +337,90 @@ def seed_demo_accounts() -> list[tuple]:
         password = generate_password()
         created.append((create_user(email, name, UserRole(role), password), password))
     return created
+
+
+# Demo speakers for building the programme: (name, role, category, country, gender,
+# organization, confirmed and listed). Deliberately unbalanced in places, so a panel can
+# be flagged and fixed.
+DEMO_SPEAKERS = [
+    ("Amina Diallo", "keynote", "civil_society", "SN", "female", "Digital Futures Network", True),
+    ("Kenji Watanabe", "keynote", "private_sector", "JP", "male", "Pacific Telecom", True),
+    (
+        "Elena Petrova",
+        "keynote",
+        "government",
+        "RU",
+        "female",
+        "Ministry of Digital Development",
+        False,
+    ),
+    ("Ana Souza", "panelist", "government", "BR", "female", "Ministry of Communications", True),
+    ("Jean Dupont", "panelist", "private_sector", "FR", "male", "Connect Europe", True),
+    ("Claire Martin", "panelist", "civil_society", "FR", "female", "Open Access Alliance", True),
+    ("Kofi Mensah", "panelist", "international_organization", "GH", "male", "", False),
+    ("Li Wei", "panelist", "private_sector", "CN", "male", "Silk Road Fibre", True),
+    (
+        "Sofia Rossi",
+        "panelist",
+        "civil_society",
+        "IT",
+        "female",
+        "Community Networks Italia",
+        False,
+    ),
+    ("Ahmed Hassan", "panelist", "government", "EG", "male", "Ministry of ICT", True),
+    ("María García", "panelist", "civil_society", "MX", "female", "Red de Conectividad", True),
+    ("Ravi Patel", "panelist", "private_sector", "IN", "male", "Bharat Broadband", True),
+    ("Olga Ivanova", "panelist", "international_organization", "KZ", "female", "", True),
+    ("Lucas Weber", "panelist", "government", "DE", "non_binary", "Federal Ministry", False),
+]
+
+
+def seed_demo_speakers(consultation: Consultation, admin) -> int:
+    """Accepted speakers (some confirmed) for the demo programme, once: only into a
+    consultation that has no applications yet. Returns how many."""
+    from consult.applications.models import Application
+    from consult.applications.services import (
+        ApplicationData,
+        Decision,
+        confirm_participation,
+        decide_application,
+        submit_application,
+        verify_email_address,
+    )
+
+    if db.session.execute(
+        select(Application.id).where(Application.consultation_id == consultation.id)
+    ).first():
+        return 0
+    categories = {c.code: c for c in consultation.categories}
+    organizations = {o.acronym: o.id for o in db.session.execute(select(Organization)).scalars()}
+    for n, (name, role, category, country, gender, org, confirmed) in enumerate(DEMO_SPEAKERS):
+        international = category == "international_organization"
+        application = submit_application(
+            consultation,
+            ApplicationData(
+                full_name=name,
+                email=f"speaker{n + 1}@example.org",
+                country=country,
+                category_id=categories[category].id,
+                role=Role(role),
+                organization_id=organizations["ITU" if n % 2 else "UNDP"]
+                if international
+                else None,
+                organization_name=org,
+                gender=gender,
+                topic="Financing connectivity where markets do not reach",
+                abstract="How public and private finance can close the last gaps.",
+                bio="Works on finance for digital development.",
+                list_publicly=confirmed,
+            ),
+        )
+        db.session.commit()
+        verify_email_address(application)
+        decide_application(
+            application, Decision.ACCEPT, by=admin, expected_version=application.version
+        )
+        if confirmed:
+            confirm_participation(application, expected_version=application.version)
+    return len(DEMO_SPEAKERS)

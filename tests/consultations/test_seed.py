@@ -70,3 +70,20 @@ def test_demo_seed_prints_the_demo_accounts_once(app, ctx):
     second = runner.invoke(args=["demo", "seed"]).output
     assert "password:" not in second
     assert "demo accounts exist already" in second
+
+
+def test_demo_seed_adds_speakers_for_the_programme_once(app, ctx):
+    from consult.applications.models import Application
+    from consult.enums import ApplicationState
+
+    runner = app.test_cli_runner()
+    assert "Added 14 accepted speakers" in runner.invoke(args=["demo", "seed"]).output
+    runner.invoke(args=["demo", "seed"])
+    states = dict(
+        db.session.execute(
+            select(Application.state, func.count(Application.id)).group_by(Application.state)
+        ).all()
+    )
+    assert states == {ApplicationState.ACCEPTED: 4, ApplicationState.CONFIRMED: 10}
+    for application in db.session.execute(select(Application)).scalars():
+        assert application.version == len(application.events)  # one version per event

@@ -366,3 +366,23 @@ def test_sigterm_stops_the_worker_within_seconds_and_loses_nothing(app, ctx, smt
     assert 3 <= counts.get(OutboxState.SENT, 0) == len(smtp.received) < 60
     assert counts.get(OutboxState.SENT, 0) + counts.get(OutboxState.QUEUED, 0) == 60
     assert db.session.execute(select(MailWorker)).first() is None  # signed off cleanly
+
+
+def test_long_lines_are_encoded_not_refused(ctx, smtp):
+    """A long paragraph (an admin's own text, a decision message) is one line of more
+    than 998 characters: SMTP servers refuse such lines ("500 Line too long"), so the
+    parts must go out quoted-printable, and arrive whole."""
+    paragraph = "Les consultations dressent le bilan du financement numérique. " * 40
+    submit(make_consultation(), email="long@example.org")
+    message = db.session.execute(select(OutboxMessage)).scalar_one()
+    message.body_text = paragraph
+    message.body_html = f"<p>{paragraph}</p>"
+    message.subject = "Votre candidature est acceptée – مرحباً"
+    db.session.commit()
+    result = drain()
+    assert (result.sent, result.failed) == (1, 0)
+    [received] = smtp.received
+    assert received.text().strip() == paragraph.strip()
+    assert paragraph.strip() in received.html()
+    assert received.subject == "Votre candidature est acceptée – مرحباً"
+    assert max(len(line) for line in received.message.as_bytes().splitlines()) <= 998

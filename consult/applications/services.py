@@ -196,6 +196,7 @@ def _queue_for(
     event: AuditEvent | None,
     *,
     key: str = "",
+    check_existing: bool = True,
     **context,
 ) -> None:
     """Queue `template` for the applicant. Confirmations carry the meeting's .ics.
@@ -217,6 +218,7 @@ def _queue_for(
         context={"application": application, "consultation": application.consultation, **context},
         application_id=application.id,
         calendar=calendar,
+        check_existing=check_existing,
     )
 
 
@@ -318,7 +320,8 @@ def submit_application(
             )
             db.session.add(event)
             db.session.flush()
-            _queue_for(application, "verify_email", event)
+            # A new application's key cannot have been queued before: no lookup.
+            _queue_for(application, "verify_email", event, check_existing=False)
     except IntegrityError as exc:
         # Two submissions raced past the check above; the partial unique index decided.
         if live_application_exists(consultation, data.role, email):

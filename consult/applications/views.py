@@ -113,7 +113,7 @@ def apply(slug: str):
                 # The same answer whether the address had applied before or not: the
                 # page must not tell a stranger who has applied.
                 session["applied"] = {"email": normalise_email(form.email.data)}
-                return redirect(url_for(".thanks", slug=consultation.slug))
+                return redirect(url_for(".thanks", slug=slug))  # nothing to reload
     return (
         render_template(
             "applications/apply.html",

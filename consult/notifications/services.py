@@ -40,17 +40,19 @@ def queue_email(
     context: dict[str, Any],
     application_id: int | None = None,
     calendar: str = "",
+    check_existing: bool = True,
 ) -> OutboxMessage:
     """Render emails/<template>.{subject.txt,txt,html} and add it to the outbox.
 
     The caller commits (the email belongs to the caller's state change). A key that
     was queued before returns the existing message instead of a second one.
     """
-    existing = db.session.execute(
-        select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
-    ).scalar_one_or_none()
-    if existing is not None:
-        return existing
+    if check_existing:  # (the unique index refuses a second row in any case)
+        existing = db.session.execute(
+            select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
+        ).scalar_one_or_none()
+        if existing is not None:
+            return existing
     subject, body_text, body_html = render_email(template, language, context)
     message = OutboxMessage(
         idempotency_key=key,

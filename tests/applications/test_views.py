@@ -427,3 +427,24 @@ def test_forms_work_over_https_without_a_referer(app, consultation):
     )
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/c/geneva/apply/thanks")
+
+
+def test_the_apply_path_runs_a_fixed_number_of_statements(app, client, consultation):
+    """The form and its POST: a budget of SQL statements, the same however many
+    applications there are (issue 11 guards)."""
+    from tests.queries import count_queries
+
+    data = form_data(client.get("/c/geneva/apply").text)  # (reads a category: not counted)
+    with count_queries(app) as get:
+        client.get("/c/geneva/apply")
+    with count_queries(app) as post:
+        assert client.post("/c/geneva/apply", data=data).status_code == 302
+    for n in range(10):
+        post_application(client, email=f"more{n}@example.org")
+    data = form_data(client.get("/c/geneva/apply").text, email="last@example.org")
+    with count_queries(app) as get_later:
+        client.get("/c/geneva/apply")
+    with count_queries(app) as post_later:
+        assert client.post("/c/geneva/apply", data=data).status_code == 302
+    assert len(get) == len(get_later) <= 5
+    assert len(post) == len(post_later) <= 10, post

@@ -105,7 +105,7 @@ for n in 1 2; do
   PIDS+=($!)
 done
 # The schedule systemd's timers keep in production (deploy/systemd/*.timer).
-( trap 'kill $SLEEPER 2>/dev/null; exit 0' TERM
+( trap 'kill $SLEEPER 2>/dev/null; wait $SLEEPER 2>/dev/null; exit 0' TERM
   while true; do
     "$BIN/consult" mail remind && "$BIN/consult" data purge
     sleep 3600 & SLEEPER=$!

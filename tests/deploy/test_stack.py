@@ -7,6 +7,7 @@ PostgreSQL and Redis on this machine and takes half a minute.
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import http.cookiejar
@@ -95,15 +96,17 @@ class Stack:
         return time.monotonic() - started
 
     def leftovers(self) -> bool:
-        try:
-            os.killpg(self.process.pid, 0)
-        except ProcessLookupError:
-            return False
-        return True
+        """Whether a live process of the stack's group remains (zombies waiting for
+        init to reap them are dead already)."""
+        listing = subprocess.run(
+            ["ps", "-o", "stat=", "-g", str(self.process.pid)], capture_output=True, text=True
+        ).stdout.split()
+        return any(not state.startswith("Z") for state in listing)
 
     def kill_leftovers(self) -> None:
         if self.leftovers():
-            os.killpg(self.process.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
 
     def tls(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=str(self.folder / "tls.crt"))

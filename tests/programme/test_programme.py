@@ -416,6 +416,8 @@ def test_a_confirmed_speakers_status_page_names_their_session(app, consultation,
     assert "Your session" in html and "Panel 1" in html and "Room XVII" in html
     ics = app.test_client().get(f"/a/{link_token(person)}/calendar.ics").text
     assert "SUMMARY:Panel 1" in ics and "SEQUENCE:1" in ics
+    printable = app.test_client().get(f"/a/{link_token(person)}/confirmation").text
+    assert "Panel 1" in printable and "Room XVII" in printable
 
 
 # --- export and the demo -------------------------------------------------------------

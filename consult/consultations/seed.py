@@ -297,8 +297,14 @@ def seed_translations(consultation: Consultation) -> None:
     """The demo's texts and the categories in the other five languages, where missing."""
     from consult.consultations import seed_texts
     from consult.consultations.content import set_translation, translations_of
+    from consult.programme.models import ProgrammeSession
 
     categories = list(db.session.execute(select(StakeholderCategory)).scalars())
+    sessions = list(
+        db.session.execute(
+            select(ProgrammeSession).where(ProgrammeSession.consultation_id == consultation.id)
+        ).scalars()
+    )
     with transaction():
         for language, texts in seed_texts.DEMO.items():
             have = translations_of(consultation, language)
@@ -309,6 +315,13 @@ def seed_translations(consultation: Consultation) -> None:
                 text = seed_texts.OFFERS[language].get(offer.role.value)
                 if text and "description" not in translations_of(offer, language):
                     set_translation(offer, "description", language, text)
+            titles = dict(
+                zip((row[3] for row in DEMO_PROGRAMME), seed_texts.SESSIONS[language], strict=True)
+            )
+            for session in sessions:
+                title = titles.get(session.title)
+                if title and "title" not in translations_of(session, language):
+                    set_translation(session, "title", language, title)
             for category in categories:
                 names = seed_texts.CATEGORIES[language].get(category.code)
                 if names and not translations_of(category, language):

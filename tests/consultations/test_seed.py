@@ -87,3 +87,13 @@ def test_demo_seed_adds_speakers_for_the_programme_once(app, ctx):
     assert states == {ApplicationState.ACCEPTED: 4, ApplicationState.CONFIRMED: 10}
     for application in db.session.execute(select(Application)).scalars():
         assert application.version == len(application.events)  # one version per event
+
+
+def test_the_demo_programme_reads_in_each_language(app, ctx):
+    app.test_cli_runner().invoke(args=["demo", "seed"])
+    consultation = db.session.execute(select(Consultation)).scalar_one()
+    consultation.programme_published_at = utcnow()
+    db.session.commit()
+    html = app.test_client().get(f"/c/{consultation.slug}/programme?lang=fr").text
+    assert "Panel 1 : Financement public et aide au développement" in html
+    assert 'lang="en"' not in html.split("<main")[1]  # nothing falls back to English

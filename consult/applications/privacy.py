@@ -15,7 +15,8 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
-from consult.applications.models import AccessToken, Application, AuditEvent
+from consult.applications.audit import record_change
+from consult.applications.models import AccessToken, Application
 from consult.applications.places import lock_offer
 from consult.applications.states import Actor, can_transition
 from consult.consultations.models import Consultation
@@ -94,16 +95,10 @@ def request_erasure(application: Application) -> None:
         return
     with transaction():
         application.erasure_requested_at = utcnow()
-        db.session.flush()
-        db.session.add(
-            AuditEvent(
-                application_id=application.id,
-                actor=Actor.APPLICANT.value,
-                from_state=application.state,
-                to_state=application.state,
-                version=application.version,
-                note="The applicant asked for their personal data to be erased.",
-            )
+        record_change(
+            application,
+            actor=Actor.APPLICANT.value,
+            note="The applicant asked for their personal data to be erased.",
         )
 
 
@@ -129,26 +124,10 @@ def erase_application(application: Application, *, by: str, user_id: int | None 
                 note="Withdrawn because the person's data is erased.",
             )
         _blank(application)
-        _audit_erasure(application, by, user_id, "Personal data erased.")
+        # That it happened, by whom, never what was erased.
+        record_change(application, actor=by, user_id=user_id, note="Personal data erased.")
         if held_place:
             fill_free_places(offer)
-
-
-def _audit_erasure(application: Application, actor: str, user_id: int | None, note: str) -> None:
-    """The audit event of an erasure: that it happened, by whom, never what was erased.
-    Flushed first, so the event carries the version the erasure produced."""
-    db.session.flush()
-    db.session.add(
-        AuditEvent(
-            application_id=application.id,
-            actor=actor,
-            actor_user_id=user_id,
-            from_state=application.state,
-            to_state=application.state,
-            version=application.version,
-            note=note,
-        )
-    )
 
 
 def _blank(application: Application) -> None:
@@ -205,11 +184,10 @@ def purge_expired(now: datetime | None = None) -> list[Consultation]:
             ).scalars()
             for application in applications:
                 _blank(application)
-                _audit_erasure(
+                record_change(
                     application,
-                    Actor.SYSTEM.value,
-                    None,
-                    "Personal data erased after the retention period.",
+                    actor=Actor.SYSTEM.value,
+                    note="Personal data erased after the retention period.",
                 )
             consultation.purged_at = now
         purged.append(consultation)

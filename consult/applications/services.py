@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from consult.accounts.models import User
+from consult.applications.audit import record_change
 from consult.applications.models import Application, AuditEvent
 from consult.applications.places import (  # noqa: F401  (re-exported for callers)
     lock_offer,
@@ -462,21 +463,15 @@ def set_public_listing(application: Application, listed: bool, *, expected_versi
             return application
         application.list_publicly = listed
         try:
-            db.session.flush()
-        except StaleDataError as exc:
-            raise StaleApplication(_STALE_MESSAGE) from exc
-        db.session.add(
-            AuditEvent(
-                application_id=application.id,
+            record_change(
+                application,
                 actor=Actor.APPLICANT.value,
-                from_state=application.state,
-                to_state=application.state,
-                version=application.version,
                 note="Agreed to be named in public."
                 if listed
                 else "Withdrew consent to be named in public.",
             )
-        )
+        except StaleDataError as exc:
+            raise StaleApplication(_STALE_MESSAGE) from exc
     return application
 
 

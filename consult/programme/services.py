@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from consult.accounts.models import User
+from consult.applications.audit import record_change
 from consult.applications.models import Application, AuditEvent
 from consult.consultations.models import Consultation, StakeholderCategory
 from consult.database import transaction, utc_to_local, utcnow
@@ -219,19 +220,14 @@ def _record(application: Application, by: User | None, note: str) -> AuditEvent:
     calendar entry's SEQUENCE goes up, and a confirmed speaker is told."""
     application.calendar_sequence += 1
     try:
-        db.session.flush()
+        event = record_change(
+            application,
+            actor=by.email if by else "system",
+            user_id=by.id if by else None,
+            note=note,
+        )
     except StaleDataError as exc:
         raise ProgrammeError(STALE, status=409) from exc
-    event = AuditEvent(
-        application_id=application.id,
-        actor=by.email if by else "system",
-        actor_user_id=by.id if by else None,
-        from_state=application.state,
-        to_state=application.state,
-        version=application.version,
-        note=note,
-    )
-    db.session.add(event)
     if application.state == ApplicationState.CONFIRMED:
         notify_speaker(application)
     return event

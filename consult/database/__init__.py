@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, or_
 from sqlalchemy.engine import Engine
 
 from consult.extensions import db
@@ -65,3 +65,10 @@ def configure_engines(app: Flask) -> None:
         engine: Engine = db.engine
         if not event.contains(engine, "connect", _sqlite_pragmas):
             event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def contains(text: str, *columns):
+    """Case-insensitive "any of `columns` contains `text`", the text's %, _ and \\ taken
+    literally (escaped for LIKE)."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(*(column.ilike(pattern, escape="\\") for column in columns))

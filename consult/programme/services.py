@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,7 +22,7 @@ from consult.accounts.models import User
 from consult.applications.audit import record_change
 from consult.applications.models import Application, AuditEvent
 from consult.consultations.models import Consultation, StakeholderCategory
-from consult.database import transaction, utc_to_local, utcnow
+from consult.database import contains, transaction, utc_to_local, utcnow
 from consult.enums import PLACE_HOLDING_STATES, ApplicationState, Role
 from consult.extensions import db
 from consult.programme.models import ProgrammeSession, SessionKind
@@ -348,15 +348,7 @@ def unplaced_speakers(consultation: Consultation, flt: SpeakerFilter) -> list[Ap
     if flt.gender is not None:
         query = query.where(Application.gender == flt.gender)
     if flt.topic:
-        pattern = (
-            "%" + flt.topic.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        )
-        query = query.where(
-            or_(
-                Application.topic.ilike(pattern, escape="\\"),
-                Application.abstract.ilike(pattern, escape="\\"),
-            )
-        )
+        query = query.where(contains(flt.topic, Application.topic, Application.abstract))
     rows = list(db.session.execute(query).scalars())
     if flt.region:
         rows = [a for a in rows if region_of(a.country) == flt.region]

@@ -19,7 +19,7 @@ from consult.applications.models import Application
 from consult.applications.places import places_taken_by_role, waiting_list
 from consult.consultations.content import localized
 from consult.consultations.models import Consultation, RoleOffer
-from consult.database import transaction
+from consult.database import contains, transaction
 from consult.enums import PLACE_HOLDING_STATES, ApplicationState, Role
 from consult.extensions import db
 from consult.review.models import MAX_SCORE, MIN_SCORE, Review
@@ -123,21 +123,17 @@ class ReviewQueueFilter:
                 )
             )
         if self.text:
-            pattern = f"%{_escape_like(self.text.strip())}%"
             conds.append(
-                or_(
-                    Application.full_name.ilike(pattern, escape="\\"),
-                    Application.organization_name.ilike(pattern, escape="\\"),
-                    Application.topic.ilike(pattern, escape="\\"),
-                    Application.reference.ilike(pattern, escape="\\"),
-                    Application.email.ilike(pattern, escape="\\"),
+                contains(
+                    self.text.strip(),
+                    Application.full_name,
+                    Application.organization_name,
+                    Application.topic,
+                    Application.reference,
+                    Application.email,
                 )
             )
         return conds
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @dataclass

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -164,3 +165,36 @@ def test_only_complete_catalogs_are_offered(app, client, consultation, tmp_path,
         assert "Русский" not in html and "Français" in html
     finally:
         i18n.catalog_is_complete.cache_clear()
+
+
+def test_the_translation_pages_read_each_language_once(app, admin_client, consultation, admin):
+    """The overview and the form look translations up per language, not per text."""
+    from consult.programme.models import SessionKind
+    from consult.programme.services import SessionData, save_session
+    from tests.queries import count_queries
+
+    pages = [
+        f"/secretariat/consultations/{consultation.id}/translations",
+        f"/secretariat/consultations/{consultation.id}/translations/fr",
+    ]
+    few = []
+    for url in pages:
+        with count_queries(app) as queries:
+            admin_client.get(url)
+        few.append(len(queries))
+    for n in range(5):  # ten more texts to translate
+        start = consultation.starts_at + timedelta(hours=n)
+        data = SessionData(
+            f"Session {n}",
+            SessionKind.PANEL,
+            start,
+            start + timedelta(hours=1),
+            description="About it.",
+        )
+        save_session(consultation, data, by=admin)
+    many = []
+    for url in pages:
+        with count_queries(app) as queries:
+            admin_client.get(url)
+        many.append(len(queries))
+    assert many == few  # the same, however many texts

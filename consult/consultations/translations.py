@@ -15,6 +15,7 @@ from consult.accounts.access import admin_required
 from consult.consultations.content import (
     FIELDS,
     Localized,
+    owner_of,
     set_translation,
     translations_of,
 )
@@ -52,50 +53,27 @@ class TranslatableText:
 
 def translatable_texts(consultation: Consultation) -> list[TranslatableText]:
     """Everything of this consultation a visitor reads, in page order."""
-    texts = [
-        TranslatableText(
-            f"consultation-{field}",
-            consultation,
-            field,
-            _("The consultation"),
-            getattr(consultation, field) or "",
-        )
-        for field in FIELDS["consultation"]
-    ]
-    for offer in consultation.offers:
-        texts.append(
-            TranslatableText(
-                f"offer-{offer.id}-description",
-                offer,
-                "description",
-                _("Role: %(role)s", role=offer.role.label),
-                offer.description or "",
-            )
-        )
-    for category in consultation.categories:
-        for field in FIELDS["category"]:
-            texts.append(
-                TranslatableText(
-                    f"category-{category.id}-{field}",
-                    category,
-                    field,
-                    _("Stakeholder category: %(name)s", name=category.name),
-                    getattr(category, field) or "",
-                )
-            )
     from consult.programme.services import sessions_of
 
-    for session in sessions_of(consultation):
-        for field in FIELDS["session"]:
-            texts.append(
-                TranslatableText(
-                    f"session-{session.id}-{field}",
-                    session,
-                    field,
-                    _("Session: %(title)s", title=session.title),
-                    getattr(session, field) or "",
-                )
-            )
+    # (row, heading on the form, prefix of its form field names)
+    rows = [(consultation, _("The consultation"), "consultation")]
+    rows += [
+        (offer, _("Role: %(role)s", role=offer.role.label), f"offer-{offer.id}")
+        for offer in consultation.offers
+    ]
+    rows += [
+        (c, _("Stakeholder category: %(name)s", name=c.name), f"category-{c.id}")
+        for c in consultation.categories
+    ]
+    rows += [
+        (s, _("Session: %(title)s", title=s.title), f"session-{s.id}")
+        for s in sessions_of(consultation)
+    ]
+    texts = [
+        TranslatableText(f"{prefix}-{field}", obj, field, group, getattr(obj, field) or "")
+        for obj, group, prefix in rows
+        for field in FIELDS[owner_of(obj)]
+    ]
     return [text for text in texts if text.english]
 
 

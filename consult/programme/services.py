@@ -391,6 +391,21 @@ def session_balance(
     return balance
 
 
+def programme_rows(
+    consultation: Consultation,
+) -> list[tuple[ProgrammeSession, list[Application], SessionBalance | None]]:
+    """Each session in time order with its speakers and, for a panel, its balance (the
+    programme page and the Balance page's table): two queries."""
+    placed = speakers_by_session(consultation)
+    rows = []
+    for session in sessions_of(consultation):
+        speakers = placed.get(session.id, [])
+        rows.append(
+            (session, speakers, session_balance(session, speakers, consultation.categories))
+        )
+    return rows
+
+
 def notify_speaker(application: Application) -> None:
     """Tell a confirmed speaker their session, time and room, with the calendar entry
     (same UID, higher SEQUENCE). Edits within PROGRAMME_NOTICE_DELAY_SECONDS make one

@@ -37,6 +37,7 @@ from consult.programme.services import (
     place_speaker,
     programme_csv,
     programme_ics,
+    programme_rows,
     publish,
     save_session,
     session_balance,
@@ -74,17 +75,10 @@ def _removed_speakers(consultation: Consultation) -> list[AuditEvent]:
 @secretariat_required
 def manage(consultation_id: int):
     consultation = db.get_or_404(Consultation, consultation_id)
-    sessions = sessions_of(consultation)
-    placed = speakers_by_session(consultation)
     return render_template(
         "programme/manage.html",
         consultation=consultation,
-        sessions=sessions,
-        placed=placed,
-        balances={
-            s.id: session_balance(s, placed.get(s.id, []), consultation.categories)
-            for s in sessions
-        },
+        rows=programme_rows(consultation),
         unplaced=unplaced_speakers(consultation, SpeakerFilter()),
         removed=_removed_speakers(consultation),
         regions=region_labels(),

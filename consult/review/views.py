@@ -44,9 +44,8 @@ from consult.notifications.services import delivery_health
 from consult.programme.forms import PlacementForm
 from consult.programme.services import (
     SPEAKER_ROLES,
-    session_balance,
+    programme_rows,
     sessions_of,
-    speakers_by_session,
 )
 from consult.review.forms import (
     BulkDecisionForm,
@@ -331,21 +330,9 @@ def balance_view(consultation_id: int):
         balance=balance(consultation, region_labels()),
         availability=offer_availability(consultation),
         roles=list(Role),
-        sessions=_session_balances(consultation),
+        sessions=[row for row in programme_rows(consultation) if row[2] is not None],
         regions=region_labels(),
     )
-
-
-def _session_balances(consultation: Consultation) -> list:
-    """(session, speakers, balance) for every panel of the programme: two queries."""
-    placed = speakers_by_session(consultation)
-    rows = []
-    for session in sessions_of(consultation):
-        speakers = placed.get(session.id, [])
-        panel = session_balance(session, speakers, consultation.categories)
-        if panel is not None:
-            rows.append((session, speakers, panel))
-    return rows
 
 
 # --- export ----------------------------------------------------------------------------

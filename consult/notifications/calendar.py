@@ -8,6 +8,20 @@ from consult.consultations.content import localized
 from consult.database import utc_to_local, utcnow
 
 
+def new_calendar() -> Calendar:
+    """An empty calendar as consult publishes it."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//UNGIS//consult//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    return calendar
+
+
+def location(room: str, venue: str) -> vText:
+    """ "Room XVII, Palais des Nations, Geneva" (either may be empty)."""
+    return vText(", ".join(part for part in (room, venue) if part))
+
+
 def consultation_ics(consultation, application=None, *, url: str = "") -> str:
     """A one-event calendar for the meeting, with a VTIMEZONE for its TZID.
 
@@ -16,10 +30,7 @@ def consultation_ics(consultation, application=None, *, url: str = "") -> str:
     speaker placed in a programme session gets that session's time and room, with the
     SEQUENCE raised at every change (calendar programs then replace the entry).
     """
-    calendar = Calendar()
-    calendar.add("prodid", "-//UNGIS//consult//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar = new_calendar()
     event = Event()
     uid = f"consultation-{consultation.id}"
     if application is not None:
@@ -32,7 +43,7 @@ def consultation_ics(consultation, application=None, *, url: str = "") -> str:
         event.add("summary", f"{session.title} – {title}")
         event.add("dtstart", utc_to_local(session.starts_at, consultation.timezone))
         event.add("dtend", utc_to_local(session.ends_at, consultation.timezone))
-        event.add("location", vText(", ".join(p for p in (session.room, venue) if p)))
+        event.add("location", location(session.room, venue))
     else:
         event.add("summary", title)
         event.add("dtstart", utc_to_local(consultation.starts_at, consultation.timezone))

@@ -544,14 +544,12 @@ def programme_csv(consultation: Consultation) -> str:
 
 def programme_ics(consultation: Consultation) -> str:
     """Every session of the published programme as one calendar."""
-    from icalendar import Calendar, Event, vText
+    from icalendar import Event
 
     from consult.consultations.content import localized
+    from consult.notifications.calendar import location, new_calendar
 
-    calendar = Calendar()
-    calendar.add("prodid", "-//UNGIS//consult//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar = new_calendar()
     calendar.add("x-wr-calname", str(localized(consultation, "title")))
     tz = consultation.timezone
     venue = str(localized(consultation, "venue"))
@@ -563,7 +561,7 @@ def programme_ics(consultation: Consultation) -> str:
         event.add("dtend", utc_to_local(session.ends_at, tz))
         event.add("dtstamp", utc_to_local(utcnow(), "UTC"))
         event.add("sequence", session.version)
-        event.add("location", vText(", ".join(p for p in (session.room, venue) if p)))
+        event.add("location", location(session.room, venue))
         if session.description:
             event.add("description", session.description)
         calendar.add_component(event)

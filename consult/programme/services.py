@@ -190,8 +190,9 @@ def save_session(
         except StaleDataError as exc:
             raise ProgrammeError(STALE, status=409) from exc
         if moved:
+            note = f"Session “{session.title}” moved: now {_when(session)}."
             for application in _speakers(session):
-                _record(application, by, f"Session “{session.title}” moved: now {_when(session)}.")
+                _record(application, by, note)
     return session
 
 

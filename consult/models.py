@@ -6,6 +6,8 @@ from consult.applications.models import (  # noqa: F401
     Application,
     AuditEvent,
 )
+from consult.applications.tally import ApplicationTally, CountryRegion  # noqa: F401
+from consult.cache import CacheStamp  # noqa: F401
 from consult.consultations.models import (  # noqa: F401
     Consultation,
     ContentTranslation,

@@ -4,6 +4,7 @@ from alembic import context
 from flask import current_app
 
 from consult import create_app
+from consult.database.search import include_object
 from consult.extensions import db
 
 
@@ -13,6 +14,7 @@ def _run(connection) -> None:
         target_metadata=db.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

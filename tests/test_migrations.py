@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import make_url
 
 from consult.database.migrate import downgrade, upgrade
+from consult.database.search import include_object
 from consult.extensions import db
 from tests.conftest import make_app
 from tests.settings import TEST_DATABASE_URL, is_postgres
@@ -37,7 +38,9 @@ def empty_database(tmp_path) -> Iterator[str]:
 
 def _differences(engine: sa.Engine) -> list:
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_object}
+        )
         return compare_metadata(context, db.metadata)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -148,9 +150,7 @@ class ApplicationForm(BaseForm):
             SelectChoice(o.id, o.display_name, render_kw={"lang": "en"})
             for o in organizations
         ]
-        self.country.choices = [SelectChoice("", _l("Choose a country"))] + [
-            SelectChoice(code, name) for code, name in countries(language)
-        ]
+        self.country.choices = _country_choices(language)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -184,6 +184,14 @@ class ApplicationForm(BaseForm):
                 )
                 valid = False
         return valid
+
+
+@cache
+def _country_choices(language: str) -> list[SelectChoice]:
+    """The country list of one language, made once per process (read-only)."""
+    return [SelectChoice("", _l("Choose a country"))] + [
+        SelectChoice(code, name) for code, name in countries(language)
+    ]
 
 
 class WithdrawForm(BaseForm):

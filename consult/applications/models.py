@@ -108,6 +108,8 @@ class Application(db.Model):
         sa.Index("ix_application_queue_score", "consultation_id", "average_score", "id"),
         sa.Index("ix_application_queue_name", "consultation_id", "full_name", "id"),
         sa.Index("ix_application_queue_state_created", "consultation_id", "state", "created_at"),
+        # The queue's counts per state for a country (the kept counts have regions only).
+        sa.Index("ix_application_country_state", "consultation_id", "country", "state"),
     )
 
     @property

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from consult.applications.models import Application
+from consult.applications.tally import counts_by_role_and_state
 from consult.consultations.models import Consultation, RoleOffer
 from consult.enums import PLACE_HOLDING_STATES, ApplicationState, Role
 from consult.extensions import db
@@ -30,13 +31,7 @@ def lock_offer(application: Application) -> RoleOffer:
 
 
 def places_taken(offer: RoleOffer) -> int:
-    return db.session.execute(
-        select(func.count(Application.id)).where(
-            Application.consultation_id == offer.consultation_id,
-            Application.role == offer.role,
-            Application.state.in_(PLACE_HOLDING_STATES),
-        )
-    ).scalar_one()
+    return places_taken_by_role(offer.consultation_id, role=offer.role).get(offer.role, 0)
 
 
 def lock_offers(consultation: Consultation) -> list[RoleOffer]:
@@ -68,17 +63,16 @@ def waiting_list(offer: RoleOffer, limit: int) -> list[Application]:
     )
 
 
-def places_taken_by_role(consultation: Consultation) -> dict[Role, int]:
-    """Places held (accepted or confirmed) per role, in one query."""
-    rows = db.session.execute(
-        select(Application.role, func.count(Application.id))
-        .where(
-            Application.consultation_id == consultation.id,
-            Application.state.in_(PLACE_HOLDING_STATES),
-        )
-        .group_by(Application.role)
-    ).all()
-    return {role: count for role, count in rows}
+def places_taken_by_role(
+    consultation: Consultation | int, *, role: Role | None = None
+) -> dict[Role, int]:
+    """Places held (accepted or confirmed) per role: one query over the kept counts."""
+    consultation_id = getattr(consultation, "id", consultation)
+    taken: dict[Role, int] = {}
+    for (held_role, state), n in counts_by_role_and_state(consultation_id, role=role).items():
+        if state in PLACE_HOLDING_STATES:
+            taken[held_role] = taken.get(held_role, 0) + n
+    return taken
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,8 @@ from consult.applications.states import (  # noqa: F401  (re-exported for caller
     confirmation_open,
 )
 from consult.applications.tokens import LINK_TOKEN, find_by_token  # noqa: F401
-from consult.consultations.models import Consultation, Organization, RoleOffer
+from consult.consultations.models import Consultation, RoleOffer
+from consult.consultations.services import active_organizations
 from consult.database import transaction, utcnow
 from consult.enums import (
     ENDED_STATES,
@@ -211,7 +212,7 @@ def _queue_for(
     ):
         calendar = consultation_ics(application.consultation, application, url=link)
         context.setdefault("confirmation_link", link + "/confirmation")
-    queue_email(
+    message = queue_email(
         key=key or f"application:{application.id}:{template}:{event.id}",
         template=template,
         to=application.email,
@@ -221,6 +222,7 @@ def _queue_for(
         calendar=calendar,
         check_existing=check_existing,
     )
+    message.application = application  # (before its first flush, the id is not known)
 
 
 CALENDAR_TEMPLATES = {"participation_confirmed"}
@@ -279,10 +281,10 @@ def submit_application(
         raise InvalidApplication(_("This consultation does not offer that role."))
     if data.category_id not in {category.id for category in consultation.categories}:
         raise InvalidApplication(_("This consultation is not open to that stakeholder category."))
-    if data.organization_id is not None:
-        organization = db.session.get(Organization, data.organization_id)
-        if organization is None or not organization.active:
-            raise InvalidApplication(_("Please choose an organization from the list."))
+    if data.organization_id is not None and data.organization_id not in {
+        o.id for o in active_organizations()
+    }:
+        raise InvalidApplication(_("Please choose an organization from the list."))
     email = normalise_email(data.email)
     if live_application_exists(consultation, data.role, email):
         raise DuplicateApplication(_DUPLICATE_MESSAGE)
@@ -293,6 +295,7 @@ def submit_application(
             application = Application(
                 reference=_next_reference(consultation, offer),
                 consultation_id=consultation.id,
+                consultation=consultation,  # for the email, rendered before the flush
                 role=data.role,
                 state=S.SUBMITTED,
                 full_name=data.full_name.strip(),
@@ -311,18 +314,23 @@ def submit_application(
                 language=language,
             )
             db.session.add(application)
-            db.session.flush()
+            # One flush for the three rows: the event and the email refer to the new
+            # application by relationship, and the email's key by its reference.
             event = AuditEvent(
-                application_id=application.id,
+                application=application,
                 actor=Actor.APPLICANT.value,
                 from_state=None,
                 to_state=S.SUBMITTED,
-                version=application.version,
+                version=1,
             )
             db.session.add(event)
-            db.session.flush()
-            # A new application's key cannot have been queued before: no lookup.
-            _queue_for(application, "verify_email", event, check_existing=False)
+            _queue_for(
+                application,
+                "verify_email",
+                event,
+                key=f"application:{application.reference}:verify_email",
+                check_existing=False,  # a new application's key cannot have been queued
+            )
     except IntegrityError as exc:
         # Two submissions raced past the check above; the partial unique index decided.
         if live_application_exists(consultation, data.role, email):

@@ -17,7 +17,8 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from consult.accounts.forms import ActionForm
 from consult.applications.forms import ApplicationForm, WithdrawForm
@@ -39,8 +40,9 @@ from consult.applications.services import (
 )
 from consult.applications.states import can_answer, can_verify, can_withdraw, confirmation_open
 from consult.applications.tokens import find_by_token
-from consult.consultations.models import Consultation, Organization
-from consult.consultations.services import public_consultation
+from consult.cache import kept
+from consult.consultations.models import Consultation
+from consult.consultations.services import active_organizations, public_consultation
 from consult.database import utcnow
 from consult.enums import ApplicationState, Role
 from consult.extensions import db, limiter
@@ -75,13 +77,10 @@ def apply(slug: str):
         abort(404)
     if not consultation.accepts_applications_at(utcnow()):
         return _closed_response(consultation)
-    organizations = list(
-        db.session.execute(
-            select(Organization).where(Organization.active).order_by(Organization.acronym)
-        ).scalars()
-    )
     language = str(get_locale())
-    form = ApplicationForm(consultation, organizations, language)
+    if request.method == "GET":
+        return _blank_apply_page(consultation, language, offer_availability(consultation))
+    form = ApplicationForm(consultation, active_organizations(), language)
     status = 200
     if form.is_submitted():
         status = 422
@@ -122,6 +121,31 @@ def apply(slug: str):
             availability=offer_availability(consultation),
         ),
         status,
+    )
+
+
+_CSRF_SLOT = "\x00csrf\x00"
+
+
+def _blank_apply_page(consultation: Consultation, language: str, availability):
+    """The form as everyone first sees it: its content is rendered once per
+    consultation, language and places left, and kept (consult/cache.py) with a slot for
+    the visitor's own CSRF token; only the page around it is rendered per request."""
+    key = (consultation.id, language, tuple(a.places_left for a in availability))
+
+    def render() -> str:
+        form = ApplicationForm(consultation, active_organizations(), language)
+        html = render_template(
+            "applications/_apply_content.html",
+            consultation=consultation,
+            form=form,
+            availability=availability,
+        )
+        return html.replace(form.csrf_token.current_token, _CSRF_SLOT)
+
+    content = kept("apply_form", key, render).replace(_CSRF_SLOT, generate_csrf())
+    return render_template(
+        "applications/apply.html", consultation=consultation, content=Markup(content)
     )
 
 

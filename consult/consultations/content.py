@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from markupsafe import Markup, escape
 from sqlalchemy import delete, select
 
+from consult.cache import bump, cached
 from consult.consultations.models import (
     Consultation,
     ContentTranslation,
@@ -69,15 +70,20 @@ class Localized(str):
 
 
 def _all_for(language: str) -> dict[tuple[str, int, str], str]:
-    rows = db.session.execute(
-        select(
-            ContentTranslation.owner,
-            ContentTranslation.owner_id,
-            ContentTranslation.field,
-            ContentTranslation.text,
-        ).where(ContentTranslation.language == language)
-    ).all()
-    return {(owner, owner_id, field): text for owner, owner_id, field, text in rows}
+    """Every translation into `language`, from the process's cache (consult/cache.py)."""
+
+    def load(session):
+        rows = session.execute(
+            select(
+                ContentTranslation.owner,
+                ContentTranslation.owner_id,
+                ContentTranslation.field,
+                ContentTranslation.text,
+            ).where(ContentTranslation.language == language)
+        ).all()
+        return {(owner, owner_id, field): text for owner, owner_id, field, text in rows}
+
+    return cached("content_translations", language, load)
 
 
 def _translations(language: str) -> dict[tuple[str, int, str], str]:
@@ -125,6 +131,7 @@ def set_translation(obj, field: str, language: str, text: str) -> None:
             ContentTranslation.language == language,
         )
     )
+    bump()  # a plain DELETE: the flush hook does not see it
     text = text.strip()
     if text:
         db.session.add(

@@ -9,7 +9,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from consult.consultations.models import Consultation, RoleOffer, StakeholderCategory
+from consult.cache import cached, cached_graph
+from consult.consultations.models import (
+    Consultation,
+    Organization,
+    RoleOffer,
+    StakeholderCategory,
+)
 from consult.enums import ConsultationState, Role
 from consult.extensions import db
 
@@ -29,12 +35,30 @@ def public_consultations() -> list[Consultation]:
 
 
 def public_consultation(slug: str) -> Consultation | None:
-    """A consultation visitors may see (not a draft), with offers and categories loaded."""
-    return db.session.execute(
-        select(Consultation)
-        .where(Consultation.slug == slug, Consultation.state != ConsultationState.DRAFT)
-        .options(selectinload(Consultation.offers), selectinload(Consultation.categories))
-    ).scalar_one_or_none()
+    """A consultation visitors may see (not a draft), with offers and categories loaded:
+    from the process's cache (consult/cache.py), so without a query of its own."""
+
+    def load(session):
+        return session.execute(
+            select(Consultation)
+            .where(Consultation.slug == slug, Consultation.state != ConsultationState.DRAFT)
+            .options(selectinload(Consultation.offers), selectinload(Consultation.categories))
+        ).scalar_one_or_none()
+
+    return cached_graph("public_consultation", slug, load)
+
+
+def active_organizations() -> list[Organization]:
+    """The organizations applicants may pick, by acronym (cached; read-only copies)."""
+
+    def load(session):
+        return list(
+            session.execute(
+                select(Organization).where(Organization.active).order_by(Organization.acronym)
+            ).scalars()
+        )
+
+    return cached("active_organizations", None, load)
 
 
 def all_consultations() -> list[Consultation]:

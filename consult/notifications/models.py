@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.database import utcnow
 from consult.enums import enum_column
 from consult.extensions import db
+
+if TYPE_CHECKING:
+    from consult.applications.models import Application
 
 
 class OutboxState(enum.StrEnum):
@@ -50,6 +54,8 @@ class OutboxMessage(db.Model):
     application_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("application.id", ondelete="SET NULL"), index=True
     )
+    # Set only for a message queued with its application in one flush (see applications).
+    application: Mapped[Application | None] = relationship()
     state: Mapped[OutboxState] = mapped_column(enum_column(OutboxState), default=OutboxState.QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
+from consult.cache import cached
 from consult.database import transaction, utcnow
 from consult.extensions import db
 from consult.i18n import offered
@@ -90,9 +91,11 @@ def render_email(template: str, language: str, context: dict[str, Any]) -> tuple
     """
     consultation = context.get("consultation")
     language = offered(language)  # never claim a language whose catalog is incomplete
-    custom = custom_text(consultation.id if consultation else None, template, language)
+    custom = custom_texts_cached(consultation.id if consultation else None).get(
+        (template, language)
+    )
     if custom is not None:
-        return render_custom_email(custom.subject, custom.body, language, context)
+        return render_custom_email(*custom, language, context)
     return render_builtin_email(template, language, context)
 
 
@@ -230,6 +233,23 @@ def reset_custom_text(consultation_id: int, template: str, language: str) -> Non
         text = custom_text(consultation_id, template, language)
         if text is not None:
             db.session.delete(text)
+
+
+def custom_texts_cached(consultation_id: int | None) -> dict[tuple[str, str], tuple[str, str]]:
+    """(template, language) -> (subject, body) of a consultation's own email texts, from
+    the process's cache (consult/cache.py)."""
+    if consultation_id is None:
+        return {}
+
+    def load(session):
+        rows = session.execute(
+            select(EmailText.template, EmailText.language, EmailText.subject, EmailText.body).where(
+                EmailText.consultation_id == consultation_id
+            )
+        )
+        return {(t, lang): (subject, body) for t, lang, subject, body in rows}
+
+    return cached("email_texts", consultation_id, load)
 
 
 def custom_texts(consultation_id: int) -> dict[tuple[str, str], EmailText]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -17,13 +16,15 @@ from sqlalchemy.orm import joinedload
 from consult.accounts.models import User
 from consult.applications.models import Application
 from consult.applications.places import places_taken_by_role, waiting_list
+from consult.applications.tally import counts_by_role_and_state, tally_rows
 from consult.consultations.content import localized
 from consult.consultations.models import Consultation, RoleOffer
-from consult.database import contains, transaction
+from consult.database import transaction
+from consult.database.search import matching_applications
 from consult.enums import PLACE_HOLDING_STATES, ApplicationState, Role
 from consult.extensions import db
 from consult.review.models import MAX_SCORE, MIN_SCORE, Review
-from consult.review.regions import region_of
+from consult.review.regions import OTHER
 
 PAGE_SIZE = 50
 
@@ -122,17 +123,8 @@ class ReviewQueueFilter:
                     Review.reviewer_id == self.unreviewed_by,
                 )
             )
-        if self.text:
-            conds.append(
-                contains(
-                    self.text.strip(),
-                    Application.full_name,
-                    Application.organization_name,
-                    Application.topic,
-                    Application.reference,
-                    Application.email,
-                )
-            )
+        if self.text.strip():
+            conds.append(matching_applications(self.text))
         return conds
 
 
@@ -241,28 +233,27 @@ def queue_page(
 
 
 def state_counts(queue_filter: ReviewQueueFilter) -> dict[ApplicationState, int]:
-    """How many applications match the filter in each state (state filter ignored)."""
+    """How many applications match the filter in each state (state filter ignored).
+
+    Filters by role and category read the kept counts (tally.py); a country, text or
+    "not reviewed by me" filter counts the matching applications."""
+    found: dict[ApplicationState, int] = dict.fromkeys(ApplicationState, 0)
+    if not queue_filter.country and not queue_filter.text and queue_filter.unreviewed_by is None:
+        kept = counts_by_role_and_state(
+            queue_filter.consultation_id,
+            role=queue_filter.role,
+            category_id=queue_filter.category_id,
+        )
+        for (_role, state), n in kept.items():
+            found[state] += n
+        return found
     rows = db.session.execute(
         select(Application.state, func.count(Application.id))
         .where(*queue_filter.conditions(with_state=False))
         .group_by(Application.state)
     ).all()
-    found = dict(rows)
-    return {state: found.get(state, 0) for state in ApplicationState}
-
-
-def iter_matching(queue_filter: ReviewQueueFilter) -> Iterator[Application]:
-    """Every application matching the filter, in queue order, streamed (exports)."""
-    column, descending = SORTS[queue_filter.sort]
-    order = (column.desc(), Application.id.desc()) if descending else (column, Application.id)
-    query = (
-        select(Application)
-        .where(*queue_filter.conditions())
-        .options(joinedload(Application.category), joinedload(Application.organization))
-        .order_by(*order)
-        .execution_options(yield_per=500)
-    )
-    yield from db.session.execute(query).scalars()
+    found.update(dict(rows))
+    return found
 
 
 @dataclass(frozen=True)
@@ -333,29 +324,9 @@ GENDER_LABELS = {
 
 def balance(consultation: Consultation, region_labels: dict[str, str]) -> Balance:
     """Accepted/confirmed people and applicants by category, UN regional group and
-    gender, each against role: one grouped query."""
-    selected_case = Application.state.in_(PLACE_HOLDING_STATES)
-    rows = db.session.execute(
-        select(
-            Application.category_id,
-            Application.country,
-            Application.gender,
-            Application.role,
-            selected_case.label("selected"),
-            func.count(Application.id),
-        )
-        .where(
-            Application.consultation_id == consultation.id,
-            Application.state.not_in(NOT_APPLICANT_STATES),
-        )
-        .group_by(
-            Application.category_id,
-            Application.country,
-            Application.gender,
-            Application.role,
-            selected_case,
-        )
-    ).all()
+    gender, each against role: one query over the kept counts (tally.py)."""
+    applicant_states = [s for s in ApplicationState if s not in NOT_APPLICANT_STATES]
+    rows = tally_rows(consultation.id, applicant_states)
     categories = {c.id: str(localized(c, "name")) for c in consultation.categories}
     genders = {key: str(label) for key, label in GENDER_LABELS.items()}
     dims = {
@@ -368,10 +339,11 @@ def balance(consultation: Consultation, region_labels: dict[str, str]) -> Balanc
         return {row: dict.fromkeys(Role, 0) for row in dims[dim]}
 
     tallies = {dim: {"selected": empty(dim), "applicants": empty(dim)} for dim in dims}
-    for category_id, country, gender, role, is_selected, count in rows:
+    for category_id, region, gender, role, state, count in rows:
+        is_selected = state in PLACE_HOLDING_STATES
         keys = {
             "category": categories.get(category_id, "—"),
-            "region": region_labels[region_of(country)],
+            "region": region_labels.get(region, region_labels[OTHER]),
             "gender": genders.get(gender, genders[""]),
         }
         for dim, key in keys.items():

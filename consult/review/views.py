@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from urllib.parse import urlencode
 
 from flask import (
@@ -47,6 +45,7 @@ from consult.programme.services import (
     programme_rows,
     sessions_of,
 )
+from consult.review.export import csv_chunks
 from consult.review.forms import (
     BulkDecisionForm,
     DecisionForm,
@@ -61,7 +60,6 @@ from consult.review.services import (
     ReviewQueueFilter,
     balance,
     free_places,
-    iter_matching,
     queue_page,
     reviews_of,
     save_review,
@@ -337,58 +335,6 @@ def balance_view(consultation_id: int):
 
 # --- export ----------------------------------------------------------------------------
 
-EXPORT_COLUMNS = [
-    ("reference", "Reference"),
-    ("state", "State"),
-    ("role", "Role"),
-    ("category", "Stakeholder category"),
-    ("full_name", "Name"),
-    ("email", "Email"),
-    ("organization", "Organization"),
-    ("job_title", "Job title"),
-    ("country", "Country"),
-    ("gender", "Gender"),
-    ("topic", "Proposed topic"),
-    ("abstract", "Abstract"),
-    ("bio", "Short biography"),
-    ("accessibility_needs", "Accessibility needs"),
-    ("list_publicly", "Listed publicly"),
-    ("review_count", "Reviews"),
-    ("average_score", "Average score"),
-    ("created_at", "Submitted (UTC)"),
-]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def excel_safe(value) -> str:
-    """A cell Excel will not run as a formula: a leading ' neutralises =, +, -, @."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _export_row(application: Application) -> list[str]:
-    values = {
-        "reference": application.reference,
-        "state": application.state.value,
-        "role": application.role.value,
-        "category": application.category.name,
-        "full_name": application.full_name,
-        "email": application.email,
-        "organization": application.display_organization,
-        "job_title": application.job_title,
-        "country": application.country,
-        "gender": application.gender,
-        "topic": application.topic,
-        "abstract": application.abstract,
-        "bio": application.bio,
-        "accessibility_needs": application.accessibility_needs,
-        "list_publicly": "yes" if application.list_publicly else "no",
-        "review_count": application.review_count,
-        "average_score": f"{application.average_score:.2f}" if application.review_count else "",
-        "created_at": application.created_at.strftime("%Y-%m-%d %H:%M"),
-    }
-    return [excel_safe(values[key]) for key, _label in EXPORT_COLUMNS]
-
 
 @bp.get("/applications/export.csv")
 @admin_required
@@ -396,19 +342,6 @@ def export():
     _form, queue_filter, consultation = _queue_filter()
     if queue_filter is None:
         abort(404)
-
-    def generate():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        buffer.write("\ufeff")  # UTF-8 BOM: Excel then reads accents correctly
-        writer.writerow([label for _key, label in EXPORT_COLUMNS])
-        for application in iter_matching(queue_filter):
-            writer.writerow(_export_row(application))
-            if buffer.tell() > 64_000:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
 
     record_event(
         SecurityTag.EXPORT,
@@ -418,7 +351,7 @@ def export():
     )
     filename = f"{consultation.slug}-applications.csv"
     return Response(
-        stream_with_context(generate()),
+        stream_with_context(csv_chunks(queue_filter)),
         mimetype="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',

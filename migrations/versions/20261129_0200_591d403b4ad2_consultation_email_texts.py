@@ -12,31 +12,40 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '591d403b4ad2'
-down_revision = 'c0e7f76748d8'
+revision = "591d403b4ad2"
+down_revision = "c0e7f76748d8"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
 
-    op.create_table('email_text',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('consultation_id', sa.Integer(), nullable=False),
-    sa.Column('template', sa.String(length=64), nullable=False),
-    sa.Column('language', sa.String(length=8), nullable=False),
-    sa.Column('subject', sa.String(length=300), nullable=False),
-    sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_by', sa.String(length=254), nullable=False),
-    sa.ForeignKeyConstraint(['consultation_id'], ['consultation.id'], name=op.f('fk_email_text_consultation_id_consultation'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_email_text')),
-    sa.UniqueConstraint('consultation_id', 'template', 'language', name=op.f('uq_email_text_consultation_id_template_language'))
+    op.create_table(
+        "email_text",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("consultation_id", sa.Integer(), nullable=False),
+        sa.Column("template", sa.String(length=64), nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=False),
+        sa.Column("subject", sa.String(length=300), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_by", sa.String(length=254), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["consultation_id"],
+            ["consultation.id"],
+            name=op.f("fk_email_text_consultation_id_consultation"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_email_text")),
+        sa.UniqueConstraint(
+            "consultation_id",
+            "template",
+            "language",
+            name=op.f("uq_email_text_consultation_id_template_language"),
+        ),
     )
-
 
 
 def downgrade() -> None:
 
-    op.drop_table('email_text')
-
+    op.drop_table("email_text")

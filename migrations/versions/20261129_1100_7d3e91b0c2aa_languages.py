@@ -32,9 +32,7 @@ def upgrade() -> None:
             name=op.f("uq_content_translation_owner_owner_id_field_language"),
         ),
     )
-    op.create_index(
-        "ix_content_translation_language", "content_translation", ["language", "owner"]
-    )
+    op.create_index("ix_content_translation_language", "content_translation", ["language", "owner"])
     with op.batch_alter_table("secretariat_user") as batch_op:
         batch_op.add_column(
             sa.Column("language", sa.String(length=8), nullable=False, server_default="")

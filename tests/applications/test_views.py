@@ -431,10 +431,13 @@ def test_forms_work_over_https_without_a_referer(app, consultation):
 
 def test_the_apply_path_runs_a_fixed_number_of_statements(app, client, consultation):
     """The form and its POST: a budget of SQL statements, the same however many
-    applications there are (issue 11 guards)."""
+    applications there are (issue 11 guards). What does not change between requests
+    comes from the process's cache: the form reads only the cache stamp and the places
+    left; the POST the stamp, the duplicate check and its four writes."""
     from tests.queries import count_queries
 
-    data = form_data(client.get("/c/geneva/apply").text)  # (reads a category: not counted)
+    post_application(client, email="first@example.org")  # fills the cache
+    data = form_data(client.get("/c/geneva/apply").text)
     with count_queries(app) as get:
         client.get("/c/geneva/apply")
     with count_queries(app) as post:
@@ -446,5 +449,5 @@ def test_the_apply_path_runs_a_fixed_number_of_statements(app, client, consultat
         client.get("/c/geneva/apply")
     with count_queries(app) as post_later:
         assert client.post("/c/geneva/apply", data=data).status_code == 302
-    assert len(get) == len(get_later) <= 5
-    assert len(post) == len(post_later) <= 10, post
+    assert len(get) == len(get_later) <= 2, get
+    assert len(post) == len(post_later) <= 6, post

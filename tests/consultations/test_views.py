@@ -51,6 +51,7 @@ def test_consultation_page_shows_roles_places_left_and_categories(client, ctx):
 
 def test_consultation_page_runs_a_fixed_number_of_queries(app, client, ctx):
     consultation = make_consultation(slug="geneva")
+    client.get("/c/geneva")  # loads the consultation into the process's cache
     with count_queries(app) as before:
         client.get("/c/geneva")
     for role in Role:
@@ -58,7 +59,7 @@ def test_consultation_page_runs_a_fixed_number_of_queries(app, client, ctx):
             verify(submit(consultation, role)[1])
     with count_queries(app) as after:
         client.get("/c/geneva")
-    assert len(after) == len(before) <= 4
+    assert len(after) == len(before) <= 2  # the cache stamp, the places taken
 
 
 def test_closed_consultation_page_has_no_apply_button(client, ctx):

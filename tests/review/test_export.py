@@ -6,7 +6,7 @@ import csv
 import io
 
 from consult.enums import Role
-from consult.review.views import excel_safe
+from consult.review.export import excel_safe
 from tests.factories import make_consultation, under_review
 
 

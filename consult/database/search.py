@@ -1,0 +1,103 @@
+"""Free-text search over applications, on a real text index in each database.
+
+One function, `matching_applications(text)`, gives the condition for "the application's
+name, organization, topic, reference or email contains `text`" (case-insensitive, the
+text taken literally). Behind it:
+
+- PostgreSQL: a `pg_trgm` GIN index on those fields joined into one text
+  (`SEARCH_DOCUMENT`); `ILIKE '%text%'` on that same expression uses the index.
+- SQLite: an FTS5 table with the trigram tokenizer (`application_search`, kept by
+  triggers); a phrase query finds substrings of three characters or more.
+
+Texts shorter than three characters cannot use a trigram index; they are matched with
+`ILIKE` over the columns (a scan, still correct).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from consult.database import contains
+from consult.extensions import db
+
+SEARCHED_COLUMNS = ("full_name", "organization_name", "topic", "reference", "email")
+# The fields joined by a character nobody types, so a match cannot span two fields.
+SEPARATOR = "\x1f"
+SEARCH_DOCUMENT = " || chr(31) || ".join(SEARCHED_COLUMNS)
+MIN_INDEXED_LENGTH = 3
+SEARCH_TABLES = ("application_search",)  # FTS5 and its shadow tables (SQLite)
+SEARCH_INDEX = "ix_application_search"  # the trigram index (PostgreSQL)
+
+
+def matching_applications(text: str):
+    """The condition "this application contains `text`" for a query over Application."""
+    from consult.applications.models import Application
+
+    text = text.strip()
+    if len(text) < MIN_INDEXED_LENGTH or SEPARATOR in text:
+        return contains(text, *(getattr(Application, name) for name in SEARCHED_COLUMNS))
+    if db.session.get_bind().dialect.name == "postgresql":
+        return contains(text, _document(Application))
+    phrase = '"' + text.replace('"', '""') + '"'
+    return Application.id.in_(
+        sa.select(sa.literal_column("rowid"))
+        .select_from(sa.table("application_search"))
+        .where(sa.literal_column("application_search").op("MATCH")(phrase))
+    )
+
+
+def _document(table):
+    """SEARCH_DOCUMENT as an expression on `table`'s columns (as the index has it)."""
+    separator = sa.literal_column("chr(31)")
+    document = getattr(table, SEARCHED_COLUMNS[0])
+    for name in SEARCHED_COLUMNS[1:]:
+        document = document.op("||")(separator).op("||")(getattr(table, name))
+    return document
+
+
+def include_object(object_, name, type_, reflected, compare_to) -> bool:
+    """For Alembic's autogenerate: the search index lives in migrations only."""
+    if type_ == "table" and any(name.startswith(t) for t in SEARCH_TABLES):
+        return False
+    return not (type_ == "index" and name == SEARCH_INDEX)
+
+
+def create_search_index(op) -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.execute(
+            f"CREATE INDEX {SEARCH_INDEX} ON application "
+            f"USING gin (({SEARCH_DOCUMENT}) gin_trgm_ops)"
+        )
+        return
+    document = " || char(31) || ".join(f"{{row}}.{c}" for c in SEARCHED_COLUMNS)
+    op.execute("CREATE VIRTUAL TABLE application_search USING fts5(document, tokenize='trigram')")
+    op.execute(
+        "INSERT INTO application_search (rowid, document) "
+        f"SELECT id, {document.format(row='application')} FROM application"
+    )
+    add = (
+        "INSERT INTO application_search (rowid, document) "
+        f"VALUES (NEW.id, {document.format(row='NEW')});"
+    )
+    remove = "DELETE FROM application_search WHERE rowid = OLD.id;"
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in SEARCHED_COLUMNS)
+    op.execute(
+        f"CREATE TRIGGER application_search_insert AFTER INSERT ON application BEGIN {add} END"
+    )
+    op.execute(
+        f"CREATE TRIGGER application_search_delete AFTER DELETE ON application BEGIN {remove} END"
+    )
+    op.execute(
+        "CREATE TRIGGER application_search_update AFTER UPDATE ON application "
+        f"WHEN {changed} BEGIN {remove} {add} END"
+    )
+
+
+def drop_search_index(op) -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP INDEX IF EXISTS {SEARCH_INDEX}")
+        return
+    for name in ("insert", "delete", "update"):
+        op.execute(f"DROP TRIGGER IF EXISTS application_search_{name}")
+    op.execute("DROP TABLE IF EXISTS application_search")

@@ -9,7 +9,8 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import Form, PasswordField, StringField, TextAreaField, widgets
+from wtforms import Form, PasswordField, SelectField, StringField, TextAreaField, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation, ValidationError
 
@@ -170,3 +171,27 @@ class CachedOptionsSelect(widgets.Select):
             options["selected"] = True
         label = escape(choice.label or choice.value)
         return f"<option {widgets.html_params(**options)}>{label}</option>"
+
+
+# WTForms' own message, translated by WTForms' catalogs (so not a literal here: it is
+# not one of consult's messages).
+_INVALID_CHOICE = "Not a valid choice."
+
+
+class LongSelectField(SelectField):
+    """A select with a long list (countries, organizations): rendered by
+    CachedOptionsSelect, and validated by one pass over the choices' values instead
+    of WTForms' way of making an option object per choice on every POST. Accepts and
+    refuses exactly what SelectField does."""
+
+    widget = CachedOptionsSelect()
+
+    def pre_validate(self, form):
+        if self.process_errors or not self.validate_choice:
+            return
+        if self.choices is None:
+            raise TypeError("Choices cannot be None.")
+        coerce, data = self.coerce, self.data
+        values = (c.value if isinstance(c, SelectChoice) else c[0] for c in self.choices)
+        if not any(coerce(value) == data for value in values):
+            raise ValidationError(self.gettext(_INVALID_CHOICE))

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,12 +47,12 @@ def wait_for(port: int, path: str) -> None:
     raise RuntimeError(f"nothing answers on port {port}")
 
 
-def gunicorn(port: int, app: str, env: dict) -> subprocess.Popen:
+def gunicorn(port: int, app: str, env: dict, workers: int = 2) -> subprocess.Popen:
     return subprocess.Popen(
         [
             str(BIN / "gunicorn"),
             "-w",
-            "2",
+            str(workers),
             "-k",
             "sync",
             "-b",
@@ -108,17 +109,37 @@ class Applicant:
         return done / (time.perf_counter() - start)
 
 
-def ratio_line(name: str, ratios: list[float], a: list[float], b: list[float], floor: str) -> str:
-    return (
-        f"{name:<44} {statistics.median(ratios):>6.2f}  ({min(ratios):.2f}–{max(ratios):.2f})"
-        f"   consult {statistics.median(a):,.0f}/s, {floor} {statistics.median(b):,.0f}/s"
-    )
+@dataclass
+class Ratio:
+    """A side-by-side result: consult's rates, the floor's, and their ratios per round."""
+
+    what: str
+    a: list[float]
+    b: list[float]
+    floor: str
+    unit: str = "/s"
+
+    @property
+    def ratios(self) -> list[float]:
+        return [x / y for x, y in zip(self.a, self.b, strict=True)]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.ratios)
+
+    @property
+    def spread(self) -> str:
+        return f"{min(self.ratios):.2f}–{max(self.ratios):.2f}"
+
+    def detail(self) -> str:
+        return (
+            f"consult {statistics.median(self.a):,.0f}{self.unit}, "
+            f"{self.floor} {statistics.median(self.b):,.0f}{self.unit}"
+        )
 
 
-def bench_apply(url: str, rounds: int, seconds: float) -> str:
-    tmp = tempfile.mkdtemp()
-    url = url or f"sqlite:///{tmp}/apply.db"
-    env = dict(
+def _environment(url: str, tmp: str) -> dict:
+    return dict(
         os.environ,
         CONSULT_ENV="production",
         CONSULT_SECRET_KEY="bench-" + "x" * 40,
@@ -130,6 +151,9 @@ def bench_apply(url: str, rounds: int, seconds: float) -> str:
         CONSULT_LOG_FORMAT="text",
         FLOOR_DATABASE_URL=url,
     )
+
+
+def _prepare(env: dict) -> None:
     for command in (["db", "upgrade"], ["demo", "seed"]):
         subprocess.run(
             [str(BIN / "consult"), *command],
@@ -139,43 +163,169 @@ def bench_apply(url: str, rounds: int, seconds: float) -> str:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+
+
+APPLY_PATH = "/c/financial-mechanisms-ict4d/apply"
+
+
+def _fields(port: int) -> dict:
+    home = http.client.HTTPConnection("127.0.0.1", port)
+    home.request("GET", APPLY_PATH)
+    form = home.getresponse().read().decode()
+    category = re.search(r'name="category"[^>]*value="(\d+)"', form).group(1)
+    return {
+        "full_name": "Bench Applicant",
+        "country": "CH",
+        "role": "attendee",
+        "category": category,
+        "gender": "",
+        "organization_name": "Bench Organization",
+    }
+
+
+def bench_apply(url: str, rounds: int, seconds: float) -> Ratio:
+    tmp = tempfile.mkdtemp()
+    url = url or f"sqlite:///{tmp}/apply.db"
+    env = _environment(url, tmp)
+    _prepare(env)
     consult_port, floor_port = free_port(), free_port()
     servers = [
         gunicorn(consult_port, "consult:create_app()", env),
         gunicorn(floor_port, "scripts.floor_app:app", dict(env, PYTHONPATH=str(ROOT))),
     ]
     try:
-        slug = "/c/financial-mechanisms-ict4d/apply"
-        wait_for(consult_port, slug)
+        wait_for(consult_port, APPLY_PATH)
         wait_for(floor_port, "/apply")
-        home = http.client.HTTPConnection("127.0.0.1", consult_port)
-        home.request("GET", slug)
-        form = home.getresponse().read().decode()
-        category = re.search(r'name="category"[^>]*value="(\d+)"', form).group(1)
-        fields = {
-            "full_name": "Bench Applicant",
-            "country": "CH",
-            "role": "attendee",
-            "category": category,
-            "gender": "",
-            "organization_name": "Bench Organization",
-        }
-        a_client = Applicant(consult_port, slug, fields)
+        fields = _fields(consult_port)
+        a_client = Applicant(consult_port, APPLY_PATH, fields)
         b_client = Applicant(floor_port, "/apply", fields)
         a_client.rate(1), b_client.rate(1)  # warm up both
-        a, b, ratios = [], [], []
+        a, b = [], []
         for _ in range(rounds):
             a.append(a_client.rate(seconds))
             b.append(b_client.rate(seconds))
-            ratios.append(a[-1] / b[-1])
-        return ratio_line("apply: applications/s, consult ÷ floor", ratios, a, b, "floor app")
+        return Ratio("apply: applications/s, consult ÷ floor", a, b, "floor app")
     finally:
         for server in servers:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
 
 
-def bench_drain(rounds: int, messages: int) -> str:
+def _client_process(port: int, fields: dict, seconds: float, out) -> None:
+    out.put(Applicant(port, APPLY_PATH, fields).rate(seconds))
+
+
+def _concurrent_rate(port: int, fields: dict, clients: int, seconds: float) -> float:
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    out = context.Queue()
+    processes = [
+        context.Process(target=_client_process, args=(port, fields, seconds, out))
+        for _ in range(clients)
+    ]
+    for process in processes:
+        process.start()
+    total = sum(out.get() for _ in processes)
+    for process in processes:
+        process.join()
+    return total
+
+
+def bench_workers(url: str, rounds: int, seconds: float) -> Ratio:
+    """Applications/s with 2 gunicorn workers and 2 clients ÷ 1 worker and 1 client."""
+    tmp = tempfile.mkdtemp()
+    env = _environment(url, tmp)
+    _prepare(env)
+    ports = {1: free_port(), 2: free_port()}
+    servers = [gunicorn(ports[n], "consult:create_app()", env, workers=n) for n in (1, 2)]
+    try:
+        for port in ports.values():
+            wait_for(port, APPLY_PATH)
+        fields = _fields(ports[1])
+        for n in (1, 2):
+            _concurrent_rate(ports[n], fields, n, 1)  # warm up
+        a, b = [], []
+        for _ in range(rounds):
+            a.append(_concurrent_rate(ports[2], fields, 2, seconds))
+            b.append(_concurrent_rate(ports[1], fields, 1, seconds))
+        return Ratio("apply: 2 workers ÷ 1 worker", a, b, "1 worker")
+    finally:
+        for server in servers:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+
+
+def statements_per_post(url: str) -> int:
+    """SQL statements of one application POST (after a first one has filled the
+    process's caches), counted on the engine."""
+    from sqlalchemy import event
+
+    from consult import create_app
+    from consult.database.migrate import upgrade
+    from consult.extensions import db
+
+    tmp = tempfile.mkdtemp()
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=url or f"sqlite:///{tmp}/statements.db",
+        RATELIMIT_ENABLED=False,
+    )
+    with app.app_context():
+        if url:
+            _reset_postgres(url)
+        upgrade()
+        from consult.consultations.seed import seed_demo
+
+        seed_demo()
+        db.session.commit()
+        engine = db.engine
+    client = app.test_client()
+    counted: list[str] = []
+
+    def post(email: str) -> None:
+        html = client.get(APPLY_PATH).text
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+        category = re.search(r'name="category"[^>]*value="(\d+)"', html).group(1)
+        fields = dict(_FIELDS, category=category, csrf_token=token, email=email)
+        with _counting(engine, counted, event):
+            response = client.post(APPLY_PATH, data=fields)
+        assert response.status_code == 302, response.status_code
+
+    post("first@example.org")
+    counted.clear()
+    post("second@example.org")
+    return len(counted)
+
+
+_FIELDS = {"full_name": "Bench Applicant", "country": "CH", "role": "attendee"}
+
+
+class _counting:
+    def __init__(self, engine, counted, event):
+        self.engine, self.counted, self.event = engine, counted, event
+
+    def record(self, _conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
+            self.counted.append(statement)
+
+    def __enter__(self):
+        self.event.listen(self.engine, "before_cursor_execute", self.record)
+
+    def __exit__(self, *exc):
+        self.event.remove(self.engine, "before_cursor_execute", self.record)
+
+
+def _reset_postgres(url: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def bench_drain(url: str, rounds: int, messages: int) -> Ratio:
     """consult's worker against raw smtplib, same messages, same in-process sink."""
     import smtplib
     from email.message import EmailMessage
@@ -206,12 +356,14 @@ def bench_drain(rounds: int, messages: int) -> str:
 
     app = create_app(
         "testing",
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp}/drain.db",
+        SQLALCHEMY_DATABASE_URI=url or f"sqlite:///{tmp}/drain.db",
         MAIL_SERVER="127.0.0.1",
         MAIL_PORT=port,
     )
     try:
         with app.test_request_context():
+            if url:
+                _reset_postgres(url)
             upgrade()
             from consult.applications.services import ApplicationData, submit_application
             from consult.consultations.seed import seed_demo
@@ -252,7 +404,7 @@ def bench_drain(rounds: int, messages: int) -> str:
                 }
                 for i in range(messages)
             ]
-            a, b, ratios = [], [], []
+            a, b = [], []
             for r in range(rounds):
                 db.session.execute(delete(OutboxMessage))
                 db.session.execute(
@@ -273,13 +425,20 @@ def bench_drain(rounds: int, messages: int) -> str:
                         message.add_alternative(row["body_html"], subtype="html")
                         smtp.send_message(message)
                 raw_rate = messages / (time.perf_counter() - start)
-                a.append(consult_rate), b.append(raw_rate), ratios.append(consult_rate / raw_rate)
-        return ratio_line("outbox drain: messages/s, consult ÷ smtplib", ratios, a, b, "smtplib")
+                a.append(consult_rate), b.append(raw_rate)
+        return Ratio("outbox drain: messages/s, consult ÷ smtplib", a, b, "smtplib")
     finally:
         sink.stop()
 
 
-def run(url: str, rounds: int = 5) -> None:
-    print(f"\n{'side by side (ratio: median (min–max))':<44} {'ratio':>6}")
-    print(bench_apply(url, rounds, seconds=3.0))
-    print(bench_drain(rounds, messages=300))
+def run(url: str, rounds: int = 5) -> dict[str, object]:
+    """Every side-by-side case; PostgreSQL databases named in `url` are emptied."""
+    if url:
+        _reset_postgres(url)
+    results: dict[str, object] = {"apply": bench_apply(url, rounds, seconds=3.0)}
+    results["statements"] = statements_per_post(url)
+    results["drain"] = bench_drain(url, rounds, messages=300)
+    if url.startswith("postgresql"):
+        _reset_postgres(url)
+        results["workers"] = bench_workers(url, rounds, seconds=3.0)
+    return results

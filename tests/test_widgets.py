@@ -1,12 +1,15 @@
-"""CachedOptionsSelect renders exactly what WTForms' own Select renders."""
+"""CachedOptionsSelect renders exactly what WTForms' own Select renders; LongSelectField
+validates exactly as SelectField does."""
 
 from __future__ import annotations
 
 import pytest
+from werkzeug.datastructures import MultiDict
 from wtforms import Form, SelectField, widgets
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
 
-from consult.forms import CachedOptionsSelect
+from consult.forms import CachedOptionsSelect, LongSelectField, optional_int
 
 CHOICES = [
     SelectChoice("", "Choose"),
@@ -44,3 +47,27 @@ def test_a_changed_list_renders_afresh():
     finally:
         CHOICES.pop()
     assert "France" not in first
+
+
+ORGANIZATIONS = [SelectChoice("", "None"), SelectChoice("7", "ITU"), SelectChoice("12", "UNDP")]
+
+
+@pytest.mark.parametrize(
+    "coerce, choices", [(str, CHOICES), (optional_int, ORGANIZATIONS)], ids=["str", "int"]
+)
+@pytest.mark.parametrize(
+    "value", [None, "", "CH", "ch", "7", "07", " 7", "x", "None", "2147483648"]
+)
+def test_long_select_accepts_and_refuses_what_select_field_does(coerce, choices, value):
+    """LongSelectField's quicker check gives the same verdict and errors."""
+
+    def form(field_class):
+        class F(Form):
+            field = field_class(choices=choices, coerce=coerce, validators=[Optional()])
+
+        return F(formdata=MultiDict({"field": value} if value is not None else {}))
+
+    plain, long = form(SelectField), form(LongSelectField)
+    assert plain.validate() == long.validate()
+    assert plain.field.errors == long.field.errors
+    assert str(long.field()) == str(plain.field())

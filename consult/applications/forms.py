@@ -22,8 +22,8 @@ from consult.consultations.models import Consultation, Organization
 from consult.enums import GENDER_LABELS, Role
 from consult.forms import (
     BaseForm,
-    CachedOptionsSelect,
     DeliverableEmail,
+    LongSelectField,
     NoLinks,
     optional_int,
     strip_whitespace,
@@ -60,9 +60,8 @@ class ApplicationForm(BaseForm):
         validators=[Length(max=200), NoLinks()],
         render_kw={"autocomplete": "organization-title"},
     )
-    country = SelectField(
+    country = LongSelectField(
         _l("Country"),
-        widget=CachedOptionsSelect(),
         validators=[DataRequired(_l("Choose the country you live or work in."))],
         render_kw={"autocomplete": "country"},
     )
@@ -77,10 +76,9 @@ class ApplicationForm(BaseForm):
         coerce=int,
         validators=[InputRequired(_l("Choose the stakeholder group you belong to."))],
     )
-    organization_id = SelectField(
+    organization_id = LongSelectField(
         _l("International organization"),
         coerce=optional_int,
-        widget=CachedOptionsSelect(),
         validators=[Optional()],
         description=_l(
             "Representatives of international organizations: pick yours "

@@ -69,19 +69,22 @@ def counts_by_role_and_state(
     return {(Role(r), ApplicationState(s)): int(n) for r, s, n in db.session.execute(query) if n}
 
 
-def tally_rows(consultation_id: int, states: Iterable[ApplicationState]) -> list[tuple]:
-    """(category id, region, gender, role, state, count) for the given states."""
+def tally_by(
+    consultation_id: int, dimension: str, states: Iterable[ApplicationState]
+) -> list[tuple[str | int, Role, ApplicationState, int]]:
+    """(value of `dimension`, role, state, count) for the given states, where dimension
+    is "category_id", "region" or "gender": one grouped query over the kept counts."""
     t = ApplicationTally
-    return [
-        (c, region, gender, Role(r), ApplicationState(s), int(n))
-        for c, region, gender, r, s, n in db.session.execute(
-            select(t.category_id, t.region, t.gender, t.role, t.state, t.n).where(
-                t.consultation_id == consultation_id,
-                t.state.in_([state.value for state in states]),
-                t.n > 0,
-            )
+    column = getattr(t, dimension)
+    rows = db.session.execute(
+        select(column, t.role, t.state, func.sum(t.n))
+        .where(
+            t.consultation_id == consultation_id,
+            t.state.in_([state.value for state in states]),
         )
-    ]
+        .group_by(column, t.role, t.state)
+    )
+    return [(value, Role(r), ApplicationState(s), int(n)) for value, r, s, n in rows if n]
 
 
 # --- rebuilding and checking -----------------------------------------------------------

@@ -70,10 +70,10 @@ def speakers_by_session(consultation: Consultation) -> dict[int, list[Applicatio
     """Every placed application of the consultation, by session: one query."""
     rows = db.session.execute(
         select(Application)
-        .where(
-            Application.consultation_id == consultation.id,
-            Application.programme_session_id.is_not(None),
-        )
+        # From the sessions to their speakers (the index on programme_session_id), not
+        # through every application of the consultation.
+        .join(ProgrammeSession, ProgrammeSession.id == Application.programme_session_id)
+        .where(ProgrammeSession.consultation_id == consultation.id)
         .options(selectinload(Application.category), selectinload(Application.organization))
         .order_by(Application.role, Application.full_name, Application.id)
     ).scalars()

@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from consult.accounts.models import User
 from consult.applications.models import Application
 from consult.applications.places import places_taken_by_role, waiting_list
-from consult.applications.tally import counts_by_role_and_state, tally_rows
+from consult.applications.tally import counts_by_role_and_state, tally_by
 from consult.consultations.content import localized
 from consult.consultations.models import Consultation, RoleOffer
 from consult.database import transaction
@@ -324,34 +324,31 @@ GENDER_LABELS = {
 
 def balance(consultation: Consultation, region_labels: dict[str, str]) -> Balance:
     """Accepted/confirmed people and applicants by category, UN regional group and
-    gender, each against role: one query over the kept counts (tally.py)."""
+    gender, each against role: one small grouped query per dimension over the kept
+    counts (tally.py)."""
     applicant_states = [s for s in ApplicationState if s not in NOT_APPLICANT_STATES]
-    rows = tally_rows(consultation.id, applicant_states)
     categories = {c.id: str(localized(c, "name")) for c in consultation.categories}
     genders = {key: str(label) for key, label in GENDER_LABELS.items()}
-    dims = {
-        "category": list(categories.values()),
-        "region": list(region_labels.values()),
-        "gender": list(genders.values()),
+    names = {
+        "category_id": (lambda value: categories.get(value, "—"), list(categories.values())),
+        "region": (
+            lambda value: region_labels.get(value, region_labels[OTHER]),
+            list(region_labels.values()),
+        ),
+        "gender": (lambda value: genders.get(value, genders[""]), list(genders.values())),
     }
-
-    def empty(dim: str) -> dict[str, dict[Role, int]]:
-        return {row: dict.fromkeys(Role, 0) for row in dims[dim]}
-
-    tallies = {dim: {"selected": empty(dim), "applicants": empty(dim)} for dim in dims}
-    for category_id, region, gender, role, state, count in rows:
-        is_selected = state in PLACE_HOLDING_STATES
-        keys = {
-            "category": categories.get(category_id, "—"),
-            "region": region_labels.get(region, region_labels[OTHER]),
-            "gender": genders.get(gender, genders[""]),
-        }
-        for dim, key in keys.items():
-            for which in ("applicants", "selected"):
-                tallies[dim][which].setdefault(key, dict.fromkeys(Role, 0))
-            tallies[dim]["applicants"][key][role] += count
-            if is_selected:
-                tallies[dim]["selected"][key][role] += count
+    tallies = {}
+    for dim, (name_of, rows) in names.items():
+        selected = {row: dict.fromkeys(Role, 0) for row in rows}
+        applicants = {row: dict.fromkeys(Role, 0) for row in rows}
+        for value, role, state, count in tally_by(consultation.id, dim, applicant_states):
+            key = name_of(value)
+            for table in (selected, applicants):
+                table.setdefault(key, dict.fromkeys(Role, 0))
+            applicants[key][role] += count
+            if state in PLACE_HOLDING_STATES:
+                selected[key][role] += count
+        tallies[dim] = {"selected": selected, "applicants": applicants}
 
     def breakdown(dim: str, title, heading) -> Breakdown:
         t = tallies[dim]
@@ -361,7 +358,7 @@ def balance(consultation: Consultation, region_labels: dict[str, str]) -> Balanc
 
     return Balance(
         by_category=breakdown(
-            "category", _l("Stakeholder category"), _l("By stakeholder category")
+            "category_id", _l("Stakeholder category"), _l("By stakeholder category")
         ),
         by_region=breakdown("region", _l("UN regional group"), _l("By UN regional group")),
         by_gender=breakdown("gender", _l("Gender"), _l("By gender")),

@@ -39,9 +39,7 @@ def _stamp_value() -> int:
     return db.session.execute(sa.select(CacheStamp.version)).scalar_one()
 
 
-def test_an_edit_in_one_process_is_seen_by_the_next_request_of_another(
-    client, other, consultation
-):
+def test_an_edit_in_one_process_is_seen_by_the_next_request_of_another(client, other, consultation):
     for c in (client, other):  # both processes cache the consultation
         assert "Financing ICT4D" in c.get("/c/geneva/apply").text
     before = _stamp_value()

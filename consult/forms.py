@@ -4,6 +4,7 @@ small filters and validators several forms use."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
@@ -13,6 +14,8 @@ from wtforms import Form, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation, ValidationError
+
+from consult.i18n import countries
 
 # Characters nobody types and some attacks use: C0/C1 control characters (NUL among
 # them, which PostgreSQL refuses in text), and the bidirectional overrides and isolates
@@ -195,3 +198,14 @@ class LongSelectField(SelectField):
         values = (c.value if isinstance(c, SelectChoice) else c[0] for c in self.choices)
         if not any(coerce(value) == data for value in values):
             raise ValidationError(self.gettext(_INVALID_CHOICE))
+
+
+@cache
+def _countries(language: str) -> tuple[SelectChoice, ...]:
+    return tuple(SelectChoice(code, name) for code, name in countries(language))
+
+
+def country_choices(language: str, blank) -> list[SelectChoice]:
+    """`blank` ("Choose a country", "Any") then every country in `language`: the
+    country options are made once per language and process (read-only)."""
+    return [SelectChoice("", blank), *_countries(language)]

@@ -123,4 +123,9 @@ def _sort_key(name: str) -> str:
 
 
 def country_name(code: str, language: str) -> str:
-    return dict(countries(language)).get(code, code)
+    return _country_names(language).get(code, code)
+
+
+@cache
+def _country_names(language: str) -> dict[str, str]:
+    return dict(countries(language))

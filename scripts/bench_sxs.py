@@ -298,7 +298,13 @@ def statements_per_post(url: str) -> int:
     return len(counted)
 
 
-_FIELDS = {"full_name": "Bench Applicant", "country": "CH", "role": "attendee"}
+_FIELDS = {
+    "full_name": "Bench Applicant",
+    "country": "CH",
+    "role": "attendee",
+    "gender": "",
+    "organization_name": "Bench Organization",
+}
 
 
 class _counting:

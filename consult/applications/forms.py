@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -25,10 +23,10 @@ from consult.forms import (
     DeliverableEmail,
     LongSelectField,
     NoLinks,
+    country_choices,
     optional_int,
     strip_whitespace,
 )
-from consult.i18n import countries
 
 GENDERS = [SelectChoice(code, label) for code, label in GENDER_LABELS.items()]
 # Categories whose people represent an organization and must name it.
@@ -148,7 +146,7 @@ class ApplicationForm(BaseForm):
             SelectChoice(o.id, o.display_name, render_kw={"lang": "en"})
             for o in organizations
         ]
-        self.country.choices = _country_choices(language)
+        self.country.choices = country_choices(language, _l("Choose a country"))
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -182,14 +180,6 @@ class ApplicationForm(BaseForm):
                 )
                 valid = False
         return valid
-
-
-@cache
-def _country_choices(language: str) -> list[SelectChoice]:
-    """The country list of one language, made once per process (read-only)."""
-    return [SelectChoice("", _l("Choose a country"))] + [
-        SelectChoice(code, name) for code, name in countries(language)
-    ]
 
 
 class WithdrawForm(BaseForm):

@@ -11,8 +11,7 @@ from consult.applications.services import Decision
 from consult.consultations.content import localized
 from consult.consultations.models import Consultation
 from consult.enums import ApplicationState, Role
-from consult.forms import BaseForm, optional_int
-from consult.i18n import countries
+from consult.forms import BaseForm, LongSelectField, country_choices, optional_int
 from consult.review.models import MAX_SCORE, MIN_SCORE
 
 SORT_CHOICES = [
@@ -38,7 +37,7 @@ class QueueFilterForm(BaseForm):
     role = SelectField(_l("Role"), validators=[Optional()])
     category = SelectField(_l("Stakeholder category"), coerce=optional_int, validators=[Optional()])
     state = SelectField(_l("State"), validators=[Optional()])
-    country = SelectField(_l("Country"), validators=[Optional()])
+    country = LongSelectField(_l("Country"), validators=[Optional()])
     q = StringField(
         _l("Search"),
         validators=[Optional(), Length(max=100)],
@@ -69,9 +68,7 @@ class QueueFilterForm(BaseForm):
         self.state.choices = [SelectChoice("", any_)] + [
             SelectChoice(state.value, state.short_label) for state in ApplicationState
         ]
-        self.country.choices = [SelectChoice("", any_)] + [
-            SelectChoice(code, name) for code, name in countries(language)
-        ]
+        self.country.choices = country_choices(language, any_)
 
 
 class ReviewForm(BaseForm):

@@ -200,7 +200,7 @@ def _queue_for(
     key: str = "",
     check_existing: bool = True,
     **context,
-) -> None:
+) -> OutboxMessage:
     """Queue `template` for the applicant. Confirmations carry the meeting's .ics.
 
     Links are stored with LINK_TOKEN in place of a token (see tokens.py)."""
@@ -213,7 +213,7 @@ def _queue_for(
         calendar = consultation_ics(application.consultation, application, url=link)
         context.setdefault("confirmation_link", link + "/confirmation")
     message = queue_email(
-        key=key or f"application:{application.id}:{template}:{event.id}",
+        key=key or f"application:{application.id}:{template}:{event and event.id}",
         template=template,
         to=application.email,
         language=application.language,
@@ -223,9 +223,15 @@ def _queue_for(
         check_existing=check_existing,
     )
     message.application = application  # (before its first flush, the id is not known)
+    return message
 
 
 CALENDAR_TEMPLATES = {"participation_confirmed"}
+
+
+# Stands in for a new application's reference while its email is rendered (see
+# submit_application); text no template changes (no case, no escaping).
+REFERENCE_SLOT = "FM-REF-0000000000"
 
 
 def status_link() -> str:
@@ -292,8 +298,12 @@ def submit_application(
     speaker = data.role.is_speaker
     try:
         with transaction():
+            # Everything is built and the email rendered first, with a stand-in for the
+            # reference; the reference counter's row lock (and the kept count's, taken
+            # by the INSERT) is then held only for the writes and the commit, so
+            # concurrent applications for a role wait for each other as briefly as can be.
             application = Application(
-                reference=_next_reference(consultation, offer),
+                reference=REFERENCE_SLOT,
                 consultation_id=consultation.id,
                 consultation=consultation,  # for the email, rendered before the flush
                 role=data.role,
@@ -324,13 +334,20 @@ def submit_application(
                 version=1,
             )
             db.session.add(event)
-            _queue_for(
+            message = _queue_for(
                 application,
                 "verify_email",
                 event,
-                key=f"application:{application.reference}:verify_email",
                 check_existing=False,  # a new application's key cannot have been queued
             )
+            with db.session.no_autoflush:
+                reference = _next_reference(consultation, offer)
+            application.reference = reference
+            # The email's key names the application by its reference (no id before the
+            # flush): one flush writes the three rows.
+            message.idempotency_key = f"application:{reference}:verify_email"
+            for part in ("subject", "body_text", "body_html"):
+                setattr(message, part, getattr(message, part).replace(REFERENCE_SLOT, reference))
     except IntegrityError as exc:
         # Two submissions raced past the check above; the partial unique index decided.
         if live_application_exists(consultation, data.role, email):

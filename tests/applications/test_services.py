@@ -411,3 +411,23 @@ def test_each_transition_bumps_the_version_exactly_once(ctx):
     db.session.expire_all()
     for application in db.session.execute(select(Application)).scalars():
         assert application.version == len(application.events), application.reference
+
+
+def test_the_verification_email_carries_the_reference_given_at_the_end(ctx):
+    """The email is rendered before the reference is taken (so the counter's lock is
+    held briefly): the stand-in never reaches the outbox, the real reference does."""
+    from consult.applications.services import REFERENCE_SLOT
+    from consult.notifications.models import OutboxMessage
+
+    consultation = make_consultation()
+    first, _ = submit(consultation, Role.KEYNOTE)
+    second, _ = submit(consultation, Role.KEYNOTE)
+    assert (first.reference, second.reference) == ("FM-K-0001", "FM-K-0002")
+    for application in (first, second):
+        message = db.session.execute(
+            select(OutboxMessage).where(OutboxMessage.application_id == application.id)
+        ).scalar_one()
+        assert message.idempotency_key == f"application:{application.reference}:verify_email"
+        for part in (message.subject, message.body_text, message.body_html):
+            assert application.reference in part
+            assert REFERENCE_SLOT not in part

@@ -106,3 +106,20 @@ def test_a_request_sees_its_own_uncommitted_change(app, consultation):
         assert public_consultation("geneva").title == "Changed in this request"
         assert stamp() == first + 1
         db.session.rollback()
+
+
+def test_the_kept_apply_form_gives_each_visitor_their_own_csrf_token(app, consultation):
+    """The blank form's content is rendered once; the CSRF token in it is each
+    visitor's own, and one visitor's token does not work for another."""
+    from tests.conftest import csrf_token
+
+    first, second = app.test_client(), app.test_client()
+    first_page, second_page = first.get("/c/geneva/apply").text, second.get("/c/geneva/apply").text
+    assert csrf_token(first_page) != csrf_token(second_page)
+    assert first_page.replace(csrf_token(first_page), "") == second_page.replace(
+        csrf_token(second_page), ""
+    )
+    stolen = form_data(first_page, email="stolen@example.org")
+    assert second.post("/c/geneva/apply", data=stolen).status_code == 400
+    own = form_data(second_page, email="own@example.org")
+    assert second.post("/c/geneva/apply", data=own).status_code == 302

@@ -141,9 +141,12 @@ def _blank_apply_page(consultation: Consultation, language: str, availability):
             form=form,
             availability=availability,
         )
-        return html.replace(form.csrf_token.current_token, _CSRF_SLOT)
+        token = getattr(form, "csrf_token", None)  # (absent where CSRF is switched off)
+        return html.replace(token.current_token, _CSRF_SLOT) if token is not None else html
 
-    content = kept("apply_form", key, render).replace(_CSRF_SLOT, generate_csrf())
+    content = kept("apply_form", key, render)
+    if _CSRF_SLOT in content:
+        content = content.replace(_CSRF_SLOT, generate_csrf())
     return render_template(
         "applications/apply.html", consultation=consultation, content=Markup(content)
     )

@@ -12,7 +12,7 @@ help:
 	@echo "make run   - set up, migrate, seed the demo and serve on http://$(HOST):$(PORT)"
 	@echo "make test  - set up and run the test suite (SQLite; PostgreSQL with CONSULT_TEST_DATABASE_URL)"
 	@echo "make stack - the production stack on this machine (nginx, gunicorn, PostgreSQL, Redis)"
-	@echo "make bench - list pages at 100,000 applications; apply and outbox side by side with a floor"
+	@echo "make bench - the performance record: apply, outbox, workers side by side; pages at 100,000"
 	@echo "make lint  - ruff and pip-audit"
 	@echo "make audit - pip-audit of requirements.lock; make lock re-pins it"
 

@@ -151,4 +151,8 @@ def cached_graph(name: str, key: Any, load: Callable[[Session], T | None]) -> T 
     if db.session.info.get("cache_bypass"):
         return load(db.session)
     snapshot = cached(name, key, load)
-    return None if snapshot is None else db.session.merge(snapshot, load=False)
+    if snapshot is None:
+        return None
+    # Already in this session (perhaps with unflushed changes): that one, untouched.
+    existing = db.session.identity_map.get(sa.inspect(snapshot).key)
+    return existing if existing is not None else db.session.merge(snapshot, load=False)

@@ -123,3 +123,17 @@ def test_the_kept_apply_form_gives_each_visitor_their_own_csrf_token(app, consul
     assert second.post("/c/geneva/apply", data=stolen).status_code == 400
     own = form_data(second_page, email="own@example.org")
     assert second.post("/c/geneva/apply", data=own).status_code == 302
+
+
+def test_a_consultation_already_in_the_session_is_not_overwritten(app, consultation):
+    from consult.consultations.services import public_consultation
+
+    with app.test_request_context():
+        assert public_consultation("geneva") is not None  # kept in the cache
+    with app.test_request_context():
+        mine = db.session.merge(consultation)
+        mine.title = "Not yet flushed"
+        with db.session.no_autoflush:
+            assert public_consultation("geneva") is mine
+        assert mine.title == "Not yet flushed"
+        db.session.rollback()

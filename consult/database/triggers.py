@@ -1,8 +1,12 @@
-"""Database triggers that keep a table append-only (the audit log, the security log),
-for migrations to call.
+"""Database triggers for migrations to call: append-only tables (the audit log, the
+security log) and the kept counts of applications (`application_tally`).
 
 SQLite drops a table's triggers when Alembic's batch mode rebuilds the table, so any
-migration that rebuilds such a table on SQLite creates its triggers again.
+migration that rebuilds such a table on SQLite creates its triggers again: for
+`application` that is `create_tally_triggers` (below) and
+`consult.database.search.create_search_index`'s triggers (drop them first, then create
+both again after the rebuild). The tests would notice: the kept counts and the search
+are compared with fresh counts and substring tests.
 """
 
 from __future__ import annotations

@@ -2,12 +2,13 @@
 version stamp in the database (correct across processes and machines: no timers).
 
 Cached: a public consultation with its offers and categories (by slug), the active
-organizations, the content translations of each language and each consultation's own
-email texts. Every request that uses the cache reads the stamp once (one small
-query); an entry made under another stamp is loaded again.
+organizations, the content translations of each language, each consultation's own
+email texts, and the apply form's blank content. Every request that uses the cache
+reads the stamp once (one small query); an entry made under another stamp is loaded
+again.
 
 Invalidation is explicit and in the same transaction as the change: any flush that
-adds, changes or deletes a row of a cached model (CACHED_MODELS) raises the stamp
+adds, changes or deletes a row of a cached model (`_cached_models`) raises the stamp
 (`before_flush`, below), and code that writes those tables without the ORM calls
 `bump()` itself. Only the role offers' reference counter is written on every
 application, with a plain UPDATE that deliberately does not raise it (nothing cached

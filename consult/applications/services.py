@@ -213,7 +213,7 @@ def _queue_for(
         calendar = consultation_ics(application.consultation, application, url=link)
         context.setdefault("confirmation_link", link + "/confirmation")
     message = queue_email(
-        key=key or f"application:{application.id}:{template}:{event and event.id}",
+        key=key or f"application:{application.id}:{template}:{event.id}",
         template=template,
         to=application.email,
         language=application.language,
@@ -334,19 +334,19 @@ def submit_application(
                 version=1,
             )
             db.session.add(event)
+            # The email's key names the application by its reference (there is no id
+            # before the flush): one flush writes the three rows.
             message = _queue_for(
                 application,
                 "verify_email",
                 event,
+                key=f"application:{REFERENCE_SLOT}:verify_email",
                 check_existing=False,  # a new application's key cannot have been queued
             )
             with db.session.no_autoflush:
                 reference = _next_reference(consultation, offer)
             application.reference = reference
-            # The email's key names the application by its reference (no id before the
-            # flush): one flush writes the three rows.
-            message.idempotency_key = f"application:{reference}:verify_email"
-            for part in ("subject", "body_text", "body_html"):
+            for part in ("idempotency_key", "subject", "body_text", "body_html"):
                 setattr(message, part, getattr(message, part).replace(REFERENCE_SLOT, reference))
     except IntegrityError as exc:
         # Two submissions raced past the check above; the partial unique index decided.

@@ -48,3 +48,44 @@ def test_export_streams_many_rows(admin_client, ctx):
     )
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert len(rows) == 31
+
+
+def test_export_cells_made_by_the_database(admin_client, ctx, admin):
+    """Score, listed organization, dates and the yes/no cells are written as before the
+    database made them (and the same on both databases)."""
+    import sqlalchemy as sa
+
+    from consult.consultations.models import Organization
+    from consult.extensions import db
+    from consult.review.services import save_review
+    from tests.factories import category
+
+    consultation = make_consultation(slug="cells")
+    itu = db.session.execute(
+        sa.select(Organization).where(Organization.acronym == "ITU")
+    ).scalar_one()
+    listed, _ = under_review(
+        consultation,
+        organization_id=itu.id,
+        category_id=category("international_organization").id,
+        list_publicly=True,
+        gender="-female",
+    )
+    save_review(listed, admin, 4, "")
+    under_review(consultation, Role.ATTENDEE, organization_name="@Home")
+    response = admin_client.get(
+        f"/secretariat/applications/export.csv?consultation={consultation.id}&sort=oldest"
+    )
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    first, second = rows
+    assert first["Organization"] == "International Telecommunication Union (ITU)"
+    assert (first["Reviews"], first["Average score"]) == ("1", "4.00")
+    assert first["Listed publicly"] == "yes"
+    assert first["Gender"] == "'-female"
+    assert first["Submitted (UTC)"] == listed.created_at.strftime("%Y-%m-%d %H:%M")
+    assert (second["Reviews"], second["Average score"], second["Listed publicly"]) == (
+        "0",
+        "",
+        "no",
+    )
+    assert second["Organization"] == "'@Home"

@@ -26,6 +26,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import bench_sxs  # (scripts/, beside this file)
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
@@ -48,8 +49,6 @@ def main() -> None:
     args = parser.parse_args()
     record: list[tuple[str, str, str, bool]] = []
     if args.only != "lists":
-        import bench_sxs
-
         results = bench_sxs.run(args.url)
         apply, drain = results["apply"], results["drain"]
         record.append(
@@ -95,10 +94,7 @@ def main() -> None:
 def _database(url: str, name: str, tmp: str) -> str:
     if not url:
         return f"sqlite:///{Path(tmp) / name}.db"
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
+    bench_sxs.reset_postgres(url)
     return url
 
 
@@ -188,8 +184,6 @@ class _IsolatedClient(FlaskClient):
 
 
 def _admin_client(app):
-    import re
-
     from consult.accounts.models import UserRole
     from consult.accounts.services import create_user
 
@@ -197,30 +191,24 @@ def _admin_client(app):
     create_user("bench@ungis.example", "Bench Admin", UserRole.ADMIN, password, must_change=False)
     client = app.test_client()
     page = client.get("/secretariat/login").text
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    form = {"csrf_token": token, "email": "bench@ungis.example", "password": password}
+    form = {
+        "csrf_token": bench_sxs.csrf_of(page),
+        "email": "bench@ungis.example",
+        "password": password,
+    }
     assert client.post("/secretariat/login", data=form).status_code == 302
     return client
 
 
 def _page(client, engine, path: str, repeat: int) -> tuple[float, int, float]:
     """Median ms, statements and max ms of GET `path` (after one warm-up request)."""
-    from sqlalchemy import event
-
     assert client.get(path).status_code == 200
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
     times = []
     for _ in range(repeat):
-        statements.clear()
-        event.listen(engine, "before_cursor_execute", record)
-        start = time.perf_counter()
-        response = client.get(path)
-        times.append((time.perf_counter() - start) * 1000)
-        event.remove(engine, "before_cursor_execute", record)
+        with bench_sxs.counting(engine) as statements:
+            start = time.perf_counter()
+            response = client.get(path)
+            times.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200
     return statistics.median(times), len(statements), max(times)
 

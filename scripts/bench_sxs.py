@@ -21,6 +21,8 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,11 +84,10 @@ class Applicant:
         cookie = page.getheader("Set-Cookie")
         if cookie:
             self.cookie = cookie.split(";")[0]
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
         self.n += 1
         data = dict(
             self.fields,
-            csrf_token=token.group(1) if token else "",
+            csrf_token=csrf_of(html),
             email=f"bench{os.getpid()}-{time.time_ns()}@example.org",
         )
         self.conn.request(
@@ -169,18 +170,10 @@ APPLY_PATH = "/c/financial-mechanisms-ict4d/apply"
 
 
 def _fields(port: int) -> dict:
+    """What the bench's applicants send (the category as the form offers it)."""
     home = http.client.HTTPConnection("127.0.0.1", port)
     home.request("GET", APPLY_PATH)
-    form = home.getresponse().read().decode()
-    category = re.search(r'name="category"[^>]*value="(\d+)"', form).group(1)
-    return {
-        "full_name": "Bench Applicant",
-        "country": "CH",
-        "role": "attendee",
-        "category": category,
-        "gender": "",
-        "organization_name": "Bench Organization",
-    }
+    return dict(_FIELDS, category=category_of(home.getresponse().read().decode()))
 
 
 def bench_apply(url: str, rounds: int, seconds: float) -> Ratio:
@@ -259,8 +252,6 @@ def bench_workers(url: str, rounds: int, seconds: float) -> Ratio:
 def statements_per_post(url: str) -> int:
     """SQL statements of one application POST (after a first one has filled the
     process's caches), counted on the engine."""
-    from sqlalchemy import event
-
     from consult import create_app
     from consult.database.migrate import upgrade
     from consult.extensions import db
@@ -273,7 +264,7 @@ def statements_per_post(url: str) -> int:
     )
     with app.app_context():
         if url:
-            _reset_postgres(url)
+            reset_postgres(url)
         upgrade()
         from consult.consultations.seed import seed_demo
 
@@ -281,21 +272,17 @@ def statements_per_post(url: str) -> int:
         db.session.commit()
         engine = db.engine
     client = app.test_client()
-    counted: list[str] = []
 
-    def post(email: str) -> None:
+    def post(email: str) -> list[str]:
         html = client.get(APPLY_PATH).text
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-        category = re.search(r'name="category"[^>]*value="(\d+)"', html).group(1)
-        fields = dict(_FIELDS, category=category, csrf_token=token, email=email)
-        with _counting(engine, counted, event):
+        fields = dict(_FIELDS, category=category_of(html), csrf_token=csrf_of(html), email=email)
+        with counting(engine) as statements:
             response = client.post(APPLY_PATH, data=fields)
         assert response.status_code == 302, response.status_code
+        return statements
 
     post("first@example.org")
-    counted.clear()
-    post("second@example.org")
-    return len(counted)
+    return len(post("second@example.org"))
 
 
 _FIELDS = {
@@ -307,22 +294,36 @@ _FIELDS = {
 }
 
 
-class _counting:
-    def __init__(self, engine, counted, event):
-        self.engine, self.counted, self.event = engine, counted, event
+@contextmanager
+def counting(engine) -> Iterator[list[str]]:
+    """The SQL statements run on `engine` meanwhile (as tests/queries.py counts them)."""
+    from sqlalchemy import event
 
-    def record(self, _conn, _cursor, statement, *_args):
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
         if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
-            self.counted.append(statement)
+            statements.append(statement)
 
-    def __enter__(self):
-        self.event.listen(self.engine, "before_cursor_execute", self.record)
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
-    def __exit__(self, *exc):
-        self.event.remove(self.engine, "before_cursor_execute", self.record)
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of the (first) form on a page ("" if it has none)."""
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    return token.group(1) if token else ""
 
 
-def _reset_postgres(url: str) -> None:
+def category_of(html: str) -> str:
+    """The first stakeholder category offered by the apply form."""
+    return re.search(r'name="category"[^>]*value="(\d+)"', html).group(1)
+
+
+def reset_postgres(url: str) -> None:
     import sqlalchemy as sa
 
     engine = sa.create_engine(url)
@@ -369,7 +370,7 @@ def bench_drain(url: str, rounds: int, messages: int) -> Ratio:
     try:
         with app.test_request_context():
             if url:
-                _reset_postgres(url)
+                reset_postgres(url)
             upgrade()
             from consult.applications.services import ApplicationData, submit_application
             from consult.consultations.seed import seed_demo
@@ -440,11 +441,11 @@ def bench_drain(url: str, rounds: int, messages: int) -> Ratio:
 def run(url: str, rounds: int = 5) -> dict[str, object]:
     """Every side-by-side case; PostgreSQL databases named in `url` are emptied."""
     if url:
-        _reset_postgres(url)
+        reset_postgres(url)
     results: dict[str, object] = {"apply": bench_apply(url, rounds, seconds=3.0)}
     results["statements"] = statements_per_post(url)
     results["drain"] = bench_drain(url, rounds, messages=300)
     if url.startswith("postgresql"):
-        _reset_postgres(url)
+        reset_postgres(url)
         results["workers"] = bench_workers(url, rounds, seconds=3.0)
     return results

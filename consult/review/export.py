@@ -41,14 +41,9 @@ CHUNK = 64_000
 FETCH = 2_000
 
 
-def excel_safe(value) -> str:
-    """A cell Excel will not run as a formula: a leading ' neutralises =, +, -, @."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _safe(column):
-    """excel_safe in SQL: the database makes the cells, the worker only writes them."""
+def excel_safe(column):
+    """The cell, made by the database, so that Excel will not run it as a formula: a
+    leading ' neutralises =, +, -, @ (and a leading tab or carriage return)."""
     return sa.case(
         (sa.func.substr(column, 1, 1).in_(FORMULA_STARTS), sa.literal("'") + column),
         else_=column,
@@ -90,17 +85,17 @@ def csv_chunks(queue_filter: ReviewQueueFilter) -> Iterator[str]:
         select(
             a.reference,
             *as_text,
-            _safe(StakeholderCategory.name),
-            _safe(a.full_name),
-            _safe(a.email),
-            _safe(organization),
-            _safe(a.job_title),
+            excel_safe(StakeholderCategory.name),
+            excel_safe(a.full_name),
+            excel_safe(a.email),
+            excel_safe(organization),
+            excel_safe(a.job_title),
             a.country,
-            _safe(a.gender),
-            _safe(a.topic),
-            _safe(a.abstract),
-            _safe(a.bio),
-            _safe(a.accessibility_needs),
+            excel_safe(a.gender),
+            excel_safe(a.topic),
+            excel_safe(a.abstract),
+            excel_safe(a.bio),
+            excel_safe(a.accessibility_needs),
             sa.case((a.list_publicly, "yes"), else_="no"),
             a.review_count,
             _score(connection.dialect.name),

@@ -10,12 +10,24 @@ from consult.review.export import excel_safe
 from tests.factories import make_consultation, under_review
 
 
-def test_excel_safe_neutralises_formulas():
-    assert excel_safe('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+def excel_cell(value) -> str:
+    """A text as the export writes it: made Excel-safe by the database, then CSV."""
+    import sqlalchemy as sa
+
+    from consult.extensions import db
+
+    made = db.session.execute(sa.select(excel_safe(sa.literal(value, sa.String)))).scalar()
+    out = io.StringIO()
+    csv.writer(out).writerow([made])
+    return next(csv.reader(io.StringIO(out.getvalue())))[0]
+
+
+def test_excel_safe_neutralises_formulas(ctx):
+    assert excel_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     for start in ("+1", "-1", "@SUM(A1)", "\tx", "\rx"):
-        assert excel_safe(start).startswith("'")
-    assert excel_safe("Plain") == "Plain"
-    assert excel_safe(None) == ""
+        assert excel_cell(start).startswith("'")
+    assert excel_cell("Plain") == "Plain"
+    assert excel_cell(None) == ""
 
 
 def test_export_is_utf8_with_bom_and_follows_the_filters(admin_client, ctx):

@@ -22,6 +22,7 @@ docs/decisions.md says more.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from itertools import chain
 from typing import Any, TypeVar
 
@@ -53,6 +54,7 @@ class CacheStamp(db.Model):
     version: Mapped[int] = mapped_column(default=0)
 
 
+@cache  # (the models are imported late, to avoid an import cycle)
 def _cached_models() -> tuple[type, ...]:
     from consult.consultations.models import (
         Consultation,

@@ -7,12 +7,28 @@ package touches no database.
 from __future__ import annotations
 
 import os
+import secrets
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-CONFIG_DIR = PROJECT_ROOT / "config"
+from consult.paths import CONFIG_DIR, PROJECT_ROOT
+
+# The features, from the ground floor up (docs/architecture.md): each one's
+# `consult.<name>.feature.init_app(app)` registers its blueprints, commands, template
+# globals and hook handlers. A feature may import only those before it.
+FEATURES = (
+    "security",
+    "consultations",
+    "notifications",
+    "accounts",
+    "applications",
+    "programme",
+    "review",
+    "demo",
+)
 
 
 # Keys that were ever published (old defaults): refused whenever debug is off.
@@ -24,8 +40,6 @@ def _secret_key(app: Flask) -> None:
     if not app.config.get("SECRET_KEY") and app.config.get("SECRET_KEY_FROM_INSTANCE"):
         key_file = Path(app.instance_path) / "secret_key"
         if not key_file.exists():
-            import secrets
-
             Path(app.instance_path).mkdir(parents=True, exist_ok=True)
             key_file.touch(mode=0o600)
             key_file.write_text(secrets.token_urlsafe(48))
@@ -41,15 +55,43 @@ def _secret_key(app: Flask) -> None:
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
-    """Build the app: config/default.py, config/<name>.py, CONSULT_* env vars, overrides."""
-    config_name = config_name or os.environ.get("CONSULT_ENV", "development")
-    instance_path = os.environ.get("CONSULT_INSTANCE_PATH", str(PROJECT_ROOT / "instance"))
+    """Build the app: config/default.py, config/<name>.py, CONSULT_* env vars, overrides;
+    then the extensions, the web edge and every feature in FEATURES, in order."""
     app = Flask(
         __name__,
-        instance_path=instance_path,
+        instance_path=os.environ.get("CONSULT_INSTANCE_PATH", str(PROJECT_ROOT / "instance")),
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    _configure(app, config_name or os.environ.get("CONSULT_ENV", "development"), overrides)
+
+    # The app factory is the top floor: it alone imports every feature (here, so that
+    # importing any module of the package builds nothing).
+    from consult import cache  # noqa: F401  (the cache stamp's table on the metadata)
+    from consult.database import configure_engines
+    from consult.database.cli import db_cli
+    from consult.extensions import babel, csrf, db, limiter, login_manager, mail
+    from consult.i18n import select_locale
+    from consult.logs import configure_logging
+    from consult.web import register_converters, register_web
+
+    configure_logging(app.config["LOG_FORMAT"])
+    db.init_app(app)
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    configure_engines(app)
+    register_converters(app)
+    register_web(app)
+    app.cli.add_command(db_cli)
+    for name in FEATURES:
+        import_module(f"consult.{name}.feature").init_app(app)
+    return app
+
+
+def _configure(app: Flask, config_name: str, overrides: dict) -> None:
     app.config.from_pyfile(str(CONFIG_DIR / "default.py"))
     env_file = CONFIG_DIR / f"{config_name}.py"
     if not env_file.is_file():
@@ -58,73 +100,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.from_prefixed_env("CONSULT")
     app.config.update(overrides)
     app.config["CONFIG_NAME"] = config_name
-
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         db_file = Path(app.instance_path) / "consult.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_file}"
     _secret_key(app)
-    from consult.logs import configure_logging
-
-    configure_logging(app.config["LOG_FORMAT"])
     if app.config.get("PROXY_FIX_X_FOR"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         hops = int(app.config["PROXY_FIX_X_FOR"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-
-    from consult import models  # noqa: F401  (registers every table on the metadata)
-    from consult.extensions import babel, csrf, db, limiter, login_manager, mail
-    from consult.i18n import select_locale
-    from consult.web import register_converters, register_web
-
-    db.init_app(app)
-    csrf.init_app(app)
-    mail.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
-    limiter.init_app(app)
-    login_manager.init_app(app)
-
-    from consult.accounts.services import load_user
-
-    login_manager.user_loader(load_user)
-    login_manager.login_message = None
-
-    from consult.database import configure_engines
-
-    configure_engines(app)
-    register_converters(app)
-    register_web(app)
-
-    from consult.accounts.views import bp as accounts_bp
-    from consult.applications.views import bp as applications_bp
-    from consult.consultations.translations import bp as translations_bp
-    from consult.consultations.views import bp as consultations_bp
-    from consult.notifications.views import bp as notifications_bp
-    from consult.programme.views import bp as programme_bp
-    from consult.review.views import bp as review_bp
-    from consult.security.views import bp as security_bp
-
-    app.register_blueprint(consultations_bp)
-    app.register_blueprint(translations_bp)
-    app.register_blueprint(applications_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(review_bp)
-    app.register_blueprint(notifications_bp)
-    app.register_blueprint(programme_bp)
-    app.register_blueprint(security_bp)
-
-    from consult.accounts.cli import users_cli
-    from consult.applications.cli import data_cli
-    from consult.consultations.cli import demo_cli
-    from consult.database.cli import db_cli
-    from consult.notifications.cli import mail_cli
-    from consult.security.cli import security_cli
-
-    app.cli.add_command(db_cli)
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(mail_cli)
-    app.cli.add_command(users_cli)
-    app.cli.add_command(data_cli)
-    app.cli.add_command(security_cli)
-    return app

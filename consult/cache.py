@@ -8,7 +8,7 @@ reads the stamp once (one small query); an entry made under another stamp is loa
 again.
 
 Invalidation is explicit and in the same transaction as the change: any flush that
-adds, changes or deletes a row of a cached model (`_cached_models`) raises the stamp
+adds, changes or deletes a row of a cached model (a model marked `@cacheable`) raises the stamp
 (`before_flush`, below), and code that writes those tables without the ORM calls
 `bump()` itself. Only the role offers' reference counter is written on every
 application, with a plain UPDATE that deliberately does not raise it (nothing cached
@@ -22,7 +22,6 @@ docs/decisions.md says more.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 from itertools import chain
 from typing import Any, TypeVar
 
@@ -54,25 +53,17 @@ class CacheStamp(db.Model):
     version: Mapped[int] = mapped_column(default=0)
 
 
-@cache  # (the models are imported late, to avoid an import cycle)
-def _cached_models() -> tuple[type, ...]:
-    from consult.consultations.models import (
-        Consultation,
-        ContentTranslation,
-        Organization,
-        RoleOffer,
-        StakeholderCategory,
-    )
-    from consult.notifications.models import EmailText
+# The models whose rows something cached is made from: each marks itself @cacheable
+# (as append-only models mark themselves), so the cache imports no feature.
+_cached_models: tuple[type, ...] = ()
 
-    return (
-        Consultation,
-        RoleOffer,
-        StakeholderCategory,
-        Organization,
-        ContentTranslation,
-        EmailText,
-    )
+
+def cacheable(model: type[T]) -> type[T]:
+    """Class decorator: a change to a row of this model raises the stamp."""
+    global _cached_models
+    if model not in _cached_models:
+        _cached_models = (*_cached_models, model)
+    return model
 
 
 def bump(session: Session | None = None) -> None:
@@ -86,7 +77,7 @@ def bump(session: Session | None = None) -> None:
 
 @event.listens_for(Session, "before_flush")
 def _bump_on_change(session: Session, _context, _instances) -> None:
-    models = _cached_models()
+    models = _cached_models
     for obj in chain(session.new, session.deleted, session.dirty):
         if isinstance(obj, models) and (
             obj not in session.dirty or obj in session.deleted or session.is_modified(obj)

@@ -8,14 +8,30 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 
-class Role(enum.StrEnum):
-    KEYNOTE = "keynote"
-    PANELIST = "panelist"
-    ATTENDEE = "attendee"
+class LabelledEnum(enum.StrEnum):
+    """A stored enum that people read by a translated label per member: the labels are
+    given once, after the class, with `with_labels` (one `label` property for all)."""
+
+    LABELS: dict
 
     @property
     def label(self) -> str:
-        return str(ROLE_LABELS[self])
+        return str(type(self).LABELS[self])
+
+
+def with_labels(cls: type[LabelledEnum], labels: dict) -> dict:
+    """Give a LabelledEnum its labels (lazy translations, one per member); returns them."""
+    missing = set(cls) - set(labels)
+    if missing:
+        raise ValueError(f"{cls.__name__}: no label for {sorted(missing)}")
+    cls.LABELS = labels
+    return labels
+
+
+class Role(LabelledEnum):
+    KEYNOTE = "keynote"
+    PANELIST = "panelist"
+    ATTENDEE = "attendee"
 
     @property
     def letter(self) -> str:
@@ -27,30 +43,32 @@ class Role(enum.StrEnum):
         return self in (Role.KEYNOTE, Role.PANELIST)
 
 
-ROLE_LABELS = {
-    Role.KEYNOTE: _l("Keynote speaker"),
-    Role.PANELIST: _l("Panelist"),
-    Role.ATTENDEE: _l("Attendee"),
-}
+ROLE_LABELS = with_labels(
+    Role,
+    {
+        Role.KEYNOTE: _l("Keynote speaker"),
+        Role.PANELIST: _l("Panelist"),
+        Role.ATTENDEE: _l("Attendee"),
+    },
+)
 
 
-class ConsultationState(enum.StrEnum):
+class ConsultationState(LabelledEnum):
     DRAFT = "draft"
     OPEN = "open"
     CLOSED = "closed"
     ARCHIVED = "archived"
 
-    @property
-    def label(self) -> str:
-        return str(CONSULTATION_STATE_LABELS[self])
 
-
-CONSULTATION_STATE_LABELS = {
-    ConsultationState.DRAFT: _l("Draft"),
-    ConsultationState.OPEN: _l("Open"),
-    ConsultationState.CLOSED: _l("Closed"),
-    ConsultationState.ARCHIVED: _l("Archived"),
-}
+CONSULTATION_STATE_LABELS = with_labels(
+    ConsultationState,
+    {
+        ConsultationState.DRAFT: _l("Draft"),
+        ConsultationState.OPEN: _l("Open"),
+        ConsultationState.CLOSED: _l("Closed"),
+        ConsultationState.ARCHIVED: _l("Archived"),
+    },
+)
 
 # How an applicant describes themself (the form's choices; "" = not given).
 GENDER_LABELS = {
@@ -66,7 +84,7 @@ def gender_label(code: str | None) -> str:
     return str(GENDER_LABELS.get(code or "", code or ""))
 
 
-class ApplicationState(enum.StrEnum):
+class ApplicationState(LabelledEnum):
     SUBMITTED = "submitted"
     UNDER_REVIEW = "under_review"
     ACCEPTED = "accepted"
@@ -77,26 +95,24 @@ class ApplicationState(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
     @property
-    def label(self) -> str:
-        """How the applicant reads it."""
-        return str(STATE_LABELS[self])
-
-    @property
     def short_label(self) -> str:
         """How the secretariat reads it in lists."""
         return str(STATE_SHORT_LABELS[self])
 
 
-STATE_LABELS = {
-    ApplicationState.SUBMITTED: _l("Submitted – email address not yet confirmed"),
-    ApplicationState.UNDER_REVIEW: _l("Under review"),
-    ApplicationState.ACCEPTED: _l("Accepted – please confirm your participation"),
-    ApplicationState.WAITLISTED: _l("On the waiting list"),
-    ApplicationState.CONFIRMED: _l("Confirmed"),
-    ApplicationState.DECLINED: _l("Declined"),
-    ApplicationState.REJECTED: _l("Not accepted"),
-    ApplicationState.WITHDRAWN: _l("Withdrawn"),
-}
+STATE_LABELS = with_labels(
+    ApplicationState,
+    {
+        ApplicationState.SUBMITTED: _l("Submitted – email address not yet confirmed"),
+        ApplicationState.UNDER_REVIEW: _l("Under review"),
+        ApplicationState.ACCEPTED: _l("Accepted – please confirm your participation"),
+        ApplicationState.WAITLISTED: _l("On the waiting list"),
+        ApplicationState.CONFIRMED: _l("Confirmed"),
+        ApplicationState.DECLINED: _l("Declined"),
+        ApplicationState.REJECTED: _l("Not accepted"),
+        ApplicationState.WITHDRAWN: _l("Withdrawn"),
+    },
+)
 
 STATE_SHORT_LABELS = {
     ApplicationState.SUBMITTED: _l("Email unconfirmed"),

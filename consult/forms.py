@@ -10,11 +10,20 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import Form, PasswordField, SelectField, StringField, TextAreaField, widgets
+from wtforms import (
+    Form,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation, ValidationError
 
+from consult.http import parse_id
 from consult.i18n import countries
 
 # Characters nobody types and some attacks use: C0/C1 control characters (NUL among
@@ -117,6 +126,20 @@ class BaseForm(FlaskForm):
 
     class Meta(CleaningMeta):
         pass
+
+
+class ActionForm(BaseForm):
+    """A bare form for POST-only buttons (log out, deactivate): just the CSRF token."""
+
+
+class VersionField(HiddenField):
+    """The version of a row that the person saw (a hidden field), read with the one
+    id parser (consult.http.parse_id): `data` is an int, or None when missing or
+    malformed; with DataRequired the form then does not validate."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            self.data = parse_id(valuelist[0])
 
 
 class BaseSubForm(Form):

@@ -3,7 +3,7 @@
 LOG_FORMAT = "text" (development) prints readable lines; "json" (production) prints one
 JSON object per line -- time, level, logger, message, process, and the exception when
 there is one -- for journald, Loki, Elasticsearch and friends. Private links are
-redacted before any handler sees them (consult.web.RedactPrivateLinks).
+redacted before any handler sees them (RedactPrivateLinks, below).
 """
 
 from __future__ import annotations
@@ -12,6 +12,28 @@ import json
 import logging
 import os
 from datetime import UTC, datetime
+
+from consult.links import mask_token
+
+
+class RedactPrivateLinks(logging.Filter):
+    """Request logs (werkzeug's, gunicorn's access log) show /a/[private-link] instead
+    of an applicant's token: a log file must not let anyone act as an applicant."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/a/" in message:
+            record.msg = mask_token(message)
+            record.args = ()
+        return True
+
+
+def register_log_redaction() -> None:
+    for name in ("werkzeug", "gunicorn.access"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactPrivateLinks) for f in logger.filters):
+            logger.addFilter(RedactPrivateLinks())
+
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s [%(name)s] %(message)s"
 

@@ -242,11 +242,11 @@ def _csv(consultation_id: int) -> tuple[float, int, int]:
 
 def _fill(rows: int):
     from consult.applications.models import Application
-    from consult.consultations.seed import seed_demo
     from consult.database import utcnow
+    from consult.demo.seed import seed_demo
     from consult.enums import ApplicationState, Role
     from consult.extensions import db
-    from consult.review.regions import REGION_OF_COUNTRY
+    from consult.regions import REGION_OF_COUNTRY
 
     consultation, _ = seed_demo()
     categories = [c.id for c in consultation.categories]
@@ -308,7 +308,7 @@ def _detail(consultation, repeat: int, url: str) -> None:
     """The queries behind the pages, one by one (for finding where time goes)."""
     from consult.enums import ApplicationState, Role
     from consult.extensions import db
-    from consult.review.regions import region_labels
+    from consult.regions import region_labels
     from consult.review.services import (
         ReviewQueueFilter,
         balance,

@@ -266,7 +266,7 @@ def statements_per_post(url: str) -> int:
         if url:
             reset_postgres(url)
         upgrade()
-        from consult.consultations.seed import seed_demo
+        from consult.demo.seed import seed_demo
 
         seed_demo()
         db.session.commit()
@@ -373,7 +373,7 @@ def bench_drain(url: str, rounds: int, messages: int) -> Ratio:
                 reset_postgres(url)
             upgrade()
             from consult.applications.services import ApplicationData, submit_application
-            from consult.consultations.seed import seed_demo
+            from consult.demo.seed import seed_demo
             from consult.enums import Role
 
             consultation, _ = seed_demo()

@@ -15,7 +15,7 @@ from consult.applications.services import (
 )
 from consult.applications.tokens import find_by_token, mint_token
 from consult.consultations.models import Consultation, RoleOffer, StakeholderCategory
-from consult.consultations.seed import DEMO_CATEGORY_CODES, seed_reference_data
+from consult.consultations.reference import DEMO_CATEGORY_CODES, seed_reference_data
 from consult.database import transaction, utcnow
 from consult.enums import ConsultationState, Role
 from consult.extensions import db
@@ -138,7 +138,7 @@ def sent_link(to: str) -> str:
     worker does when it sends: a fresh token in place of the stored placeholder."""
     import re
 
-    from consult.applications.tokens import fill_token
+    from consult.links import fill_token
     from consult.notifications.models import OutboxMessage
 
     message = (

@@ -42,13 +42,28 @@ class Received:
 @dataclass
 class RecordingHandler:
     """Records what it receives; faults on demand: `refuse` (550, permanent), `defer`
-    (451, temporary) for addresses, and `delay` seconds per message (a slow server)."""
+    (451, temporary) for addresses, and `delay` seconds per message (a slow server).
+    With `hold()`, each message waits at the server until the test lets it through
+    (`let_through()`): a slow server whose pace the test sets, not the machine's speed."""
 
     refuse: set[str] = field(default_factory=set)
     defer: set[str] = field(default_factory=set)
     delay: float = 0.0
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    gate: threading.Semaphore | None = None
+    arrived: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
+
+    def hold(self) -> None:
+        """From now on, every message waits in DATA until let through."""
+        self.gate = threading.Semaphore(0)
+
+    def let_through(self, count: int = 1) -> None:
+        self.gate.release(count)
+
+    def wait_for_arrival(self, timeout: float = 60) -> None:
+        """Until the next message is waiting at the gate (the timeout only ends a hang)."""
+        assert self.arrived.acquire(timeout=timeout), "no message reached the server"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address in self.refuse:
@@ -61,6 +76,9 @@ class RecordingHandler:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         if self.delay:
             await asyncio.sleep(self.delay)
+        if self.gate is not None:
+            self.arrived.release()
+            await asyncio.to_thread(self.gate.acquire)
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.received.append(Received(list(envelope.rcpt_tos), parsed))

@@ -35,7 +35,7 @@ def site(app):
     """The demo consultation (texts in six languages) with applications in every state
     an applicant can see, and two staff accounts."""
     from consult.applications.services import Decision, decide_application
-    from consult.consultations.seed import seed_demo
+    from consult.demo.seed import seed_demo
     from consult.enums import Role
 
     with app.app_context():

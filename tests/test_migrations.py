@@ -82,7 +82,7 @@ def test_database_refuses_to_change_the_audit_log(ctx):
 
 def test_the_trust_migration_scrubs_raw_tokens_from_stored_emails(empty_database):
     """Emails queued before private links were minted at send time held raw tokens."""
-    from consult.applications.tokens import LINK_TOKEN
+    from consult.links import LINK_TOKEN
 
     raw = "Zx1_" + "a" * 39
     app = make_app(empty_database)

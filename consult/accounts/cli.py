@@ -4,6 +4,7 @@ import sys
 
 import click
 
+from consult.accounts import two_factor
 from consult.accounts.models import UserRole
 from consult.accounts.services import (
     AccountError,
@@ -13,6 +14,9 @@ from consult.accounts.services import (
     set_active,
     set_password,
 )
+from consult.extensions import db
+from consult.security.models import SecurityTag
+from consult.security.services import record_event
 
 users_cli = click.Group("users", help="Secretariat user accounts.")
 
@@ -96,11 +100,6 @@ def set_password_cmd(email: str, password_stdin: bool) -> None:
 def reset_two_factor_cmd(email: str) -> None:
     """Switch off someone's second factor (lost phone and recovery codes); they enrol
     again at their next sign-in (admins must)."""
-    from consult.accounts import two_factor
-    from consult.extensions import db
-    from consult.security.models import SecurityTag
-    from consult.security.services import record_event
-
     user = _existing(email)
     two_factor.disable(user)
     record_event(

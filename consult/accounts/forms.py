@@ -81,10 +81,6 @@ class PasswordForm(BaseForm):
     )
 
 
-class ActionForm(BaseForm):
-    """A bare form for POST-only buttons (log out, deactivate): just the CSRF token."""
-
-
 class CodeForm(BaseForm):
     code = StringField(
         _l("Code from your authenticator app, or a recovery code"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,17 +10,18 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
 from consult.database import utcnow
-from consult.enums import enum_column
+from consult.enums import LabelledEnum, enum_column, with_labels
 from consult.extensions import db
 
 
-class UserRole(enum.StrEnum):
+class UserRole(LabelledEnum):
     ADMIN = "admin"
     REVIEWER = "reviewer"
 
-    @property
-    def label(self) -> str:
-        return str({UserRole.ADMIN: _l("Administrator"), UserRole.REVIEWER: _l("Reviewer")}[self])
+
+USER_ROLE_LABELS = with_labels(
+    UserRole, {UserRole.ADMIN: _l("Administrator"), UserRole.REVIEWER: _l("Reviewer")}
+)
 
 
 class User(UserMixin, db.Model):
@@ -35,9 +35,6 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
-    # Part of the session identity: changing the password or deactivating the account
-    # ends every session that was opened before.
-    session_epoch: Mapped[int] = mapped_column(default=1)
     # A password someone else set (an admin, the CLI, the demo seed) must be changed at
     # the next sign-in.
     must_change_password: Mapped[bool] = mapped_column(default=False)
@@ -67,7 +64,7 @@ class User(UserMixin, db.Model):
         return self.role == UserRole.ADMIN
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_epoch}"
+        return str(self.id)
 
 
 class StaffSession(db.Model):

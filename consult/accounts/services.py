@@ -13,7 +13,9 @@ from zxcvbn import zxcvbn
 from consult.accounts.models import User, UserRole
 from consult.accounts.sessions import current_staff_session, end_all_sessions
 from consult.database import transaction, utcnow
+from consult.errors import Invalid
 from consult.extensions import db
+from consult.http import parse_id
 from consult.notifications.services import queue_email
 
 MIN_PASSWORD_LENGTH = 12
@@ -22,10 +24,8 @@ MIN_PASSWORD_LENGTH = 12
 _DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
 
 
-class AccountError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class AccountError(Invalid):
+    """An account that cannot be created or a password that cannot be set."""
 
 
 def generate_password() -> str:
@@ -91,12 +91,11 @@ def set_password(user: User, password: str, *, by_self: bool) -> None:
     check_password_strength(password, email=user.email, name=user.name)
     with transaction():
         user.password_hash = generate_password_hash(password)
-        user.session_epoch += 1
         user.must_change_password = not by_self
         user.password_changed_at = utcnow()
         end_all_sessions(user)
         queue_email(
-            key=f"user:{user.id}:password_changed:{user.session_epoch}",
+            key=f"user:{user.id}:password_changed:{user.password_changed_at:%Y%m%dT%H%M%S.%f}",
             template="password_changed",
             to=user.email,
             language="en",
@@ -107,7 +106,6 @@ def set_password(user: User, password: str, *, by_self: bool) -> None:
 def set_active(user: User, active: bool) -> None:
     with transaction():
         user.active = active
-        user.session_epoch += 1
         end_all_sessions(user)
 
 
@@ -127,15 +125,14 @@ def check_current_password(user: User, password: str) -> bool:
 
 
 def load_user(identity: str) -> User | None:
-    """Flask-Login's loader: "<id>:<epoch>"; a stale epoch ends the session."""
-    try:
-        user_id, epoch = (int(part) for part in identity.split(":"))
-    except ValueError:
+    """Flask-Login's loader: the account, while the server-side staff session the
+    cookie names is live (the one way a session ends: signing out, idle or too old, a
+    new password, deactivation -- accounts.sessions)."""
+    user_id = parse_id(identity.partition(":")[0])  # (":<epoch>": cookies of before)
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or not user.active:
         return None
-    user = db.session.get(User, user_id)
-    if user is None or user.session_epoch != epoch or not user.active:
-        return None
-    if has_request_context() and current_staff_session(user.id) is None:
+    if not has_request_context() or current_staff_session(user.id) is None:
         return None  # signed out, idle or too old: the server-side session is gone
     return user
 

@@ -16,13 +16,13 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from consult.access import admin_required
 from consult.accounts import two_factor
-from consult.accounts.access import admin_required
 from consult.accounts.forms import (
-    ActionForm,
     CodeForm,
     DisableTwoFactorForm,
     EnrolForm,
@@ -48,9 +48,10 @@ from consult.accounts.sessions import (
     start_staff_session,
 )
 from consult.extensions import db
+from consult.forms import ActionForm
+from consult.http import render_error
 from consult.security.models import SecurityTag
 from consult.security.services import record_event
-from consult.web import render_error
 
 bp = Blueprint("accounts", __name__, url_prefix="/secretariat")
 
@@ -65,7 +66,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
@@ -104,7 +105,7 @@ def _signed_in(user: User):
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-def second_factor():
+def second_factor() -> ResponseReturnValue:
     """The second step of signing in, for accounts with a second factor."""
     pending = session.get(PENDING)
     if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
@@ -136,7 +137,7 @@ def second_factor():
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])
 @login_required
-def two_factor_settings():
+def two_factor_settings() -> ResponseReturnValue:
     """Enrol an authenticator app (QR code), see recovery codes once, or switch off
     (reviewers only: admins must keep a second factor)."""
     user = current_user._get_current_object()
@@ -191,7 +192,7 @@ def two_factor_settings():
 
 
 @bp.post("/logout")
-def logout():
+def logout() -> ResponseReturnValue:
     form = ActionForm()
     if form.validate_on_submit():
         if current_user.is_authenticated:
@@ -207,7 +208,7 @@ _ALLOWED_BEFORE_CHANGE = {"accounts.change_password", "accounts.logout", "static
 
 
 @bp.before_app_request
-def require_password_change():
+def require_password_change() -> ResponseReturnValue:
     """A password someone else set must be replaced before anything else."""
     if (
         request.path.startswith("/secretariat")
@@ -232,7 +233,7 @@ def require_password_change():
 
 @bp.route("/users", methods=["GET", "POST"])
 @admin_required
-def users():
+def users() -> ResponseReturnValue:
     form = UserForm()
     status = 200
     if form.validate_on_submit():
@@ -244,7 +245,7 @@ def users():
                 SecurityTag.USER_CREATED, target=f"user {user.id} ({user.role})", commit=True
             )
         except AccountError as error:
-            form.email.errors.append(_(error.message))
+            form.email.errors.append(error.message)
             status = 409
         else:
             flash(_("Account created for %(email)s.", email=user.email), "success")
@@ -259,7 +260,7 @@ def users():
 
 @bp.post("/users/<int:user_id>/active")
 @admin_required
-def toggle_active(user_id: int):
+def toggle_active(user_id: int) -> ResponseReturnValue:
     user = db.get_or_404(User, user_id)
     form = ActionForm()
     if not form.validate_on_submit():
@@ -282,7 +283,7 @@ def toggle_active(user_id: int):
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def change_password():
+def change_password() -> ResponseReturnValue:
     form = PasswordForm()
     status = 200
     if form.validate_on_submit():

@@ -7,6 +7,8 @@ from sqlalchemy import select
 
 from consult.applications.models import Application
 from consult.applications.privacy import erase_application, purge_expired
+from consult.applications.services import queue_confirmation_reminders
+from consult.applications.tally import differences, recount
 from consult.extensions import db
 from consult.security.models import SecurityTag
 from consult.security.services import record_event
@@ -42,3 +44,35 @@ def erase_cmd(reference: str) -> None:
     )
     db.session.commit()
     click.echo(f"Erased the personal data of {reference}.")
+
+
+# Added to Flask's `consult mail` and `consult db` groups by this feature's init_app: the
+# commands live with the applications they work on.
+@click.command("remind")
+def remind_cmd() -> None:
+    """Queue one reminder per accepted speaker who has not confirmed, 3 days before
+    the confirmation deadline. Safe to run from cron as often as you like."""
+    count = queue_confirmation_reminders()
+    click.echo(f"Queued {count} reminder(s).")
+
+
+@click.command("recount")
+@click.option("--check", is_flag=True, help="Only compare; change nothing (exit 1 if wrong).")
+def recount_cmd(check: bool) -> None:
+    """Rebuild the kept counts of applications (application_tally) from the applications,
+    saying how many were wrong. Safe while the app runs."""
+    wrong = differences() if check else recount()
+    for (consultation, role, state, category, region, gender), (kept, fresh) in sorted(
+        wrong.items()
+    ):
+        click.echo(
+            f"consultation {consultation}, {role}, {state}, category {category}, {region}, "
+            f"gender {gender or '-'}: kept {kept}, counted {fresh}"
+        )
+    if not wrong:
+        click.echo("All kept counts were right.")
+    elif check:
+        click.echo(f"{len(wrong)} kept counts were wrong (run `consult db recount` to rebuild).")
+        raise SystemExit(1)
+    else:
+        click.echo(f"{len(wrong)} kept counts were wrong; rebuilt.")

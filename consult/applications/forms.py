@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
-    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -23,6 +22,7 @@ from consult.forms import (
     DeliverableEmail,
     LongSelectField,
     NoLinks,
+    VersionField,
     country_choices,
     optional_int,
     strip_whitespace,
@@ -184,4 +184,4 @@ class ApplicationForm(BaseForm):
 
 class WithdrawForm(BaseForm):
     # The version the person saw; a change in between refuses the withdrawal.
-    version = HiddenField(validators=[DataRequired()])
+    version = VersionField(validators=[DataRequired()])

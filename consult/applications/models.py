@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -18,7 +19,9 @@ from consult.database import utcnow
 from consult.database.append_only import AppendOnlyViolation, append_only
 from consult.enums import ENDED_STATES, ApplicationState, Role, enum_column
 from consult.extensions import db
-from consult.programme.models import ProgrammeSession
+
+if TYPE_CHECKING:  # the programme sits above: its model is named, not imported
+    from consult.programme.models import ProgrammeSession
 
 _ended = ", ".join(f"'{state.value}'" for state in ENDED_STATES)
 LIVE_CONDITION = sa.text(f"state NOT IN ({_ended})")

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from consult.applications.models import Application
+from consult.applications.states import holds_place
 from consult.applications.tally import counts_by_role_and_state
 from consult.consultations.models import Consultation, RoleOffer
-from consult.enums import PLACE_HOLDING_STATES, ApplicationState, Role
+from consult.enums import ApplicationState, Role
 from consult.extensions import db
 
 
@@ -70,7 +71,7 @@ def places_taken_by_role(
     consultation_id = getattr(consultation, "id", consultation)
     taken: dict[Role, int] = {}
     for (held_role, state), n in counts_by_role_and_state(consultation_id, role=role).items():
-        if state in PLACE_HOLDING_STATES:
+        if holds_place(state):
             taken[held_role] = taken.get(held_role, 0) + n
     return taken
 

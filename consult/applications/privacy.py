@@ -18,13 +18,14 @@ from sqlalchemy import delete, select, update
 from consult.applications.audit import record_change
 from consult.applications.models import AccessToken, Application
 from consult.applications.places import lock_offer
+from consult.applications.services import move_state
 from consult.applications.states import Actor, can_transition
 from consult.consultations.models import Consultation
 from consult.database import transaction, utcnow
 from consult.enums import ApplicationState
 from consult.extensions import db
+from consult.hooks import Hook
 from consult.notifications.models import OutboxMessage, OutboxState
-from consult.review.models import Review
 
 PERSONAL_FIELDS = (
     "full_name",
@@ -37,6 +38,11 @@ PERSONAL_FIELDS = (
     "secretariat_message",
 )
 SPECIAL_CATEGORY_FIELDS = ("gender", "accessibility_needs")
+
+# Fired with the ids of applications whose personal data is being erased (by a person's
+# request or the retention purge), inside the erasing transaction: a feature above that
+# keeps personal data about applications erases its part (the review comments).
+erasing: Hook[[list[int]], None] = Hook("erasing")
 ERASED_NAME = "(erased)"
 
 
@@ -107,13 +113,10 @@ def erase_application(application: Application, *, by: str, user_id: int | None 
     application is withdrawn first, so its place is freed; then every personal field,
     review comment, email body and private link goes. The audit log records that it
     happened, not what was erased."""
-    from consult.applications.services import fill_free_places, move_state
-
     if application.erased_at is not None:
         return
     with transaction():
-        offer = lock_offer(application)
-        held_place = application.state in (ApplicationState.ACCEPTED, ApplicationState.CONFIRMED)
+        lock_offer(application)  # the withdrawal may free a place
         if can_transition(application.state, ApplicationState.WITHDRAWN, Actor.ADMIN):
             move_state(
                 application,
@@ -122,12 +125,11 @@ def erase_application(application: Application, *, by: str, user_id: int | None 
                 actor_name=by,
                 actor_user_id=user_id,
                 note="Withdrawn because the person's data is erased.",
+                notify=False,  # nothing is sent to a person whose data is being erased
             )
         _blank(application)
         # That it happened, by whom, never what was erased.
         record_change(application, actor=by, user_id=user_id, note="Personal data erased.")
-        if held_place:
-            fill_free_places(offer)
 
 
 def _blank(application: Application) -> None:
@@ -145,9 +147,7 @@ def _blank(application: Application) -> None:
 
 def _erase_related(application_ids: list[int]) -> None:
     db.session.execute(delete(AccessToken).where(AccessToken.application_id.in_(application_ids)))
-    db.session.execute(
-        update(Review).where(Review.application_id.in_(application_ids)).values(comment="")
-    )
+    erasing(application_ids)
     # Unsent email to an erased person is not sent; sent ones keep only their subject.
     db.session.execute(
         update(OutboxMessage)

@@ -2,7 +2,7 @@
 
 Each public function is one transaction: check who may do it and from which state,
 change the state (bumping the version), write an audit event and queue its emails.
-Views, the API and the CLI call these; none of them sets `state` by hand.
+Views and the CLI call these; none of them sets `state` by hand.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from consult.applications.places import (  # noqa: F401  (re-exported for caller
     waiting_list,
 )
 from consult.applications.states import (  # noqa: F401  (re-exported for callers)
+    EFFECTS,
     TRANSITIONS,
     Actor,
     can_answer,
@@ -34,62 +35,57 @@ from consult.applications.states import (  # noqa: F401  (re-exported for caller
     can_verify,
     can_withdraw,
     confirmation_open,
+    holds_place,
+    leaving_selection,
 )
-from consult.applications.tokens import LINK_TOKEN, find_by_token  # noqa: F401
+from consult.applications.tokens import find_by_token, status_link  # noqa: F401
 from consult.consultations.models import Consultation, RoleOffer
 from consult.consultations.services import active_organizations
 from consult.database import transaction, utcnow
-from consult.enums import (
-    ENDED_STATES,
-    PLACE_HOLDING_STATES,
-    ApplicationState,
-    Role,
-)
+from consult.enums import ENDED_STATES, ApplicationState, Role
+from consult.errors import Conflict, DomainError, Forbidden, Gone, Invalid
 from consult.extensions import db
 from consult.notifications.calendar import consultation_ics
 from consult.notifications.models import OutboxMessage
-from consult.notifications.services import public_url, queue_email
-from consult.programme.services import unplace_on_leaving
+from consult.notifications.services import queue_email
 
 S = ApplicationState
 
 
-class ApplicationError(Exception):
-    """A refused operation; `status` is the HTTP status a view should answer with."""
-
-    status = 409
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class ApplicationError(DomainError):
+    """A refused operation on an application (consult.errors: the kind gives the status)."""
 
 
-class ApplicationsNotOpen(ApplicationError):
-    status = 410
+class ApplicationsNotOpen(ApplicationError, Gone):
+    pass
 
 
-class DuplicateApplication(ApplicationError):
-    status = 409
+class DuplicateApplication(ApplicationError, Conflict):
+    pass
 
 
-class InvalidApplication(ApplicationError):
-    status = 422
+class InvalidApplication(ApplicationError, Invalid):
+    pass
 
 
-class TransitionNotAllowed(ApplicationError):
-    status = 409
+class TransitionNotAllowed(ApplicationError, Conflict):
+    pass
 
 
-class StaleApplication(ApplicationError):
-    status = 409
+class StaleApplication(ApplicationError, Conflict):
+    pass
 
 
-class CapacityReached(ApplicationError):
-    status = 409
+class CapacityReached(ApplicationError, Conflict):
+    pass
 
 
-class NotAllowed(ApplicationError):
-    status = 403
+class NotAllowed(ApplicationError, Forbidden):
+    pass
+
+
+class ConfirmationClosed(ApplicationError, Gone):
+    pass
 
 
 class Decision(enum.StrEnum):
@@ -157,8 +153,15 @@ def move_state(
     actor_user_id: int | None = None,
     note: str = "",
     expected_version: int | None = None,
+    notify: bool = True,
+    **email_context,
 ) -> AuditEvent:
-    """Change the state, bump the version and write the audit event (no commit)."""
+    """Make one move of the state machine and apply its declared effects (EFFECTS in
+    states.py), inside the caller's transaction (no commit): check the version and who
+    may move it, take a speaker out of the programme (the `leaving_selection` hook),
+    change the state (bumping the version), write the audit event, queue the
+    applicant's email (unless `notify` is off) and give a freed place to the waiting
+    list. A move that frees a place needs the offer locked by the caller (lock_offer)."""
     _check_version(application, expected_version)
     if not can_transition(application.state, to, actor):
         raise TransitionNotAllowed(
@@ -169,10 +172,11 @@ def move_state(
             )
         )
     previous = application.state
-    # Leaving the selected states (decline, withdraw, erasure) leaves the programme too:
-    # in the same event, so the programme page can tell the secretariat. (Before the
-    # state changes: reading the session must not autoflush a second version.)
-    note += unplace_on_leaving(application, to)
+    effects = EFFECTS[(previous, to)]
+    if effects.leaves_programme:
+        # In the same event, so the programme page can tell the secretariat. (Before the
+        # state changes: reading the session must not autoflush a second version.)
+        note += "".join(leaving_selection(application))
     application.state = to
     try:
         db.session.flush()  # the UPDATE checks the version: a concurrent change fails here
@@ -189,28 +193,37 @@ def move_state(
     )
     db.session.add(event)
     db.session.flush()
+    if notify and effects.email:
+        queue_applicant_email(
+            application, effects.email, event, calendar=effects.calendar, **email_context
+        )
+    if effects.frees_place and holds_place(previous):
+        fill_free_places(application.offer)
     return event
 
 
-def _queue_for(
+def queue_applicant_email(
     application: Application,
     template: str,
     event: AuditEvent | None,
     *,
     key: str = "",
     check_existing: bool = True,
+    calendar: bool = False,
+    send_after: timedelta | None = None,
+    coalesce: bool = False,
     **context,
 ) -> OutboxMessage:
-    """Queue `template` for the applicant. Confirmations carry the meeting's .ics.
-
-    Links are stored with LINK_TOKEN in place of a token (see tokens.py)."""
+    """Queue `template` for the applicant, in their language: the one way every email
+    to an applicant is queued. `calendar` attaches the meeting's .ics (with a link to
+    the printable confirmation). Links are stored with LINK_TOKEN in place of a token
+    (the mail worker mints one when it sends: see tokens.py). `send_after` and
+    `coalesce` are queue_email's (one email per batch of edits)."""
     link = status_link()
     context["link"] = link
-    calendar = ""
-    if template in CALENDAR_TEMPLATES or (
-        template == "promoted" and application.state == S.CONFIRMED
-    ):
-        calendar = consultation_ics(application.consultation, application, url=link)
+    ics = ""
+    if calendar:
+        ics = consultation_ics(application.consultation, application, url=link)
         context.setdefault("confirmation_link", link + "/confirmation")
     message = queue_email(
         key=key or f"application:{application.id}:{template}:{event.id}",
@@ -219,25 +232,18 @@ def _queue_for(
         language=application.language,
         context={"application": application, "consultation": application.consultation, **context},
         application_id=application.id,
-        calendar=calendar,
+        calendar=ics,
         check_existing=check_existing,
+        send_after=send_after,
+        coalesce=coalesce,
     )
     message.application = application  # (before its first flush, the id is not known)
     return message
 
 
-CALENDAR_TEMPLATES = {"participation_confirmed"}
-
-
 # Stands in for a new application's reference while its email is rendered (see
 # submit_application); text no template changes (no case, no escaping).
 REFERENCE_SLOT = "FM-REF-0000000000"
-
-
-def status_link() -> str:
-    """The private link as stored in emails: LINK_TOKEN stands for the token, which the
-    mail worker mints when it sends the message."""
-    return public_url("applications.status", token=LINK_TOKEN)
 
 
 def _next_reference(consultation: Consultation, offer: RoleOffer) -> str:
@@ -272,15 +278,11 @@ _DUPLICATE_MESSAGE = (
 )
 
 
-def submit_application(
-    consultation: Consultation, data: ApplicationData, *, language: str = "en"
-) -> Application:
-    """Create a submitted application and queue the email that verifies its address.
-
-    The email's private link is minted by the mail worker when it sends it.
-    """
-    now = utcnow()
-    if not consultation.accepts_applications_at(now):
+def _check_application(consultation: Consultation, data: ApplicationData) -> RoleOffer:
+    """Refuse what the form cannot: a closed window, an offer, category or organization
+    the consultation does not have, a live application of the same address and role.
+    Returns the role's offer."""
+    if not consultation.accepts_applications_at(utcnow()):
         raise ApplicationsNotOpen(_("This consultation is not accepting applications."))
     offer = consultation.offer_for(data.role)
     if offer is None:
@@ -291,41 +293,57 @@ def submit_application(
         o.id for o in active_organizations()
     }:
         raise InvalidApplication(_("Please choose an organization from the list."))
-    email = normalise_email(data.email)
-    if live_application_exists(consultation, data.role, email):
+    if live_application_exists(consultation, data.role, normalise_email(data.email)):
         raise DuplicateApplication(_DUPLICATE_MESSAGE)
+    return offer
 
+
+def _new_application(consultation: Consultation, data: ApplicationData, language: str):
+    """The application as given (stripped; speaker fields only for speakers), with a
+    stand-in reference (REFERENCE_SLOT) until the number is taken."""
     speaker = data.role.is_speaker
+    return Application(
+        reference=REFERENCE_SLOT,
+        consultation_id=consultation.id,
+        consultation=consultation,  # for the email, rendered before the flush
+        role=data.role,
+        state=S.SUBMITTED,
+        full_name=data.full_name.strip(),
+        email=normalise_email(data.email),
+        organization_name=data.organization_name.strip(),
+        organization_id=data.organization_id,
+        job_title=data.job_title.strip(),
+        country=data.country,
+        category_id=data.category_id,
+        gender=data.gender,
+        topic=data.topic.strip() if speaker else "",
+        abstract=data.abstract.strip() if speaker else "",
+        bio=data.bio.strip() if speaker else "",
+        accessibility_needs=data.accessibility_needs.strip(),
+        list_publicly=data.list_publicly,
+        language=language,
+    )
+
+
+def submit_application(
+    consultation: Consultation, data: ApplicationData, *, language: str = "en"
+) -> Application:
+    """Create a submitted application and queue the email that verifies its address.
+
+    The email's private link is minted by the mail worker when it sends it.
+    """
+    offer = _check_application(consultation, data)
     try:
         with transaction():
             # Everything is built and the email rendered first, with a stand-in for the
             # reference; the reference counter's row lock (and the kept count's, taken
             # by the INSERT) is then held only for the writes and the commit, so
             # concurrent applications for a role wait for each other as briefly as can be.
-            application = Application(
-                reference=REFERENCE_SLOT,
-                consultation_id=consultation.id,
-                consultation=consultation,  # for the email, rendered before the flush
-                role=data.role,
-                state=S.SUBMITTED,
-                full_name=data.full_name.strip(),
-                email=email,
-                organization_name=data.organization_name.strip(),
-                organization_id=data.organization_id,
-                job_title=data.job_title.strip(),
-                country=data.country,
-                category_id=data.category_id,
-                gender=data.gender,
-                topic=data.topic.strip() if speaker else "",
-                abstract=data.abstract.strip() if speaker else "",
-                bio=data.bio.strip() if speaker else "",
-                accessibility_needs=data.accessibility_needs.strip(),
-                list_publicly=data.list_publicly,
-                language=language,
-            )
+            application = _new_application(consultation, data, language)
             db.session.add(application)
             # One flush for the three rows: the event and the email refer to the new
-            # application by relationship, and the email's key by its reference.
+            # application by relationship, and the email's key by its reference (there
+            # is no id before the flush).
             event = AuditEvent(
                 application=application,
                 actor=Actor.APPLICANT.value,
@@ -334,9 +352,7 @@ def submit_application(
                 version=1,
             )
             db.session.add(event)
-            # The email's key names the application by its reference (there is no id
-            # before the flush): one flush writes the three rows.
-            message = _queue_for(
+            message = queue_applicant_email(
                 application,
                 "verify_email",
                 event,
@@ -350,7 +366,7 @@ def submit_application(
                 setattr(message, part, getattr(message, part).replace(REFERENCE_SLOT, reference))
     except IntegrityError as exc:
         # Two submissions raced past the check above; the partial unique index decided.
-        if live_application_exists(consultation, data.role, email):
+        if live_application_exists(consultation, data.role, normalise_email(data.email)):
             raise DuplicateApplication(_DUPLICATE_MESSAGE) from exc
         raise
     return application
@@ -404,7 +420,7 @@ def remind_existing_application(consultation: Consultation, role: Role, email: s
     if recent >= ALREADY_APPLIED_PER_WINDOW:
         return False
     with transaction():
-        _queue_for(
+        queue_applicant_email(
             application,
             "already_applied",
             None,
@@ -430,22 +446,21 @@ def verify_email_address(application: Application) -> Application:
         if application.state != S.SUBMITTED:  # verified by a parallel request
             return application
         if offer.needs_review:
-            to, template, note = S.UNDER_REVIEW, "application_received", ""
+            to, note = S.UNDER_REVIEW, ""
         elif places_taken(offer) < offer.capacity:
-            to, template, note = S.CONFIRMED, "participation_confirmed", ""
+            to, note = S.CONFIRMED, ""
         else:
-            to, template, note = S.WAITLISTED, "waitlisted", " All places are taken."
+            to, note = S.WAITLISTED, " All places are taken."
         # Set only now: a change made before the count above would be flushed by it,
         # and the application would get two versions for one transition.
         application.email_verified_at = utcnow()
-        event = move_state(
+        move_state(
             application,
             to,
             actor=Actor.APPLICANT,
             actor_name=Actor.APPLICANT.value,
             note="Email address confirmed." + note,
         )
-        _queue_for(application, template, event)
     return application
 
 
@@ -454,18 +469,16 @@ def _applicant_answer(
     to: ApplicationState,
     *,
     note: str,
-    template: str,
     expected_version: int,
 ) -> Application:
     """An applicant's own move from their status page (withdraw, confirm, decline):
-    one transaction with the offer locked; a place it frees goes to the waiting list."""
+    one transaction with the offer locked (a place it frees goes to the waiting list)."""
     with transaction():
         offer = lock_offer(application)
         _check_version(application, expected_version)
         if to == S.CONFIRMED:
             _check_confirmation_deadline(offer)
-        held_place = application.state in PLACE_HOLDING_STATES
-        event = move_state(
+        move_state(
             application,
             to,
             actor=Actor.APPLICANT,
@@ -473,9 +486,6 @@ def _applicant_answer(
             note=note,
             expected_version=expected_version,
         )
-        _queue_for(application, template, event)
-        if held_place and to not in PLACE_HOLDING_STATES:
-            fill_free_places(offer)
     return application
 
 
@@ -509,7 +519,6 @@ def withdraw_application(application: Application, *, expected_version: int) -> 
         application,
         S.WITHDRAWN,
         note="Withdrawn by the applicant.",
-        template="withdrawal_acknowledged",
         expected_version=expected_version,
     )
 
@@ -527,14 +536,13 @@ def fill_free_places(offer: RoleOffer) -> list[Application]:
     if free <= 0:
         return []
     for application in waiting_list(offer, limit=free):
-        event = move_state(
+        move_state(
             application,
             S.CONFIRMED,
             actor=Actor.SYSTEM,
             actor_name=Actor.SYSTEM.value,
             note="A place became free.",
         )
-        _queue_for(application, "promoted", event)
         promoted.append(application)
     return promoted
 
@@ -569,7 +577,6 @@ def decide_application(
                         role=offer.role.label,
                     )
                 )
-        previous = application.state
         # The message is personal data: it lives on the application (erasable), and the
         # append-only audit log only says that there was one.
         application.secretariat_message = message
@@ -581,13 +588,9 @@ def decide_application(
             actor_user_id=by.id,
             note="With a message to the applicant." if message else "",
             expected_version=expected_version,
+            message=message,
+            offer=offer,
         )
-        template = {
-            Decision.ACCEPT: "promoted" if previous == S.WAITLISTED else "accepted",
-            Decision.WAITLIST: "waitlisted",
-            Decision.REJECT: "rejected",
-        }[decision]
-        _queue_for(application, template, event, message=message, offer=offer)
     return event
 
 
@@ -643,10 +646,6 @@ def _check_confirmation_deadline(offer: RoleOffer) -> None:
         )
 
 
-class ConfirmationClosed(ApplicationError):
-    status = 410
-
-
 def confirm_participation(application: Application, *, expected_version: int) -> Application:
     """An accepted speaker confirms before the offer's deadline; the confirmation email
     carries the meeting's calendar entry."""
@@ -654,7 +653,6 @@ def confirm_participation(application: Application, *, expected_version: int) ->
         application,
         S.CONFIRMED,
         note="Participation confirmed.",
-        template="participation_confirmed",
         expected_version=expected_version,
     )
 
@@ -665,7 +663,6 @@ def decline_participation(application: Application, *, expected_version: int) ->
         application,
         S.DECLINED,
         note="Declined by the applicant.",
-        template="declined",
         expected_version=expected_version,
     )
 
@@ -701,7 +698,7 @@ def queue_confirmation_reminders(now: datetime | None = None) -> int:
         ).first():
             continue
         with transaction():
-            _queue_for(
+            queue_applicant_email(
                 application,
                 "confirmation_reminder",
                 None,
@@ -711,3 +708,14 @@ def queue_confirmation_reminders(now: datetime | None = None) -> int:
             )
         queued += 1
     return queued
+
+
+def sample_application(consultation: Consultation) -> Application:
+    """The made-up applicant of email previews (`preview_recipient`): nobody's real data,
+    never added to the database."""
+    return Application(
+        full_name="Amina Diallo",
+        reference=f"{consultation.reference_prefix}-P-0042",
+        role=Role.PANELIST,
+        email="amina.diallo@example.org",
+    )

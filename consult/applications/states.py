@@ -1,12 +1,23 @@
-"""The application state machine: the one table of allowed moves, and the rules that
-views and templates ask ("can this be withdrawn?") derived from it."""
+"""The application state machine: the one table of allowed moves (TRANSITIONS), what
+each move does besides changing the state (EFFECTS), and the rules that services, views
+and templates ask ("can this be withdrawn?", "does it hold a place?") derived from them.
+
+`consult.applications.services.move_state` is the one function that applies a move and
+its effects; the features above react through the hooks declared here (the programme
+takes a speaker out of their session on `leaving_selection`)."""
 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from consult.enums import ApplicationState
+from consult.enums import PLACE_HOLDING_STATES, ApplicationState
+from consult.hooks import Hook
+
+if TYPE_CHECKING:
+    from consult.applications.models import Application
 
 S = ApplicationState
 
@@ -66,3 +77,65 @@ def can_answer(application) -> bool:
 def confirmation_open(offer, now: datetime) -> bool:
     """Is the offer's deadline to confirm still ahead (or is there none)?"""
     return offer is None or offer.confirm_by is None or now <= offer.confirm_by
+
+
+@dataclass(frozen=True)
+class Effects:
+    """What a move does besides changing the state, applied by `move_state` in the
+    move's transaction."""
+
+    email: str | None = None  # the applicant's email (emails/<name>.*), None: none
+    calendar: bool = False  # the email carries the meeting's calendar entry (.ics)
+    frees_place: bool = False  # a held place goes back; the waiting list moves up
+    leaves_programme: bool = False  # a placed speaker leaves their session
+
+
+_WITHDRAWN = Effects(email="withdrawal_acknowledged")
+_LEAVES = {"frees_place": True, "leaves_programme": True}
+
+# (from, to) -> effects; one entry per move in TRANSITIONS (a test keeps them equal).
+EFFECTS: dict[tuple[ApplicationState, ApplicationState], Effects] = {
+    (S.SUBMITTED, S.UNDER_REVIEW): Effects(email="application_received"),
+    (S.SUBMITTED, S.CONFIRMED): Effects(email="participation_confirmed", calendar=True),
+    (S.SUBMITTED, S.WAITLISTED): Effects(email="waitlisted"),
+    (S.UNDER_REVIEW, S.ACCEPTED): Effects(email="accepted"),
+    (S.UNDER_REVIEW, S.REJECTED): Effects(email="rejected"),
+    (S.UNDER_REVIEW, S.WAITLISTED): Effects(email="waitlisted"),
+    (S.WAITLISTED, S.ACCEPTED): Effects(email="promoted"),
+    (S.WAITLISTED, S.CONFIRMED): Effects(email="promoted", calendar=True),
+    (S.ACCEPTED, S.CONFIRMED): Effects(email="participation_confirmed", calendar=True),
+    (S.ACCEPTED, S.DECLINED): Effects(email="declined", **_LEAVES),
+    (S.SUBMITTED, S.WITHDRAWN): _WITHDRAWN,
+    (S.UNDER_REVIEW, S.WITHDRAWN): _WITHDRAWN,
+    (S.WAITLISTED, S.WITHDRAWN): _WITHDRAWN,
+    (S.ACCEPTED, S.WITHDRAWN): Effects(email="withdrawal_acknowledged", **_LEAVES),
+    # Only erasure withdraws a confirmed application (and sends nothing: see privacy.py).
+    (S.CONFIRMED, S.WITHDRAWN): Effects(email="withdrawal_acknowledged", **_LEAVES),
+}
+
+# Fired by move_state when a move's effects say the speaker leaves the programme, before
+# the state changes; each handler returns a note for the move's audit event ("" if
+# nothing happened). The programme registers for it.
+leaving_selection: Hook[[Application], str] = Hook("leaving_selection")
+
+
+# Not (or no longer) an applicant to review or count: the address is unconfirmed, or the
+# applicant withdrew.
+NOT_REVIEWABLE_STATES = (S.SUBMITTED, S.WITHDRAWN)
+
+
+def holds_place(state: ApplicationState) -> bool:
+    """Does an application in `state` take one of its offer's places?"""
+    return state in PLACE_HOLDING_STATES
+
+
+def reviewable(application: Application) -> bool:
+    """Can reviewers score it? Only once the address is confirmed, and not after the
+    applicant withdrew."""
+    return application.state not in NOT_REVIEWABLE_STATES
+
+
+def listed_publicly(application: Application) -> bool:
+    """Is the person named in public (participant list, programme)? Only when confirmed
+    and they agreed to be listed."""
+    return application.state is S.CONFIRMED and bool(application.list_publicly)

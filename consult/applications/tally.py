@@ -18,9 +18,10 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from consult.applications.models import Application
 from consult.enums import ApplicationState, Role
 from consult.extensions import db
-from consult.review.regions import OTHER, REGION_OF_COUNTRY
+from consult.regions import OTHER, REGION_OF_COUNTRY
 
 TallyKey = tuple[
     int, str, str, int, str, str
@@ -91,8 +92,6 @@ def tally_by(
 
 
 def _fresh_counts() -> Counter:
-    from consult.applications.models import Application
-
     a = Application
     region = func.coalesce(CountryRegion.region, OTHER)
     query = (

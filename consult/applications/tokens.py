@@ -10,7 +10,6 @@ or outbox page ever shows a live private link.
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from datetime import datetime
 
@@ -19,14 +18,10 @@ from sqlalchemy import select
 from consult.applications.models import AccessToken, Application
 from consult.database import utcnow
 from consult.extensions import db
+from consult.http import public_url
+from consult.links import LINK_TOKEN
 
-# Stands for the token in stored emails. Only URL-safe characters, so it survives
-# HTML escaping and URL quoting unchanged.
-LINK_TOKEN = "private-link-token-filled-in-when-sent"
-MASK = "[private-link]"
 MAX_TOKEN_LENGTH = 128
-# A raw token in a URL path: /a/<43 URL-safe base64 characters>.
-_RAW_TOKEN_IN_PATH = re.compile(r"/a/[A-Za-z0-9_\-]{20,128}")
 
 
 def hash_token(raw: str) -> str:
@@ -60,16 +55,15 @@ def find_by_token(raw: str, now: datetime | None = None) -> Application | None:
     return application
 
 
-def fill_token(text: str, raw: str) -> str:
-    """A stored email part with its link made live (the worker, at send time)."""
-    return text.replace(LINK_TOKEN, raw)
+def status_link() -> str:
+    """The private link as stored in emails: LINK_TOKEN stands for the token, which the
+    mail worker mints when it sends the message."""
+    return public_url("applications.status", token=LINK_TOKEN)
 
 
-def mask_token(text: str) -> str:
-    """What staff see of a stored email: links shown, never usable."""
-    return _RAW_TOKEN_IN_PATH.sub(lambda m: "/a/" + MASK, text.replace(LINK_TOKEN, MASK))
-
-
-def scrub_raw_tokens(text: str) -> str:
-    """Replace raw tokens in old stored emails by LINK_TOKEN (the scrub migration)."""
-    return _RAW_TOKEN_IN_PATH.sub("/a/" + LINK_TOKEN, text or "")
+def mint_link_for_message(message) -> str | None:
+    """The outbox's `link_minter` (consult.notifications.worker): a new private link
+    for the application an email is about, minted when it is sent."""
+    if message.application_id is None:
+        return None
+    return mint_token(message.application_id)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import wraps
 
 from flask import (
     Blueprint,
@@ -15,13 +17,14 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from consult.accounts.forms import ActionForm
 from consult.applications.forms import ApplicationForm, WithdrawForm
+from consult.applications.models import Application
 from consult.applications.places import offer_availability
 from consult.applications.privacy import personal_data as personal_data_of
 from consult.applications.privacy import request_erasure as ask_for_erasure
@@ -38,20 +41,28 @@ from consult.applications.services import (
 from consult.applications.services import (
     apply as apply_or_remind,
 )
-from consult.applications.states import can_answer, can_verify, can_withdraw, confirmation_open
+from consult.applications.states import (
+    can_answer,
+    can_verify,
+    can_withdraw,
+    confirmation_open,
+    holds_place,
+)
 from consult.applications.tokens import find_by_token
 from consult.cache import kept
 from consult.consultations.models import Consultation
 from consult.consultations.services import active_organizations, public_consultation
 from consult.database import utcnow
 from consult.enums import ApplicationState, Role
+from consult.errors import Gone
 from consult.extensions import db, limiter
+from consult.forms import ActionForm
+from consult.http import public_url, status_for
 from consult.notifications.calendar import consultation_ics
-from consult.notifications.services import public_url
 
 bp = Blueprint("applications", __name__)
-# The rules templates ask, derived from the one TRANSITIONS table.
-for _rule in (can_answer, can_verify, can_withdraw, confirmation_open):
+# The rules templates ask, derived from the state machine's tables (states.py).
+for _rule in (can_answer, can_verify, can_withdraw, confirmation_open, holds_place):
     bp.add_app_template_global(_rule)
 
 
@@ -71,7 +82,7 @@ def _closed_response(consultation: Consultation):
 
 @bp.route("/c/<slug>/apply", methods=["GET", "POST"])
 @limiter.limit(_apply_rate_limit, methods=["POST"])
-def apply(slug: str):
+def apply(slug: str) -> ResponseReturnValue:
     consultation = public_consultation(slug)
     if consultation is None:
         abort(404)
@@ -104,10 +115,10 @@ def apply(slug: str):
             try:
                 apply_or_remind(consultation, data, language=language)
             except ApplicationError as error:
-                if error.status == 410:
+                if isinstance(error, Gone):
                     return _closed_response(consultation)
-                form.form_errors.append(_(error.message))
-                status = error.status
+                form.form_errors.append(error.message)
+                status = status_for(error)
             else:
                 # The same answer whether the address had applied before or not: the
                 # page must not tell a stranger who has applied.
@@ -153,7 +164,7 @@ def _blank_apply_page(consultation: Consultation, language: str, availability):
 
 
 @bp.get("/c/<slug>/apply/thanks")
-def thanks(slug: str):
+def thanks(slug: str) -> ResponseReturnValue:
     consultation = public_consultation(slug)
     if consultation is None:
         abort(404)
@@ -175,11 +186,27 @@ def _unknown_link():
     return _private(render_template("applications/unknown_link.html"), 404)
 
 
+def private_link_view(
+    view: Callable[..., ResponseReturnValue],
+) -> Callable[..., ResponseReturnValue]:
+    """The one preamble of every /a/<token> view (as Indico's request handlers load
+    their object once): the application the private link points to is handed to the
+    view, with the token; an unknown, erased or expired link gets the unknown-link
+    page (404), whatever the view."""
+
+    @wraps(view)
+    def wrapped(token: str, **kwargs) -> ResponseReturnValue:
+        application = find_by_token(token)
+        if application is None:
+            return _unknown_link()
+        return view(application, token, **kwargs)
+
+    return wrapped
+
+
 @bp.get("/a/<token>")
-def status(token: str):
-    application = find_by_token(token)
-    if application is None:
-        return _unknown_link()
+@private_link_view
+def status(application: Application, token: str) -> ResponseReturnValue:
     return _private(
         render_template(
             "applications/status.html",
@@ -195,12 +222,10 @@ def status(token: str):
 
 
 @bp.post("/a/<token>/verify")
-def verify(token: str):
+@private_link_view
+def verify(application: Application, token: str) -> ResponseReturnValue:
     """ "Confirm my email address": the one way an address is confirmed (a POST, so
     that mail scanners and link previews, which only GET, never do it)."""
-    application = find_by_token(token)
-    if application is None:
-        return _unknown_link()
     if not ActionForm().validate_on_submit():
         abort(400)
     was_waiting = can_verify(application)
@@ -210,29 +235,24 @@ def verify(token: str):
     return redirect(url_for(".status", token=token))
 
 
-def _answer(token: str, action, done_message: str):
-    application = find_by_token(token)
-    if application is None:
-        return _unknown_link()
+def _answer(application: Application, token: str, action, done_message: str):
     form = WithdrawForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        version = int(form.version.data)
-    except ValueError:
-        abort(400)
-    try:
-        action(application, expected_version=version)
+        action(application, expected_version=form.version.data)
     except ApplicationError as error:
-        flash(_(error.message), "error")
+        flash(error.message, "error")
         return redirect(url_for(".status", token=token))
     flash(done_message, "success")
     return redirect(url_for(".status", token=token))
 
 
 @bp.post("/a/<token>/confirm")
-def confirm(token: str):
+@private_link_view
+def confirm(application: Application, token: str) -> ResponseReturnValue:
     return _answer(
+        application,
         token,
         confirm_participation,
         _(
@@ -243,14 +263,15 @@ def confirm(token: str):
 
 
 @bp.route("/a/<token>/decline", methods=["GET", "POST"])
-def decline(token: str):
+@private_link_view
+def decline(application: Application, token: str) -> ResponseReturnValue:
     if request.method == "POST":
         return _answer(
-            token, decline_participation, _("You have declined. Thank you for telling us.")
+            application,
+            token,
+            decline_participation,
+            _("You have declined. Thank you for telling us."),
         )
-    application = find_by_token(token)
-    if application is None:
-        return _unknown_link()
     return _private(
         render_template(
             "applications/decline.html",
@@ -263,10 +284,8 @@ def decline(token: str):
 
 
 @bp.get("/a/<token>/calendar.ics")
-def calendar(token: str):
-    application = find_by_token(token)
-    if application is None:
-        return _unknown_link()
+@private_link_view
+def calendar(application: Application, token: str) -> ResponseReturnValue:
     body = consultation_ics(
         application.consultation,
         application,
@@ -281,10 +300,10 @@ def calendar(token: str):
 
 
 @bp.get("/a/<token>/confirmation")
-def confirmation(token: str):
+@private_link_view
+def confirmation(application: Application, token: str) -> ResponseReturnValue:
     """A printable confirmation of participation (for visas, employers, registration)."""
-    application = find_by_token(token)
-    if application is None or application.state != ApplicationState.CONFIRMED:
+    if application.state != ApplicationState.CONFIRMED:
         return _unknown_link()
     return _private(
         render_template(
@@ -297,10 +316,8 @@ def confirmation(token: str):
 
 
 @bp.route("/a/<token>/withdraw", methods=["GET", "POST"])
-def withdraw(token: str):
-    application = find_by_token(token)
-    if application is None:
-        return _unknown_link()
+@private_link_view
+def withdraw(application: Application, token: str) -> ResponseReturnValue:
     form = WithdrawForm(version=application.version)
     status_code = 200
     error = None
@@ -312,14 +329,10 @@ def withdraw(token: str):
         status_code = 409
     elif form.validate_on_submit():
         try:
-            version = int(form.version.data)
-        except ValueError:
-            abort(400)
-        try:
-            withdraw_application(application, expected_version=version)
+            withdraw_application(application, expected_version=form.version.data)
         except ApplicationError as exc:
-            error = _(exc.message)
-            status_code = exc.status
+            error = exc.message
+            status_code = status_for(exc)
             db.session.refresh(application)
             form.version.data = application.version
         else:
@@ -342,20 +355,18 @@ def withdraw(token: str):
 
 
 @bp.post("/a/<token>/listing")
-def listing(token: str):
+@private_link_view
+def listing(application: Application, token: str) -> ResponseReturnValue:
     """The applicant gives or withdraws consent to be named in public (the list of
     participants, the programme): it takes effect at once."""
-    application = find_by_token(token)
-    if application is None:
-        return _unknown_link()
     form = WithdrawForm()
-    if not form.validate_on_submit() or not (form.version.data or "").isdigit():
+    if not form.validate_on_submit():
         abort(400)
     listed = request.form.get("listed") == "1"
     try:
-        set_public_listing(application, listed, expected_version=int(form.version.data))
+        set_public_listing(application, listed, expected_version=form.version.data)
     except ApplicationError as exc:
-        flash(_(exc.message), "error")
+        flash(exc.message, "error")
     else:
         flash(
             _("You are on the public list of participants.")
@@ -367,11 +378,9 @@ def listing(token: str):
 
 
 @bp.get("/a/<token>/my-data.json")
-def personal_data(token: str):
+@private_link_view
+def personal_data(application: Application, token: str) -> ResponseReturnValue:
     """Everything the secretariat holds about the person, as JSON (their own copy)."""
-    application = find_by_token(token)
-    if application is None:
-        return _unknown_link()
     response = _private(json.dumps(personal_data_of(application), ensure_ascii=False, indent=2))
     response.mimetype = "application/json"
     response.headers["Content-Disposition"] = (
@@ -381,11 +390,9 @@ def personal_data(token: str):
 
 
 @bp.route("/a/<token>/erasure", methods=["GET", "POST"])
-def request_erasure(token: str):
+@private_link_view
+def request_erasure(application: Application, token: str) -> ResponseReturnValue:
     """The applicant asks the secretariat to erase their data (confirmed by a POST)."""
-    application = find_by_token(token)
-    if application is None:
-        return _unknown_link()
     form = ActionForm()
     if request.method == "POST":
         if not form.validate_on_submit():

@@ -24,7 +24,7 @@ from consult.consultations.models import (
 )
 from consult.extensions import db
 from consult.i18n import html_lang
-from consult.web import paragraphs
+from consult.text import paragraphs
 
 # What can be translated, per kind of row.
 FIELDS = {

@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from consult.cache import cacheable
 from consult.database import add_months, utcnow
 from consult.enums import ConsultationState, Role, enum_column
 from consult.extensions import db
@@ -27,6 +28,7 @@ consultation_category = sa.Table(
 )
 
 
+@cacheable
 class StakeholderCategory(db.Model):
     """A stakeholder group (government, civil society, ...), kept as data."""
 
@@ -41,6 +43,7 @@ class StakeholderCategory(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
+@cacheable
 class Organization(db.Model):
     """An organization applicants may pick (the UNGIS members are the seed)."""
 
@@ -56,6 +59,7 @@ class Organization(db.Model):
         return f"{self.name} ({self.acronym})"
 
 
+@cacheable
 class Consultation(db.Model):
     """One meeting, with its own application window, offers and queue."""
 
@@ -124,6 +128,7 @@ class Consultation(db.Model):
         return next((offer for offer in self.offers if offer.role == role), None)
 
 
+@cacheable
 class RoleOffer(db.Model):
     """What a consultation offers for one role: places, review, confirmation deadline."""
 
@@ -151,6 +156,7 @@ class RoleOffer(db.Model):
     )
 
 
+@cacheable
 class ContentTranslation(db.Model):
     """An admin's text in another language for one field of a consultation, a role offer
     or a stakeholder category. The English text stays on the row itself (required);

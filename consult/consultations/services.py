@@ -1,4 +1,4 @@
-"""Queries about consultations that views, the API and the CLI share."""
+"""Consultations: the queries views and the CLI share, and saving settings."""
 
 from __future__ import annotations
 
@@ -16,8 +16,11 @@ from consult.consultations.models import (
     RoleOffer,
     StakeholderCategory,
 )
+from consult.database import transaction
 from consult.enums import ConsultationState, Role
+from consult.errors import Conflict
 from consult.extensions import db
+from consult.hooks import Hook
 
 PUBLIC_STATES = (ConsultationState.OPEN, ConsultationState.CLOSED)
 
@@ -106,30 +109,58 @@ class ConsultationSettings:
     retention_months: int = 6
 
 
-class SettingsError(Exception):
+class SettingsError(Conflict):
     """A setting that cannot be saved; `field` names the form field it belongs to."""
 
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+
+# Consultations sit below applications and know nothing of places: what a change of
+# offers means for them is the applications' to say, through these hooks, in the
+# saving transaction.
+# Before an existing consultation's offers change (the offers are to be locked and
+# the new capacities checked against the places taken: raise SettingsError to refuse).
+offers_changing: Hook[[Consultation, ConsultationSettings], None] = Hook("offers_changing")
+# After the offers changed (a higher capacity gives free places to the waiting list).
+offers_changed: Hook[[Consultation], None] = Hook("offers_changed")
+# Places taken and left per offer, for the pages that show them.
+offer_availability: Hook[[Consultation], list] = Hook("offer_availability")
+
+
+def availability(consultation: Consultation | None) -> list:
+    """Each offer with its places taken and left (consult.applications.places)."""
+    if consultation is None:
+        return []
+    return offer_availability.first(consultation) or []
+
+
+def save_consultation(
+    consultation: Consultation | None, settings: ConsultationSettings
+) -> Consultation:
+    """Create (consultation=None) or update a consultation and its offers, in one
+    transaction with what the change means for places (the hooks above): a capacity
+    below the places held is refused; a higher capacity (or review dropped) of an
+    attendee-style offer promotes people from its waiting list at once."""
+    with transaction():
+        if consultation is not None:
+            offers_changing(consultation, settings)
+        consultation = apply_settings(consultation, settings)
+        offers_changed(consultation)
+    return consultation
 
 
 def apply_settings(
     consultation: Consultation | None, settings: ConsultationSettings
 ) -> Consultation:
     """Write the settings onto a consultation (a new one when None) and its offers, in
-    the caller's transaction (consult.applications.settings.save_consultation, which
-    also checks capacities against the places taken and fills freed places)."""
+    the caller's transaction (save_consultation)."""
     others = select(Consultation).where(
         Consultation.id != (consultation.id if consultation else -1)
     )
     if db.session.execute(others.where(Consultation.slug == settings.slug)).first():
-        raise SettingsError("slug", _("Another consultation uses this address."))
+        raise SettingsError(_("Another consultation uses this address."), field="slug")
     if db.session.execute(
         others.where(Consultation.reference_prefix == settings.reference_prefix)
     ).first():
-        raise SettingsError("reference_prefix", _("Another consultation uses this prefix."))
+        raise SettingsError(_("Another consultation uses this prefix."), field="reference_prefix")
     if consultation is None:
         consultation = Consultation()
         db.session.add(consultation)

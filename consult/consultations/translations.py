@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
-from consult.accounts.access import admin_required
+from consult.access import admin_required
 from consult.consultations.content import (
     FIELDS,
     Localized,
@@ -23,6 +24,7 @@ from consult.consultations.models import Consultation
 from consult.database import transaction
 from consult.extensions import db
 from consult.forms import BaseForm
+from consult.hooks import Hook
 from consult.i18n import offered_languages
 from consult.security.models import SecurityTag
 from consult.security.services import record_event
@@ -51,10 +53,13 @@ class TranslatableText:
     english: str
 
 
+# More of a consultation's rows that visitors read (the programme's sessions), from the
+# features above: (row, heading on the form, prefix of its form field names) each.
+translatable_rows: Hook[[Consultation], list[tuple[object, str, str]]] = Hook("translatable_rows")
+
+
 def translatable_texts(consultation: Consultation) -> list[TranslatableText]:
     """Everything of this consultation a visitor reads, in page order."""
-    from consult.programme.services import sessions_of
-
     # (row, heading on the form, prefix of its form field names)
     rows = [(consultation, _("The consultation"), "consultation")]
     rows += [
@@ -65,10 +70,8 @@ def translatable_texts(consultation: Consultation) -> list[TranslatableText]:
         (c, _("Stakeholder category: %(name)s", name=c.name), f"category-{c.id}")
         for c in consultation.categories
     ]
-    rows += [
-        (s, _("Session: %(title)s", title=s.title), f"session-{s.id}")
-        for s in sessions_of(consultation)
-    ]
+    for more in translatable_rows(consultation):
+        rows += more
     texts = [
         TranslatableText(f"{prefix}-{field}", obj, field, group, getattr(obj, field) or "")
         for obj, group, prefix in rows
@@ -108,7 +111,7 @@ def _language_or_404(language: str) -> str:
 
 @bp.get("/<int:consultation_id>/translations")
 @admin_required
-def overview(consultation_id: int):
+def overview(consultation_id: int) -> ResponseReturnValue:
     consultation = db.get_or_404(Consultation, consultation_id)
     texts = translatable_texts(consultation)
     done = {}
@@ -123,7 +126,7 @@ def overview(consultation_id: int):
 
 @bp.route("/<int:consultation_id>/translations/<language>", methods=["GET", "POST"])
 @admin_required
-def edit(consultation_id: int, language: str):
+def edit(consultation_id: int, language: str) -> ResponseReturnValue:
     consultation = db.get_or_404(Consultation, consultation_id)
     language = _language_or_404(language)
     texts = translatable_texts(consultation)

@@ -3,26 +3,28 @@
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from consult.accounts.access import admin_required
-from consult.applications.places import offer_availability
-from consult.applications.settings import save_consultation
+from consult.access import admin_required
 from consult.consultations.forms import ConsultationForm
 from consult.consultations.models import Consultation, StakeholderCategory
-from consult.consultations.seed import DEMO_CATEGORY_CODES
+from consult.consultations.reference import DEMO_CATEGORY_CODES
 from consult.consultations.services import (
     ConsultationSettings,
     OfferSettings,
     SettingsError,
     all_consultations,
+    availability,
     public_consultation,
     public_consultations,
+    save_consultation,
 )
 from consult.database import local_to_utc, utc_to_local, utcnow
 from consult.enums import ConsultationState, Role
 from consult.extensions import db
+from consult.http import status_for
 from consult.security.models import SecurityTag
 from consult.security.services import record_event
 
@@ -30,21 +32,21 @@ bp = Blueprint("consultations", __name__)
 
 
 @bp.get("/")
-def home():
+def home() -> ResponseReturnValue:
     return render_template(
         "consultations/home.html", consultations=public_consultations(), now=utcnow()
     )
 
 
 @bp.get("/c/<slug>")
-def detail(slug: str):
+def detail(slug: str) -> ResponseReturnValue:
     consultation = public_consultation(slug)
     if consultation is None:
         abort(404)
     return render_template(
         "consultations/detail.html",
         consultation=consultation,
-        availability=offer_availability(consultation),
+        availability=availability(consultation),
         now=utcnow(),
     )
 
@@ -54,7 +56,7 @@ def detail(slug: str):
 
 @bp.get("/secretariat/consultations")
 @admin_required
-def manage():
+def manage() -> ResponseReturnValue:
     return render_template("consultations/manage.html", consultations=all_consultations())
 
 
@@ -173,8 +175,8 @@ def _edit(consultation: Consultation | None):
                 saved = save_consultation(consultation, _settings_from(form))
             except SettingsError as error:
                 form_field = _field_by_name(form, error.field)
-                form_field.errors.append(_(error.message))
-                status = 409
+                form_field.errors.append(error.message)
+                status = status_for(error)
             else:
                 record_event(
                     SecurityTag.SETTINGS_CHANGED, target=f"consultation {saved.id}", commit=True
@@ -186,7 +188,7 @@ def _edit(consultation: Consultation | None):
             "consultations/settings.html",
             consultation=consultation,
             form=form,
-            availability=offer_availability(consultation) if consultation else [],
+            availability=availability(consultation),
         ),
         status,
     )
@@ -206,12 +208,12 @@ def _field_by_name(form, name: str):
 
 @bp.route("/secretariat/consultations/new", methods=["GET", "POST"])
 @admin_required
-def new():
+def new() -> ResponseReturnValue:
     return _edit(None)
 
 
 @bp.route("/secretariat/consultations/<int:consultation_id>/settings", methods=["GET", "POST"])
 @admin_required
-def settings(consultation_id: int):
+def settings(consultation_id: int) -> ResponseReturnValue:
     consultation = db.get_or_404(Consultation, consultation_id)
     return _edit(consultation)

@@ -40,27 +40,3 @@ def history_cmd() -> None:
 def revision_cmd(message: str, autogenerate: bool) -> None:
     """Write a new migration file under migrations/versions/."""
     command.revision(alembic_config(), message=message, autogenerate=autogenerate)
-
-
-@db_cli.command("recount")
-@click.option("--check", is_flag=True, help="Only compare; change nothing (exit 1 if wrong).")
-def recount_cmd(check: bool) -> None:
-    """Rebuild the kept counts of applications (application_tally) from the applications,
-    saying how many were wrong. Safe while the app runs."""
-    from consult.applications.tally import differences, recount
-
-    wrong = differences() if check else recount()
-    for (consultation, role, state, category, region, gender), (kept, fresh) in sorted(
-        wrong.items()
-    ):
-        click.echo(
-            f"consultation {consultation}, {role}, {state}, category {category}, {region}, "
-            f"gender {gender or '-'}: kept {kept}, counted {fresh}"
-        )
-    if not wrong:
-        click.echo("All kept counts were right.")
-    elif check:
-        click.echo(f"{len(wrong)} kept counts were wrong (run `consult db recount` to rebuild).")
-        raise SystemExit(1)
-    else:
-        click.echo(f"{len(wrong)} kept counts were wrong; rebuilt.")

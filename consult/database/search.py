@@ -1,6 +1,7 @@
 """Free-text search over applications, on a real text index in each database.
 
-One function, `matching_applications(text)`, gives the condition for "the application's
+One function, `text_condition(model, text)` (used by
+consult.applications.search.matching_applications), gives the condition for "the application's
 name, organization, topic, reference or email contains `text`" (case-insensitive, the
 text taken literally). Behind it:
 
@@ -29,10 +30,9 @@ SEARCH_TABLES = ("application_search",)  # FTS5 and its shadow tables (SQLite)
 SEARCH_INDEX = "ix_application_search"  # the trigram index (PostgreSQL)
 
 
-def matching_applications(text: str):
-    """The condition "this application contains `text`" for a query over Application."""
-    from consult.applications.models import Application
-
+def text_condition(Application, text: str):  # noqa: N803  (the mapped class searched)
+    """The condition "this row contains `text`" for a query over the searched model
+    (Application, whose table carries the index and the SEARCHED_COLUMNS)."""
     text = text.strip()
     if len(text) < MIN_INDEXED_LENGTH or SEPARATOR in text:
         return contains(text, *(getattr(Application, name) for name in SEARCHED_COLUMNS))

@@ -1,4 +1,5 @@
-"""`consult mail ...`: look at the outbox (the sending worker comes later)."""
+"""`consult mail ...`: the outbox: run the worker and the local sink, look at messages,
+resend failed ones, check delivery health (`mail remind` is added by the applications)."""
 
 import signal
 import socket
@@ -9,7 +10,17 @@ from flask import current_app
 from sqlalchemy import select
 
 from consult.extensions import db
+from consult.links import mask_token
 from consult.notifications.models import OutboxMessage, OutboxState
+from consult.notifications.services import (
+    NotificationError,
+    delivery_health,
+    resend,
+    resend_all_failed,
+    worker_is_live,
+)
+from consult.notifications.sink import serve
+from consult.notifications.worker import drain, work_forever
 
 mail_cli = click.Group("mail", help="The email outbox.")
 
@@ -54,8 +65,6 @@ def show_cmd(message_id: int, html: bool) -> None:
     click.echo(f"Subject: {message.subject}")
     click.echo(f"State: {message.state.value}")
     click.echo("")
-    from consult.applications.tokens import mask_token
-
     click.echo(mask_token(message.body_html if html else message.body_text))
 
 
@@ -66,8 +75,6 @@ def show_cmd(message_id: int, html: bool) -> None:
 def work_cmd(once: bool, batch: int, interval: float) -> None:
     """Send queued emails over SMTP (run beside the web server; several may run on
     PostgreSQL, one on SQLite)."""
-    from consult.notifications.worker import drain, work_forever
-
     socket.setdefaulttimeout(current_app.config["MAIL_TIMEOUT"])  # a hung server
     if once:
         result = drain(batch=batch)
@@ -90,8 +97,6 @@ def work_cmd(once: bool, batch: int, interval: float) -> None:
 @click.option("--port", default=None, type=int, help="Default: MAIL_PORT.")
 def sink_cmd(host: str | None, port: int | None) -> None:
     """Run a local SMTP server that keeps every email (for demos and development)."""
-    from consult.notifications.sink import serve
-
     folder = Path(current_app.instance_path) / "mailbox"
     serve(
         host or current_app.config["MAIL_SERVER"],
@@ -106,8 +111,6 @@ def sink_cmd(host: str | None, port: int | None) -> None:
 @click.option("--all-failed", is_flag=True, help="Queue every failed message again.")
 def resend_cmd(message_id: int | None, all_failed: bool) -> None:
     """Queue a failed message (or, with --all-failed, every one) again."""
-    from consult.notifications.services import NotificationError, resend, resend_all_failed
-
     if all_failed:
         click.echo(f"{resend_all_failed()} failed message(s) are queued again.")
         return
@@ -127,8 +130,6 @@ def resend_cmd(message_id: int | None, all_failed: bool) -> None:
 def status_cmd() -> None:
     """Failed messages, outbox lag and the workers' heartbeats, for monitoring scripts:
     exits 1 when mail is late (MAIL_LAG_WARNING_SECONDS) or messages have failed."""
-    from consult.notifications.services import delivery_health, worker_is_live
-
     health = delivery_health(with_workers=True)
     lag = "none" if health.lag is None else f"{int(health.lag.total_seconds())} s"
     click.echo(f"failed: {health.failed}")
@@ -144,13 +145,3 @@ def status_cmd() -> None:
         click.echo("no live worker")
     if health.late or health.failed or not health.live_workers:
         raise SystemExit(1)
-
-
-@mail_cli.command("remind")
-def remind_cmd() -> None:
-    """Queue one reminder per accepted speaker who has not confirmed, 3 days before
-    the confirmation deadline. Safe to run from cron as often as you like."""
-    from consult.applications.services import queue_confirmation_reminders
-
-    count = queue_confirmation_reminders()
-    click.echo(f"Queued {count} reminder(s).")

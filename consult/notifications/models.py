@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -10,31 +9,31 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from consult.cache import cacheable
 from consult.database import utcnow
-from consult.enums import enum_column
+from consult.enums import LabelledEnum, enum_column, with_labels
 from consult.extensions import db
 
 if TYPE_CHECKING:
     from consult.applications.models import Application
 
 
-class OutboxState(enum.StrEnum):
+class OutboxState(LabelledEnum):
     QUEUED = "queued"
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
 
-    @property
-    def label(self) -> str:
-        return str(OUTBOX_STATE_LABELS[self])
 
-
-OUTBOX_STATE_LABELS = {
-    OutboxState.QUEUED: _l("Queued"),
-    OutboxState.SENDING: _l("Sending"),
-    OutboxState.SENT: _l("Sent"),
-    OutboxState.FAILED: _l("Failed"),
-}
+OUTBOX_STATE_LABELS = with_labels(
+    OutboxState,
+    {
+        OutboxState.QUEUED: _l("Queued"),
+        OutboxState.SENDING: _l("Sending"),
+        OutboxState.SENT: _l("Sent"),
+        OutboxState.FAILED: _l("Failed"),
+    },
+)
 
 
 class OutboxMessage(db.Model):
@@ -82,6 +81,7 @@ class OutboxMessage(db.Model):
         return self.state == OutboxState.QUEUED and self.attempts > 0
 
 
+@cacheable
 class EmailText(db.Model):
     """An admin's own subject and body for one email of one consultation, in one language.
 

@@ -6,30 +6,19 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from consult.cache import cached
 from consult.database import transaction, utcnow
+from consult.errors import Conflict
 from consult.extensions import db
 from consult.i18n import offered
 from consult.notifications.models import EmailText, MailWorker, OutboxMessage, OutboxState
 from consult.notifications.texts import fill, placeholder_values, text_to_html
-
-
-def public_url(endpoint: str, **values: Any) -> str:
-    """An absolute URL under CONSULT_PUBLIC_URL, for links that leave the site (emails)."""
-    base = current_app.config["PUBLIC_URL"].rstrip("/")
-    if has_request_context():
-        path = url_for(endpoint, **values)
-        script_root = url_for("consultations.home").rstrip("/")
-        path = path[len(script_root) :] if script_root else path
-    else:
-        with current_app.test_request_context("/"):
-            path = url_for(endpoint, **values)
-    return base + path
+from consult.notifications.worker import HEARTBEAT_SECONDS
 
 
 def queue_email(
@@ -42,12 +31,27 @@ def queue_email(
     application_id: int | None = None,
     calendar: str = "",
     check_existing: bool = True,
+    send_after: timedelta | None = None,
+    coalesce: bool = False,
 ) -> OutboxMessage:
     """Render emails/<template>.{subject.txt,txt,html} and add it to the outbox.
 
     The caller commits (the email belongs to the caller's state change). A key that
     was queued before returns the existing message instead of a second one.
+    `send_after` holds a new message back that long; with `coalesce`, a message of the
+    same template to the same application that is still waiting to be sent (never
+    tried) is rewritten in place and waits again, instead of a second one being queued
+    (one email per batch of edits).
     """
+    if coalesce and application_id is not None:
+        pending = _unsent(application_id, template)
+        if pending is not None:
+            pending.subject, pending.body_text, pending.body_html = render_email(
+                template, language, context
+            )
+            pending.calendar = calendar
+            pending.next_attempt_at = utcnow() + (send_after or timedelta())
+            return pending
     if check_existing:  # (the unique index refuses a second row in any case)
         existing = db.session.execute(
             select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
@@ -55,6 +59,7 @@ def queue_email(
         if existing is not None:
             return existing
     subject, body_text, body_html = render_email(template, language, context)
+    now = utcnow()
     message = OutboxMessage(
         idempotency_key=key,
         template=template,
@@ -65,9 +70,26 @@ def queue_email(
         body_html=body_html,
         application_id=application_id,
         calendar=calendar,
+        created_at=now,
+        next_attempt_at=now + (send_after or timedelta()),
     )
     db.session.add(message)
     return message
+
+
+def _unsent(application_id: int, template: str) -> OutboxMessage | None:
+    """The message of `template` to this application that is queued and was never tried
+    (locked: a second edit at the same moment waits for this one)."""
+    return db.session.execute(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.application_id == application_id,
+            OutboxMessage.template == template,
+            OutboxMessage.state == OutboxState.QUEUED,
+            OutboxMessage.attempts == 0,
+        )
+        .with_for_update()
+    ).scalar_one_or_none()
 
 
 def custom_text(consultation_id: int | None, template: str, language: str) -> EmailText | None:
@@ -125,10 +147,8 @@ def render_custom_email(
     return subject, body_text, body_html
 
 
-class NotificationError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class NotificationError(Conflict):
+    """An outbox operation the message's state does not allow."""
 
 
 def _fresh_start() -> dict:
@@ -185,8 +205,6 @@ class DeliveryHealth:
 
 
 def worker_is_live(worker: MailWorker) -> bool:
-    from consult.notifications.worker import HEARTBEAT_SECONDS
-
     return utcnow() - worker.last_seen_at <= timedelta(seconds=4 * HEARTBEAT_SECONDS)
 
 

@@ -15,7 +15,9 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from consult.consultations.content import localized
-from consult.web import local_datetime
+from consult.consultations.models import Consultation
+from consult.hooks import Hook
+from consult.text import local_datetime
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
@@ -104,6 +106,11 @@ PLACEHOLDER_HELP = {
 def unknown_placeholders(text: str, template: str) -> list[str]:
     allowed = set(KINDS[template].placeholders)
     return sorted({name for name in PLACEHOLDER.findall(text) if name not in allowed})
+
+
+# The made-up recipient of an email preview (nobody's real data, no token), given by
+# the feature whose people receive these emails (the applications).
+preview_recipient: Hook[[Consultation], object] = Hook("preview_recipient")
 
 
 def placeholder_values(context: dict) -> dict[str, str]:

@@ -13,16 +13,19 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from consult.accounts.access import admin_required, secretariat_required
-from consult.accounts.forms import ActionForm
-from consult.applications.tokens import mask_token
+from consult.access import admin_required, secretariat_required
 from consult.consultations.models import Consultation
+from consult.enums import Role
 from consult.extensions import db
+from consult.forms import ActionForm
+from consult.http import arg_id, newest_first_page
 from consult.i18n import offered_languages
+from consult.links import mask_token
 from consult.notifications.forms import EmailTextForm
 from consult.notifications.models import OutboxMessage, OutboxState
 from consult.notifications.services import (
@@ -39,10 +42,9 @@ from consult.notifications.services import (
     save_custom_text,
     worker_is_live,
 )
-from consult.notifications.texts import EMAIL_KINDS, KINDS, PLACEHOLDER_HELP
+from consult.notifications.texts import EMAIL_KINDS, KINDS, PLACEHOLDER_HELP, preview_recipient
 from consult.security.models import SecurityTag
 from consult.security.services import record_event
-from consult.web import arg_id, newest_first_page
 
 bp = Blueprint("notifications", __name__, url_prefix="/secretariat")
 
@@ -51,7 +53,7 @@ PAGE_SIZE = 50
 
 @bp.get("/outbox/")
 @secretariat_required
-def outbox():
+def outbox() -> ResponseReturnValue:
     state = request.args.get("state")
     state = OutboxState(state) if state in {s.value for s in OutboxState} else None
     before = arg_id("before")
@@ -81,7 +83,7 @@ def outbox():
 
 @bp.get("/outbox/<int:message_id>")
 @secretariat_required
-def detail(message_id: int):
+def detail(message_id: int) -> ResponseReturnValue:
     message = db.get_or_404(OutboxMessage, message_id)
     body_text = mask_token(message.body_text) if current_user.is_admin else None
     return render_template("notifications/detail.html", message=message, body_text=body_text)
@@ -89,7 +91,7 @@ def detail(message_id: int):
 
 @bp.get("/outbox/<int:message_id>/html")
 @admin_required
-def html_part(message_id: int):
+def html_part(message_id: int) -> ResponseReturnValue:
     """The HTML part on its own, sandboxed, for the preview frame on the detail page
     (admins only: bodies hold personal data; links are masked, never live)."""
     message = db.get_or_404(OutboxMessage, message_id)
@@ -114,7 +116,7 @@ def _sandboxed(body: str):
 
 @bp.post("/outbox/resend-failed")
 @admin_required
-def resend_failed():
+def resend_failed() -> ResponseReturnValue:
     """Queue every failed message again (after an outage, say)."""
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -127,12 +129,12 @@ def resend_failed():
 
 @bp.post("/outbox/<int:message_id>/resend")
 @admin_required
-def resend_message(message_id: int):
+def resend_message(message_id: int) -> ResponseReturnValue:
     message = db.get_or_404(OutboxMessage, message_id)
     try:
         resend(message)
     except NotificationError as error:
-        flash(_(error.message), "error")
+        flash(error.message, "error")
     else:
         record_event(SecurityTag.OUTBOX_RESENT, target=f"outbox message {message.id}", commit=True)
         flash(_("The message to %(to)s is queued again.", to=message.to_address), "success")
@@ -144,7 +146,7 @@ def resend_message(message_id: int):
 
 @bp.get("/consultations/<int:consultation_id>/emails")
 @admin_required
-def email_texts(consultation_id: int):
+def email_texts(consultation_id: int) -> ResponseReturnValue:
     consultation = db.get_or_404(Consultation, consultation_id)
     return render_template(
         "notifications/texts.html",
@@ -157,15 +159,7 @@ def email_texts(consultation_id: int):
 
 def _sample_context(consultation: Consultation, kind) -> dict:
     """Made-up values for previews: nobody's real data, and no token."""
-    from consult.applications.models import Application
-    from consult.enums import Role
-
-    sample = Application(
-        full_name="Amina Diallo",
-        reference=f"{consultation.reference_prefix}-P-0042",
-        role=Role.PANELIST,
-        email="amina.diallo@example.org",
-    )
+    sample = preview_recipient.first(consultation)
     base = current_app.config["PUBLIC_URL"].rstrip("/")
     offer = consultation.offer_for(Role.PANELIST)
     return {
@@ -183,7 +177,7 @@ def _sample_context(consultation: Consultation, kind) -> dict:
     "/consultations/<int:consultation_id>/emails/<template>/<language>", methods=["GET", "POST"]
 )
 @admin_required
-def edit_email_text(consultation_id: int, template: str, language: str):
+def edit_email_text(consultation_id: int, template: str, language: str) -> ResponseReturnValue:
     consultation = db.get_or_404(Consultation, consultation_id)
     kind = KINDS.get(template)
     if kind is None or language not in offered_languages():
@@ -247,7 +241,7 @@ def edit_email_text(consultation_id: int, template: str, language: str):
 
 @bp.get("/consultations/<int:consultation_id>/emails/<template>/<language>/preview.html")
 @admin_required
-def preview_html(consultation_id: int, template: str, language: str):
+def preview_html(consultation_id: int, template: str, language: str) -> ResponseReturnValue:
     """The HTML of the built-in or saved text with sample values, for the preview frame."""
     consultation = db.get_or_404(Consultation, consultation_id)
     kind = KINDS.get(template)

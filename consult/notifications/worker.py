@@ -26,14 +26,16 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
 from email.utils import formatdate, parseaddr
+from time import monotonic
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy import delete as sa_delete
 
-from consult.applications.tokens import LINK_TOKEN, fill_token, mint_token
 from consult.database import utcnow
 from consult.extensions import db, mail
+from consult.hooks import Hook
+from consult.links import LINK_TOKEN, fill_token
 from consult.notifications.models import MailWorker, OutboxMessage, OutboxState
 
 log = logging.getLogger(__name__)
@@ -319,16 +321,22 @@ def message_id(message: OutboxMessage) -> str:
     return f"<consult.{message.id}.{digest}@{current_app.config['MAIL_MESSAGE_ID_DOMAIN']}>"
 
 
+# The outbox knows no private links of its own: the feature whose messages carry them
+# registers a minter (the applications: a new token for the message's application),
+# which adds the token's row to the session and returns the raw token, or None.
+link_minter: Hook[[OutboxMessage], str | None] = Hook("link_minter")
+
+
 def mint_links(messages: list[OutboxMessage]) -> dict[int, str]:
     """A fresh private-link token for each message whose stored parts hold LINK_TOKEN
     (one transaction for the batch). Tokens exist only from here to the SMTP server."""
     tokens = {}
     for message in messages:
-        if message.application_id is None:
-            continue
         parts = (message.body_text, message.body_html, message.calendar)
         if any(LINK_TOKEN in (part or "") for part in parts):
-            tokens[message.id] = mint_token(message.application_id)
+            token = next((t for t in link_minter(message) if t), None)
+            if token:
+                tokens[message.id] = token
     if tokens:
         db.session.commit()
     return tokens
@@ -379,100 +387,114 @@ def send_batch(worker_id: str, limit: int = 50, stop=lambda: False) -> DrainResu
     refuses with 5xx fails at once; 4xx is retried with backoff until its lifetime runs
     out; if the server cannot be used at all, the batch goes back untouched and the
     result says `unavailable` (the caller backs off as a whole)."""
-    result = DrainResult()
     messages = claim(worker_id, limit)
     if not messages:
-        return result
-    lease_seconds = current_app.config["MAIL_LEASE_SECONDS"]
-    renew_at = time.monotonic() + lease_seconds / 2
-    tokens = mint_links(messages)
-    sender = envelope_sender()
-    pending = list(messages)
-    # Sent messages are recorded a few at a time (one UPDATE and commit, not one per
-    # message): at most SENT_WRITE_EVERY, or what was sent in SENT_WRITE_SECONDS, can be
-    # sent twice if the worker dies right there -- at-least-once, as before.
-    sent_ids: list[int] = []
-    last_write = time.monotonic()
-
-    def write_sent() -> None:
-        nonlocal last_write
-        if sent_ids:
-            result.sent += _finish_sent(sent_ids, worker_id)
-            sent_ids.clear()
-        last_write = time.monotonic()
-
+        return DrainResult()
+    batch = _Batch(worker_id, messages)
     try:
         with mail.connect() as connection:
-            while pending:
-                if stop():
-                    break
-                if time.monotonic() >= renew_at:
-                    write_sent()
-                    pending = renew_lease(pending, worker_id)
-                    renew_at = time.monotonic() + lease_seconds / 2
-                    if not pending:
-                        break
-                message = pending.pop(0)
-                try:
-                    email = build_message(message, tokens.get(message.id))
-                    connection.host.sendmail(sender, [message.to_address], email)
-                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as error:
-                    permanent, reply = classify(error)
-                    if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code in (
-                        421,
-                        -1,
-                    ):
-                        pending.insert(0, message)  # the server is closing: all go back
-                        raise ServerUnavailable(reply) from error
-                    outcome = (
-                        _permanent_failure(message, worker_id, reply)
-                        if permanent
-                        else _temporary_failure(message, worker_id, reply)
-                    )
-                    result.failed += outcome == "failed"
-                    result.retried += outcome == "retried"
-                except OSError:  # refused, dropped (SMTPServerDisconnected), timed out
-                    pending.insert(0, message)
-                    raise
-                except Exception as error:  # a message that cannot be built or encoded
-                    _permanent_failure(message, worker_id, classify(error)[1])
-                    result.failed += 1
-                else:
-                    sent_ids.append(message.id)
-                    if (
-                        len(sent_ids) >= SENT_WRITE_EVERY
-                        or time.monotonic() - last_write >= SENT_WRITE_SECONDS
-                    ):
-                        write_sent()
-            write_sent()
+            batch.send_over(connection, stop)
     except (OSError, ServerUnavailable) as error:
+        batch.server_went_away(error)
+        return batch.result
+    batch.result.released += release(batch.pending, worker_id, delay=timedelta(0))
+    return batch.result
+
+
+class _Batch:
+    """One claimed batch on its way through one SMTP connection: what is still in hand
+    (`pending`), what the server took but is not yet recorded (`sent_ids`), the result."""
+
+    def __init__(self, worker_id: str, messages: list[OutboxMessage]):
+        self.worker_id = worker_id
+        self.result = DrainResult()
+        self.lease_seconds = current_app.config["MAIL_LEASE_SECONDS"]
+        self.renew_at = monotonic() + self.lease_seconds / 2
+        self.tokens = mint_links(messages)
+        self.sender = envelope_sender()
+        self.pending = list(messages)
+        # Sent messages are recorded a few at a time (one UPDATE and commit, not one
+        # per message): at most SENT_WRITE_EVERY, or what was sent in SENT_WRITE_SECONDS,
+        # can be sent twice if the worker dies right there -- at-least-once, as before.
+        self.sent_ids: list[int] = []
+        self.last_write = monotonic()
+
+    def write_sent(self) -> None:
+        if self.sent_ids:
+            self.result.sent += _finish_sent(self.sent_ids, self.worker_id)
+            self.sent_ids.clear()
+        self.last_write = monotonic()
+
+    def send_over(self, connection, stop) -> None:
+        while self.pending:
+            if stop():
+                break
+            if monotonic() >= self.renew_at:
+                self.write_sent()
+                self.pending = renew_lease(self.pending, self.worker_id)
+                self.renew_at = monotonic() + self.lease_seconds / 2
+                if not self.pending:
+                    break
+            self._send_one(connection, self.pending.pop(0))
+        self.write_sent()
+
+    def _send_one(self, connection, message: OutboxMessage) -> None:
         try:
-            write_sent()  # what the server took before it went away
+            email = build_message(message, self.tokens.get(message.id))
+            connection.host.sendmail(self.sender, [message.to_address], email)
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as error:
+            permanent, reply = classify(error)
+            if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code in (421, -1):
+                self.pending.insert(0, message)  # the server is closing: all go back
+                raise ServerUnavailable(reply) from error
+            outcome = (
+                _permanent_failure(message, self.worker_id, reply)
+                if permanent
+                else _temporary_failure(message, self.worker_id, reply)
+            )
+            self.result.failed += outcome == "failed"
+            self.result.retried += outcome == "retried"
+        except OSError:  # refused, dropped (SMTPServerDisconnected), timed out
+            self.pending.insert(0, message)
+            raise
+        except Exception as error:  # a message that cannot be built or encoded
+            _permanent_failure(message, self.worker_id, classify(error)[1])
+            self.result.failed += 1
+        else:
+            self.sent_ids.append(message.id)
+            if (
+                len(self.sent_ids) >= SENT_WRITE_EVERY
+                or monotonic() - self.last_write >= SENT_WRITE_SECONDS
+            ):
+                self.write_sent()
+
+    def server_went_away(self, error: Exception) -> None:
+        """Record what the server took, put the rest back with a delay (or give up on
+        messages past their lifetime)."""
+        try:
+            self.write_sent()  # what the server took before it went away
         except Exception:
             db.session.rollback()  # the database went too: those are sent again later
         reason = f"SMTP server unavailable: {type(error).__name__}: {error}"
-        log.warning("%s; %d message(s) go back to the queue", reason, len(pending))
-        result.unavailable = True
+        log.warning("%s; %d message(s) go back to the queue", reason, len(self.pending))
+        self.result.unavailable = True
         db.session.rollback()
         db.session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_([m.id for m in pending] or [0]))
+            .where(OutboxMessage.id.in_([m.id for m in self.pending] or [0]))
             .values(last_error=reason[:2000])
             .execution_options(synchronize_session=False)
         )
-        expired = [m for m in pending if utcnow() >= expires_at(m)]
+        expired = [m for m in self.pending if utcnow() >= expires_at(m)]
         for message in expired:
-            _give_up(message, worker_id, reason)
-            result.failed += 1
-        pending = [m for m in pending if m not in expired]
-        result.released += release(
-            pending,
-            worker_id,
+            _give_up(message, self.worker_id, reason)
+            self.result.failed += 1
+        self.pending = [m for m in self.pending if m not in expired]
+        self.result.released += release(
+            self.pending,
+            self.worker_id,
             delay=timedelta(seconds=current_app.config["MAIL_RETRY_BASE_SECONDS"]),
         )
-        return result
-    result.released += release(pending, worker_id, delay=timedelta(0))
-    return result
 
 
 def drain(
@@ -516,11 +538,11 @@ def work_forever(batch: int = 50, interval: float = 2.0, stop=lambda: False) -> 
         except Exception:  # the database went away, say: keep the worker alive
             db.session.rollback()
             log.exception("Mail worker error; trying again in %.0f s", interval)
-        deadline = time.monotonic() + wait
-        next_beat = time.monotonic() + HEARTBEAT_SECONDS
-        while not stop() and time.monotonic() < deadline:
+        deadline = monotonic() + wait
+        next_beat = monotonic() + HEARTBEAT_SECONDS
+        while not stop() and monotonic() < deadline:
             time.sleep(min(0.2, wait))
-            if time.monotonic() >= next_beat:  # a long back-off still reports in
+            if monotonic() >= next_beat:  # a long back-off still reports in
                 next_beat += HEARTBEAT_SECONDS
                 try:
                     report_alive(worker_id)

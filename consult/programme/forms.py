@@ -17,9 +17,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from consult.consultations.forms import DATETIME_FORMAT
 from consult.enums import GENDER_LABELS
-from consult.forms import BaseForm, NoLinks, optional_int, strip_whitespace
+from consult.forms import BaseForm, NoLinks, VersionField, optional_int, strip_whitespace
 from consult.programme.models import SessionKind
-from consult.review.regions import REGION_LABELS
+from consult.regions import REGION_LABELS
 
 
 class SessionForm(BaseForm):
@@ -62,7 +62,7 @@ class SessionForm(BaseForm):
         validators=[Length(max=5000)],
         description=_l("Plain text; a blank line starts a paragraph."),
     )
-    version = HiddenField()
+    version = VersionField()
 
 
 class PlacementForm(BaseForm):
@@ -70,7 +70,7 @@ class PlacementForm(BaseForm):
 
     session = SelectField(_l("Session"), coerce=optional_int, validators=[Optional()])
     override_capacity = BooleanField(_l("Place even if the session has all its speakers"))
-    version = HiddenField(validators=[DataRequired()])
+    version = VersionField(validators=[DataRequired()])
     return_to = HiddenField()
 
 

@@ -3,7 +3,6 @@ session). A speaker's place in one is `Application.programme_session_id`."""
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,11 +10,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from consult.database import utcnow
-from consult.enums import enum_column
+from consult.enums import LabelledEnum, enum_column, with_labels
 from consult.extensions import db
 
 
-class SessionKind(enum.StrEnum):
+class SessionKind(LabelledEnum):
     OPENING = "opening"
     KEYNOTE = "keynote"
     PANEL = "panel"
@@ -24,22 +23,21 @@ class SessionKind(enum.StrEnum):
     BREAK = "break"
 
     @property
-    def label(self) -> str:
-        return str(SESSION_KIND_LABELS[self])
-
-    @property
     def has_speakers(self) -> bool:
         return self is not SessionKind.BREAK
 
 
-SESSION_KIND_LABELS = {
-    SessionKind.OPENING: _l("Opening"),
-    SessionKind.KEYNOTE: _l("Keynote"),
-    SessionKind.PANEL: _l("Panel"),
-    SessionKind.DISCUSSION: _l("Open discussion"),
-    SessionKind.CLOSING: _l("Closing"),
-    SessionKind.BREAK: _l("Break"),
-}
+SESSION_KIND_LABELS = with_labels(
+    SessionKind,
+    {
+        SessionKind.OPENING: _l("Opening"),
+        SessionKind.KEYNOTE: _l("Keynote"),
+        SessionKind.PANEL: _l("Panel"),
+        SessionKind.DISCUSSION: _l("Open discussion"),
+        SessionKind.CLOSING: _l("Closing"),
+        SessionKind.BREAK: _l("Break"),
+    },
+)
 
 
 class ProgrammeSession(db.Model):

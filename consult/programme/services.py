@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from icalendar import Event
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,25 +22,32 @@ from sqlalchemy.orm.exc import StaleDataError
 from consult.accounts.models import User
 from consult.applications.audit import record_change
 from consult.applications.models import Application, AuditEvent
+from consult.applications.services import queue_applicant_email
+from consult.applications.states import holds_place
+from consult.consultations.content import localized
 from consult.consultations.models import Consultation, StakeholderCategory
 from consult.database import contains, transaction, utc_to_local, utcnow
 from consult.enums import PLACE_HOLDING_STATES, ApplicationState, Role
+from consult.errors import Conflict, DomainError
 from consult.extensions import db
+from consult.notifications.calendar import location, new_calendar
 from consult.programme.models import ProgrammeSession, SessionKind
-from consult.review.regions import region_of
+from consult.regions import region_of
 
 SPEAKER_ROLES = (Role.KEYNOTE, Role.PANELIST)
 STALE = _l("Someone else changed this meanwhile. Check the current state and try again.")
 
 
-class ProgrammeError(Exception):
-    """Bad input or a conflict, with the form field it belongs to."""
+class ProgrammeError(DomainError):
+    """Bad input for a session or a placement, with the form field it belongs to."""
 
-    def __init__(self, message: str, field: str = "", status: int = 422):
-        super().__init__(str(message))
-        self.message = str(message)
-        self.field = field
-        self.status = status
+
+class StaleProgramme(ProgrammeError, Conflict):
+    """Someone else changed the session or the speaker meanwhile."""
+
+
+class SessionFull(ProgrammeError, Conflict):
+    """The session has all its speakers (placing beyond needs an explicit choice)."""
 
 
 @dataclass
@@ -101,7 +109,7 @@ def _lock_consultation(consultation: Consultation) -> None:
 
 def _check(consultation: Consultation, data: SessionData, session: ProgrammeSession | None):
     if data.ends_at <= data.starts_at:
-        raise ProgrammeError(_("The session must end after it starts."), "ends_at")
+        raise ProgrammeError(_("The session must end after it starts."), field="ends_at")
     first, last = meeting_days(consultation)
     tz = consultation.timezone
     if (
@@ -114,7 +122,7 @@ def _check(consultation: Consultation, data: SessionData, session: ProgrammeSess
                 first=first.isoformat(),
                 last=last.isoformat(),
             ),
-            "starts_at",
+            field="starts_at",
         )
     room = data.room.strip().casefold()
     others = db.session.execute(
@@ -134,7 +142,7 @@ def _check(consultation: Consultation, data: SessionData, session: ProgrammeSess
                     "room, or allow parallel sessions.",
                     title=other.title,
                 ),
-                "starts_at",
+                field="starts_at",
             )
     if session is not None:
         placed = _placed_count(session)
@@ -144,10 +152,12 @@ def _check(consultation: Consultation, data: SessionData, session: ProgrammeSess
                     "%(n)d speakers are placed in this session; the capacity cannot be lower.",
                     n=placed,
                 ),
-                "speaker_capacity",
+                field="speaker_capacity",
             )
         if not data.kind.has_speakers and placed:
-            raise ProgrammeError(_("A break has no speakers: move the speakers out first."), "kind")
+            raise ProgrammeError(
+                _("A break has no speakers: move the speakers out first."), field="kind"
+            )
 
 
 def _placed_count(session: ProgrammeSession) -> int:
@@ -169,7 +179,7 @@ def save_session(
     with transaction():
         _lock_consultation(consultation)
         if session is not None and expected_version not in (None, session.version):
-            raise ProgrammeError(STALE, status=409)
+            raise StaleProgramme(STALE)
         _check(consultation, data, session)
         moved = session is not None and (
             (session.starts_at, session.ends_at, session.room.strip())
@@ -188,7 +198,7 @@ def save_session(
         try:
             db.session.flush()
         except StaleDataError as exc:
-            raise ProgrammeError(STALE, status=409) from exc
+            raise StaleProgramme(STALE) from exc
         if moved:
             note = f"Session “{session.title}” moved: now {_when(session)}."
             for application in _speakers(session):
@@ -228,7 +238,7 @@ def _record(application: Application, by: User | None, note: str) -> AuditEvent:
             note=note,
         )
     except StaleDataError as exc:
-        raise ProgrammeError(STALE, status=409) from exc
+        raise StaleProgramme(STALE) from exc
     if application.state == ApplicationState.CONFIRMED:
         notify_speaker(application)
     return event
@@ -239,7 +249,7 @@ def delete_session(session: ProgrammeSession, *, by: User, expected_version: int
     with transaction():
         _lock_consultation(db.session.get(Consultation, session.consultation_id))
         if session.version != expected_version:
-            raise ProgrammeError(STALE, status=409)
+            raise StaleProgramme(STALE)
         speakers = _speakers(session)
         for application in speakers:
             application.programme_session_id = None
@@ -273,34 +283,36 @@ def place_speaker(
     with transaction():
         _lock_consultation(application.consultation)
         if application.version != expected_version:
-            raise ProgrammeError(STALE, status=409)
+            raise StaleProgramme(STALE)
         if application.role not in SPEAKER_ROLES:
-            raise ProgrammeError(_("Only keynote speakers and panelists are placed."), "session")
-        if application.state not in PLACE_HOLDING_STATES:
             raise ProgrammeError(
-                _("Only accepted or confirmed speakers can be placed in a session."), "session"
+                _("Only keynote speakers and panelists are placed."), field="session"
+            )
+        if not holds_place(application.state):
+            raise ProgrammeError(
+                _("Only accepted or confirmed speakers can be placed in a session."),
+                field="session",
             )
         if session is not None:
             if session.consultation_id != application.consultation_id:
-                raise ProgrammeError(_("Choose a session of this consultation."), "session")
+                raise ProgrammeError(_("Choose a session of this consultation."), field="session")
             if not session.kind.has_speakers:
-                raise ProgrammeError(_("A break has no speakers."), "session")
+                raise ProgrammeError(_("A break has no speakers."), field="session")
             if application.programme_session_id == session.id:
-                raise ProgrammeError(_("The speaker is already in this session."), "session")
+                raise ProgrammeError(_("The speaker is already in this session."), field="session")
             placed = _placed_count(session)
             if placed >= session.speaker_capacity and not override_capacity:
-                raise ProgrammeError(
+                raise SessionFull(
                     _(
                         "“%(title)s” has all its %(n)d speakers. Choose to place beyond "
                         "capacity if you mean to.",
                         title=session.title,
                         n=session.speaker_capacity,
                     ),
-                    "session",
-                    status=409,
+                    field="session",
                 )
         elif application.programme_session_id is None:
-            raise ProgrammeError(_("The speaker is not in a session."), "session")
+            raise ProgrammeError(_("The speaker is not in a session."), field="session")
         previous = application.programme_session
         application.programme_session_id = session.id if session else None
         if session is None:
@@ -314,10 +326,11 @@ def place_speaker(
     return application
 
 
-def unplace_on_leaving(application: Application, to: ApplicationState) -> str:
-    """Called by a transition out of the selected states (decline, withdraw, erasure):
-    the speaker leaves their session. Returns the note for the transition's event."""
-    if to in PLACE_HOLDING_STATES or application.programme_session_id is None:
+def unplace_on_leaving(application: Application) -> str:
+    """On `leaving_selection` (a decline, withdrawal or erasure of a selected speaker:
+    consult.applications.states.EFFECTS): the speaker leaves their session. Returns the
+    note for the move's audit event."""
+    if application.programme_session_id is None:
         return ""
     title = application.programme_session.title
     application.programme_session_id = None
@@ -411,51 +424,18 @@ def notify_speaker(application: Application) -> None:
     """Tell a confirmed speaker their session, time and room, with the calendar entry
     (same UID, higher SEQUENCE). Edits within PROGRAMME_NOTICE_DELAY_SECONDS make one
     email: an unsent notice is rewritten in place and waits again."""
-    from consult.applications.services import status_link
-    from consult.notifications.calendar import consultation_ics
-    from consult.notifications.models import OutboxMessage, OutboxState
-    from consult.notifications.services import queue_email, render_email
-
-    delay = timedelta(seconds=current_app.config["PROGRAMME_NOTICE_DELAY_SECONDS"])
-    link = status_link()
     db.session.flush()
     db.session.refresh(application, ["programme_session"])
-    context = {
-        "application": application,
-        "consultation": application.consultation,
-        "session": application.programme_session,
-        "link": link,
-    }
-    calendar = consultation_ics(application.consultation, application, url=link)
-    pending = db.session.execute(
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.application_id == application.id,
-            OutboxMessage.template == "programme_changed",
-            OutboxMessage.state == OutboxState.QUEUED,
-            OutboxMessage.attempts == 0,
-        )
-        .with_for_update()
-    ).scalar_one_or_none()
-    if pending is not None:
-        subject, body_text, body_html = render_email(
-            "programme_changed", application.language, context
-        )
-        pending.subject, pending.body_text, pending.body_html = subject, body_text, body_html
-        pending.calendar = calendar
-        pending.next_attempt_at = utcnow() + delay
-        return
-    message = queue_email(
+    queue_applicant_email(
+        application,
+        "programme_changed",
+        None,
         key=f"application:{application.id}:programme:{application.calendar_sequence}",
-        template="programme_changed",
-        to=application.email,
-        language=application.language,
-        context=context,
-        application_id=application.id,
-        calendar=calendar,
+        calendar=True,
+        send_after=timedelta(seconds=current_app.config["PROGRAMME_NOTICE_DELAY_SECONDS"]),
+        coalesce=True,
+        session=application.programme_session,
     )
-    if message.state == OutboxState.QUEUED and message.attempts == 0:
-        message.next_attempt_at = utcnow() + delay
 
 
 def publish(consultation: Consultation, published: bool) -> None:
@@ -466,11 +446,6 @@ def publish(consultation: Consultation, published: bool) -> None:
 def set_participants_public(consultation: Consultation, public: bool) -> None:
     with transaction():
         consultation.participants_public = public
-
-
-def listed(application: Application) -> bool:
-    """Named in public only when confirmed and they agreed to be listed."""
-    return application.state == ApplicationState.CONFIRMED and application.list_publicly
 
 
 def participants(consultation: Consultation) -> list[tuple[StakeholderCategory, list[Application]]]:
@@ -545,11 +520,6 @@ def programme_csv(consultation: Consultation) -> str:
 
 def programme_ics(consultation: Consultation) -> str:
     """Every session of the published programme as one calendar."""
-    from icalendar import Event
-
-    from consult.consultations.content import localized
-    from consult.notifications.calendar import location, new_calendar
-
     calendar = new_calendar()
     calendar.add("x-wr-calname", str(localized(consultation, "title")))
     tz = consultation.timezone
@@ -568,3 +538,11 @@ def programme_ics(consultation: Consultation) -> str:
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical().decode()
+
+
+def translatable_sessions(consultation: Consultation) -> list[tuple[ProgrammeSession, str, str]]:
+    """The sessions' texts for the Translations page (`translatable_rows`)."""
+    return [
+        (s, _("Session: %(title)s", title=s.title), f"session-{s.id}")
+        for s in sessions_of(consultation)
+    ]

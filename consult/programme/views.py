@@ -12,18 +12,21 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from consult.accounts.access import admin_required, secretariat_required
-from consult.accounts.forms import ActionForm
+from consult.access import admin_required, secretariat_required
 from consult.applications.models import Application, AuditEvent
+from consult.applications.states import listed_publicly
 from consult.consultations.models import Consultation
 from consult.consultations.services import public_consultation
 from consult.database import local_to_utc, utc_to_local
 from consult.enums import ApplicationState
 from consult.extensions import db
+from consult.forms import ActionForm
+from consult.http import csv_download, parse_id, safe_return, status_for
 from consult.programme.forms import PlacementForm, SessionForm, SpeakerFilterForm
 from consult.programme.models import ProgrammeSession, SessionKind
 from consult.programme.services import (
@@ -31,7 +34,6 @@ from consult.programme.services import (
     SessionData,
     SpeakerFilter,
     delete_session,
-    listed,
     move_session,
     participants,
     place_speaker,
@@ -46,7 +48,7 @@ from consult.programme.services import (
     speakers_by_session,
     unplaced_speakers,
 )
-from consult.review.regions import region_labels
+from consult.regions import region_labels
 
 bp = Blueprint("programme", __name__)
 
@@ -73,7 +75,7 @@ def _removed_speakers(consultation: Consultation) -> list[AuditEvent]:
 
 @bp.get("/secretariat/consultations/<int:consultation_id>/programme")
 @secretariat_required
-def manage(consultation_id: int):
+def manage(consultation_id: int) -> ResponseReturnValue:
     consultation = db.get_or_404(Consultation, consultation_id)
     return render_template(
         "programme/manage.html",
@@ -124,14 +126,17 @@ def _edit_session(consultation: Consultation, session: ProgrammeSession | None):
                 moderators=form.moderators.data or "",
                 speaker_capacity=form.speaker_capacity.data,
             )
-            version = int(form.version.data) if (form.version.data or "").isdigit() else None
             try:
                 saved = save_session(
-                    consultation, data, by=current_user, session=session, expected_version=version
+                    consultation,
+                    data,
+                    by=current_user,
+                    session=session,
+                    expected_version=form.version.data,
                 )
             except ProgrammeError as error:
-                getattr(form, error.field, form.title).errors.append(error.message)
-                status = error.status
+                getattr(form, error.field or "title", form.title).errors.append(error.message)
+                status = status_for(error)
             else:
                 flash(_("The session “%(title)s” is saved.", title=saved.title), "success")
                 return redirect(url_for(".session_page", session_id=saved.id))
@@ -148,20 +153,20 @@ def _edit_session(consultation: Consultation, session: ProgrammeSession | None):
     methods=["GET", "POST"],
 )
 @admin_required
-def new_session(consultation_id: int):
+def new_session(consultation_id: int) -> ResponseReturnValue:
     return _edit_session(db.get_or_404(Consultation, consultation_id), None)
 
 
 @bp.route("/secretariat/programme/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @admin_required
-def edit_session(session_id: int):
+def edit_session(session_id: int) -> ResponseReturnValue:
     session = db.get_or_404(ProgrammeSession, session_id)
     return _edit_session(db.session.get(Consultation, session.consultation_id), session)
 
 
 @bp.get("/secretariat/programme/sessions/<int:session_id>")
 @secretariat_required
-def session_page(session_id: int):
+def session_page(session_id: int) -> ResponseReturnValue:
     session = db.get_or_404(ProgrammeSession, session_id)
     consultation = db.session.get(Consultation, session.consultation_id)
     filters = SpeakerFilterForm(request.args)
@@ -190,16 +195,15 @@ def session_page(session_id: int):
 
 @bp.route("/secretariat/programme/sessions/<int:session_id>/delete", methods=["GET", "POST"])
 @admin_required
-def delete(session_id: int):
+def delete(session_id: int) -> ResponseReturnValue:
     session = db.get_or_404(ProgrammeSession, session_id)
     consultation = db.session.get(Consultation, session.consultation_id)
     form = ActionForm()
     speakers = speakers_by_session(consultation).get(session.id, [])
     if form.validate_on_submit():
-        version = request.form.get("version", "")
         try:
             count = delete_session(
-                session, by=current_user, expected_version=int(version) if version.isdigit() else -1
+                session, by=current_user, expected_version=parse_id(request.form.get("version"))
             )
         except ProgrammeError as error:
             flash(error.message, "error")
@@ -219,7 +223,7 @@ def delete(session_id: int):
 
 @bp.post("/secretariat/programme/sessions/<int:session_id>/move")
 @admin_required
-def move(session_id: int):
+def move(session_id: int) -> ResponseReturnValue:
     session = db.get_or_404(ProgrammeSession, session_id)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -227,24 +231,16 @@ def move(session_id: int):
     return redirect(url_for(".manage", consultation_id=session.consultation_id))
 
 
-def _safe_return(target: str | None, fallback: str) -> str:
-    if target and target.startswith("/secretariat/") and "//" not in target:
-        return target
-    return fallback
-
-
 @bp.post("/secretariat/applications/<int:application_id>/placement")
 @admin_required
-def placement(application_id: int):
+def placement(application_id: int) -> ResponseReturnValue:
     application = db.get_or_404(Application, application_id)
     form = PlacementForm()
     form.session.choices = [("", "")] + [
         (s.id, s.title) for s in sessions_of(application.consultation)
     ]
-    back = _safe_return(
-        form.return_to.data, url_for("review.detail", application_id=application.id)
-    )
-    if not form.validate_on_submit() or not (form.version.data or "").isdigit():
+    back = safe_return(form.return_to.data, url_for("review.detail", application_id=application.id))
+    if not form.validate_on_submit():
         flash(_("Choose a session."), "error")
         return redirect(back)
     session = db.session.get(ProgrammeSession, form.session.data) if form.session.data else None
@@ -253,7 +249,7 @@ def placement(application_id: int):
             application,
             session,
             by=current_user,
-            expected_version=int(form.version.data),
+            expected_version=form.version.data,
             override_capacity=form.override_capacity.data,
         )
     except ProgrammeError as error:
@@ -271,7 +267,7 @@ def placement(application_id: int):
 
 @bp.post("/secretariat/consultations/<int:consultation_id>/programme/publication")
 @admin_required
-def publication(consultation_id: int):
+def publication(consultation_id: int) -> ResponseReturnValue:
     consultation = db.get_or_404(Consultation, consultation_id)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -297,14 +293,9 @@ def publication(consultation_id: int):
 
 @bp.get("/secretariat/consultations/<int:consultation_id>/programme.csv")
 @secretariat_required
-def export_csv(consultation_id: int):
+def export_csv(consultation_id: int) -> ResponseReturnValue:
     consultation = db.get_or_404(Consultation, consultation_id)
-    response = make_response(programme_csv(consultation))
-    response.mimetype = "text/csv"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="programme-{consultation.slug}.csv"'
-    )
-    return response
+    return csv_download(programme_csv(consultation), f"programme-{consultation.slug}.csv")
 
 
 # --- the public -----------------------------------------------------------------------
@@ -323,7 +314,7 @@ def _published(slug: str) -> tuple[Consultation, bool]:
 
 
 @bp.get("/c/<slug>/programme")
-def public_programme(slug: str):
+def public_programme(slug: str) -> ResponseReturnValue:
     consultation, preview = _published(slug)
     sessions = sessions_of(consultation)
     placed = speakers_by_session(consultation)
@@ -332,13 +323,13 @@ def public_programme(slug: str):
         consultation=consultation,
         sessions=sessions,
         placed=placed,
-        listed=listed,
+        listed=listed_publicly,
         preview=preview,
     )
 
 
 @bp.get("/c/<slug>/programme.ics")
-def public_programme_ics(slug: str):
+def public_programme_ics(slug: str) -> ResponseReturnValue:
     consultation, _preview = _published(slug)
     response = make_response(programme_ics(consultation))
     response.mimetype = "text/calendar"
@@ -347,7 +338,7 @@ def public_programme_ics(slug: str):
 
 
 @bp.get("/c/<slug>/participants")
-def public_participants(slug: str):
+def public_participants(slug: str) -> ResponseReturnValue:
     consultation = public_consultation(slug)
     if consultation is None or not consultation.participants_public:
         abort(404)

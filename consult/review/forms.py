@@ -11,7 +11,7 @@ from consult.applications.services import Decision
 from consult.consultations.content import localized
 from consult.consultations.models import Consultation
 from consult.enums import ApplicationState, Role
-from consult.forms import BaseForm, LongSelectField, country_choices, optional_int
+from consult.forms import BaseForm, LongSelectField, VersionField, country_choices, optional_int
 from consult.review.models import MAX_SCORE, MIN_SCORE
 
 SORT_CHOICES = [
@@ -94,7 +94,7 @@ class DecisionForm(BaseForm):
         description=_l("Included in the email we send about the decision."),
     )
     override_capacity = BooleanField(_l("Accept even if all places are taken"))
-    version = HiddenField(validators=[DataRequired()])
+    version = VersionField(validators=[DataRequired()])
 
     def __init__(self, allowed: list[Decision], **kwargs):
         super().__init__(**kwargs)

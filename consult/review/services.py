@@ -10,29 +10,29 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from consult.accounts.models import User
 from consult.applications.models import Application
 from consult.applications.places import places_taken_by_role, waiting_list
+from consult.applications.search import matching_applications
+from consult.applications.states import NOT_REVIEWABLE_STATES, holds_place, reviewable
 from consult.applications.tally import counts_by_role_and_state, tally_by
 from consult.consultations.content import localized
 from consult.consultations.models import Consultation, RoleOffer
 from consult.database import transaction
-from consult.database.search import matching_applications
-from consult.enums import PLACE_HOLDING_STATES, ApplicationState, Role
+from consult.enums import ApplicationState, Role
+from consult.errors import Conflict
 from consult.extensions import db
+from consult.regions import OTHER
 from consult.review.models import MAX_SCORE, MIN_SCORE, Review
-from consult.review.regions import OTHER
 
 PAGE_SIZE = 50
 
 
-class ReviewError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class ReviewError(Conflict):
+    """A review that cannot be saved (the application cannot be reviewed now)."""
 
 
 # --- reviews ---------------------------------------------------------------------------
@@ -42,7 +42,7 @@ def save_review(application: Application, reviewer: User, score: int, comment: s
     """Create or update `reviewer`'s review and refresh the application's average."""
     if not MIN_SCORE <= score <= MAX_SCORE:
         raise ReviewError(_("Scores go from %(low)d to %(high)d.", low=MIN_SCORE, high=MAX_SCORE))
-    if application.state in (ApplicationState.SUBMITTED, ApplicationState.WITHDRAWN):
+    if not reviewable(application):
         raise ReviewError(_("Only applications with a confirmed email address can be reviewed."))
     with transaction():
         review = db.session.execute(
@@ -283,7 +283,7 @@ def free_places(consultation: Consultation) -> list[FreePlace]:
 # --- balance ---------------------------------------------------------------------------
 
 # "Applicants": people whose address is confirmed and who have not withdrawn.
-NOT_APPLICANT_STATES = (ApplicationState.SUBMITTED, ApplicationState.WITHDRAWN)
+NOT_APPLICANT_STATES = NOT_REVIEWABLE_STATES
 
 
 @dataclass
@@ -346,7 +346,7 @@ def balance(consultation: Consultation, region_labels: dict[str, str]) -> Balanc
             for table in (selected, applicants):
                 table.setdefault(key, dict.fromkeys(Role, 0))
             applicants[key][role] += count
-            if state in PLACE_HOLDING_STATES:
+            if holds_place(state):
                 selected[key][role] += count
         tallies[dim] = {"selected": selected, "applicants": applicants}
 
@@ -367,3 +367,11 @@ def balance(consultation: Consultation, region_labels: dict[str, str]) -> Balanc
 
 def with_sort(queue_filter: ReviewQueueFilter, sort: str) -> ReviewQueueFilter:
     return replace(queue_filter, sort=sort if sort in SORTS else "newest")
+
+
+def erase_review_comments(application_ids: list[int]) -> None:
+    """On `erasing` (consult.applications.privacy): reviewers' comments are personal
+    data about the applicant; the scores stay (anonymous once the person is erased)."""
+    db.session.execute(
+        update(Review).where(Review.application_id.in_(application_ids)).values(comment="")
+    )

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -16,12 +15,13 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from consult.accounts.access import admin_required, secretariat_required
+from consult.access import admin_required, secretariat_required
 from consult.applications.models import Application
 from consult.applications.places import offer_availability
 from consult.applications.privacy import erase_application
@@ -32,11 +32,13 @@ from consult.applications.services import (
     decide_many,
     decisions_from,
 )
+from consult.applications.states import holds_place
 from consult.consultations.content import localized
 from consult.consultations.models import Consultation
 from consult.consultations.services import all_consultations
-from consult.enums import PLACE_HOLDING_STATES, ApplicationState, Role
+from consult.enums import ApplicationState, Role
 from consult.extensions import db
+from consult.http import csv_download, parse_id, safe_return, status_for
 from consult.notifications.models import OutboxMessage
 from consult.notifications.services import delivery_health
 from consult.programme.forms import PlacementForm
@@ -45,6 +47,7 @@ from consult.programme.services import (
     programme_rows,
     sessions_of,
 )
+from consult.regions import region_labels
 from consult.review.export import csv_chunks
 from consult.review.forms import (
     BulkDecisionForm,
@@ -53,7 +56,6 @@ from consult.review.forms import (
     QueueFilterForm,
     ReviewForm,
 )
-from consult.review.regions import region_labels
 from consult.review.services import (
     InvalidCursor,
     ReviewError,
@@ -67,14 +69,13 @@ from consult.review.services import (
 )
 from consult.security.models import SecurityTag
 from consult.security.services import record_event
-from consult.web import MAX_ID
 
 bp = Blueprint("review", __name__, url_prefix="/secretariat")
 
 
 @bp.get("/")
 @secretariat_required
-def index():
+def index() -> ResponseReturnValue:
     return redirect(url_for(".queue"))
 
 
@@ -118,7 +119,7 @@ def _query_string(**changes) -> str:
 
 @bp.get("/applications")
 @secretariat_required
-def queue():
+def queue() -> ResponseReturnValue:
     form, queue_filter, consultation = _queue_filter()
     if queue_filter is None:
         return render_template("review/queue.html", form=form, consultation=None)
@@ -143,28 +144,21 @@ def queue():
     )
 
 
-def _safe_return(target: str | None) -> str:
-    if target and target.startswith("/secretariat/applications") and "//" not in target:
-        return target
-    return url_for(".queue")
-
-
 @bp.post("/applications/decide")
 @admin_required
-def bulk_decide():
+def bulk_decide() -> ResponseReturnValue:
     form = BulkDecisionForm()
-    back = _safe_return(form.return_to.data)
+    back = safe_return(form.return_to.data, url_for(".queue"), "/secretariat/applications")
     if not form.validate_on_submit():
         flash(_("Choose a decision for the selected applications."), "error")
         return redirect(back)
     selection = []
     for value in request.form.getlist("selected"):
-        application_id, _sep, version = value.partition(":")
-        if not (application_id.isdigit() and version.isdigit()):
+        raw_id, _sep, raw_version = value.partition(":")
+        application_id, version = parse_id(raw_id), parse_id(raw_version)
+        if application_id is None or version is None:
             abort(400)
-        if not (0 < int(application_id) <= MAX_ID and 0 < int(version) <= MAX_ID):
-            abort(400)
-        selection.append((int(application_id), int(version)))
+        selection.append((application_id, version))
     if not selection:
         flash(_("Select at least one application first."), "error")
         return redirect(back)
@@ -180,7 +174,7 @@ def bulk_decide():
         flash(_("Done for %(n)d: %(refs)s.", n=len(done), refs=", ".join(done)), "success")
     for outcome in outcomes:
         if not outcome.ok:
-            flash(f"{outcome.reference}: {_(outcome.message)}", "error")
+            flash(f"{outcome.reference}: {outcome.message}", "error")
     return redirect(back)
 
 
@@ -212,7 +206,7 @@ def _detail(
     if (
         current_user.is_admin
         and application.role in SPEAKER_ROLES
-        and application.state in PLACE_HOLDING_STATES
+        and holds_place(application.state)
     ):
         placement_form = PlacementForm(
             session=application.programme_session_id, version=application.version
@@ -240,13 +234,13 @@ def _detail(
 
 @bp.get("/applications/<int:application_id>")
 @secretariat_required
-def detail(application_id: int):
+def detail(application_id: int) -> ResponseReturnValue:
     return _detail(db.get_or_404(Application, application_id))
 
 
 @bp.post("/applications/<int:application_id>/review")
 @secretariat_required
-def review(application_id: int):
+def review(application_id: int) -> ResponseReturnValue:
     application = db.get_or_404(Application, application_id)
     form = ReviewForm()
     if not form.validate_on_submit():
@@ -254,29 +248,25 @@ def review(application_id: int):
     try:
         save_review(application, current_user, form.score.data, form.comment.data or "")
     except ReviewError as error:
-        form.score.errors.append(_(error.message))
-        return _detail(application, review_form=form, status=409)
+        form.score.errors.append(error.message)
+        return _detail(application, review_form=form, status=status_for(error))
     flash(_("Your review is saved."), "success")
     return redirect(url_for(".detail", application_id=application.id))
 
 
 @bp.post("/applications/<int:application_id>/decision")
 @admin_required
-def decide(application_id: int):
+def decide(application_id: int) -> ResponseReturnValue:
     application = db.get_or_404(Application, application_id)
     form = DecisionForm(list(Decision))
     if not form.validate_on_submit():
         return _detail(application, decision_form=form, status=422)
     try:
-        version = int(form.version.data)
-    except ValueError:
-        abort(400)
-    try:
         decide_application(
             application,
             Decision(form.decision.data),
             by=current_user,
-            expected_version=version,
+            expected_version=form.version.data,
             message=form.message.data or "",
             override_capacity=form.override_capacity.data,
         )
@@ -289,7 +279,10 @@ def decide(application_id: int):
             data={"message": form.message.data},
         )
         return _detail(
-            application, decision_form=fresh, status=error.status, decision_error=_(error.message)
+            application,
+            decision_form=fresh,
+            status=status_for(error),
+            decision_error=error.message,
         )
     flash(
         _(
@@ -304,7 +297,7 @@ def decide(application_id: int):
 
 @bp.post("/applications/<int:application_id>/erase")
 @admin_required
-def erase(application_id: int):
+def erase(application_id: int) -> ResponseReturnValue:
     """Erase the person's data (their request, or the secretariat's decision)."""
     application = db.get_or_404(Application, application_id)
     form = EraseForm()
@@ -319,7 +312,7 @@ def erase(application_id: int):
 
 @bp.get("/consultations/<int:consultation_id>/balance")
 @secretariat_required
-def balance_view(consultation_id: int):
+def balance_view(consultation_id: int) -> ResponseReturnValue:
     consultation = db.get_or_404(Consultation, consultation_id)
     return render_template(
         "review/balance.html",
@@ -338,7 +331,7 @@ def balance_view(consultation_id: int):
 
 @bp.get("/applications/export.csv")
 @admin_required
-def export():
+def export() -> ResponseReturnValue:
     _form, queue_filter, consultation = _queue_filter()
     if queue_filter is None:
         abort(404)
@@ -349,12 +342,6 @@ def export():
         detail="applications CSV, with gender and accessibility needs (special category)",
         commit=True,
     )
-    filename = f"{consultation.slug}-applications.csv"
-    return Response(
-        stream_with_context(csv_chunks(queue_filter)),
-        mimetype="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
+    return csv_download(
+        stream_with_context(csv_chunks(queue_filter)), f"{consultation.slug}-applications.csv"
     )

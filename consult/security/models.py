@@ -3,7 +3,6 @@ user and role changes, settings, exports, refusals). Append-only, like the audit
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -12,10 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from consult.database import utcnow
 from consult.database.append_only import append_only
+from consult.enums import LabelledEnum, with_labels
 from consult.extensions import db
 
 
-class SecurityTag(enum.StrEnum):
+class SecurityTag(LabelledEnum):
     """What happened; `area:action`, as warehouse tags its events."""
 
     SIGNIN = "account:signin"
@@ -40,10 +40,6 @@ class SecurityTag(enum.StrEnum):
     PURGED = "data:purged"
     OUTBOX_RESENT = "outbox:resent"
 
-    @property
-    def label(self) -> str:
-        return str(SECURITY_TAG_LABELS[self])
-
 
 def security_tag_label(tag: str) -> str:
     """A stored tag as people read it (an unknown, older tag as it is)."""
@@ -53,29 +49,32 @@ def security_tag_label(tag: str) -> str:
         return tag
 
 
-SECURITY_TAG_LABELS = {
-    SecurityTag.SIGNIN: _l("Signed in"),
-    SecurityTag.SIGNIN_FAILED: _l("Sign-in failed"),
-    SecurityTag.SIGNIN_THROTTLED: _l("Sign-in blocked after too many attempts"),
-    SecurityTag.SIGNOUT: _l("Signed out"),
-    SecurityTag.SESSION_EXPIRED: _l("Session expired"),
-    SecurityTag.PASSWORD_CHANGED: _l("Password changed"),
-    SecurityTag.TWO_FACTOR_ENABLED: _l("Two-factor sign-in turned on"),
-    SecurityTag.TWO_FACTOR_DISABLED: _l("Two-factor sign-in turned off"),
-    SecurityTag.TWO_FACTOR_FAILED: _l("Wrong two-factor code"),
-    SecurityTag.RECOVERY_CODE_USED: _l("Recovery code used"),
-    SecurityTag.FORBIDDEN: _l("Access refused"),
-    SecurityTag.USER_CREATED: _l("Account created"),
-    SecurityTag.USER_ACTIVATED: _l("Account reactivated"),
-    SecurityTag.USER_DEACTIVATED: _l("Account deactivated"),
-    SecurityTag.USER_PASSWORD_SET: _l("Password set by an administrator"),
-    SecurityTag.SETTINGS_CHANGED: _l("Consultation settings changed"),
-    SecurityTag.EMAIL_TEXT_CHANGED: _l("Email text changed"),
-    SecurityTag.EXPORT: _l("Data exported"),
-    SecurityTag.ERASED: _l("Personal data erased"),
-    SecurityTag.PURGED: _l("Personal data purged"),
-    SecurityTag.OUTBOX_RESENT: _l("Emails resent"),
-}
+SECURITY_TAG_LABELS = with_labels(
+    SecurityTag,
+    {
+        SecurityTag.SIGNIN: _l("Signed in"),
+        SecurityTag.SIGNIN_FAILED: _l("Sign-in failed"),
+        SecurityTag.SIGNIN_THROTTLED: _l("Sign-in blocked after too many attempts"),
+        SecurityTag.SIGNOUT: _l("Signed out"),
+        SecurityTag.SESSION_EXPIRED: _l("Session expired"),
+        SecurityTag.PASSWORD_CHANGED: _l("Password changed"),
+        SecurityTag.TWO_FACTOR_ENABLED: _l("Two-factor sign-in turned on"),
+        SecurityTag.TWO_FACTOR_DISABLED: _l("Two-factor sign-in turned off"),
+        SecurityTag.TWO_FACTOR_FAILED: _l("Wrong two-factor code"),
+        SecurityTag.RECOVERY_CODE_USED: _l("Recovery code used"),
+        SecurityTag.FORBIDDEN: _l("Access refused"),
+        SecurityTag.USER_CREATED: _l("Account created"),
+        SecurityTag.USER_ACTIVATED: _l("Account reactivated"),
+        SecurityTag.USER_DEACTIVATED: _l("Account deactivated"),
+        SecurityTag.USER_PASSWORD_SET: _l("Password set by an administrator"),
+        SecurityTag.SETTINGS_CHANGED: _l("Consultation settings changed"),
+        SecurityTag.EMAIL_TEXT_CHANGED: _l("Email text changed"),
+        SecurityTag.EXPORT: _l("Data exported"),
+        SecurityTag.ERASED: _l("Personal data erased"),
+        SecurityTag.PURGED: _l("Personal data purged"),
+        SecurityTag.OUTBOX_RESENT: _l("Emails resent"),
+    },
+)
 
 
 @append_only

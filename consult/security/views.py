@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
 
-from consult.accounts.access import admin_required
+from consult.access import admin_required
+from consult.http import arg_id, newest_first_page
 from consult.security.models import SecurityTag
 from consult.security.services import security_events
-from consult.web import arg_id, newest_first_page
 
 bp = Blueprint("security", __name__, url_prefix="/secretariat")
 
@@ -16,7 +17,7 @@ PAGE_SIZE = 100
 
 @bp.get("/security-log")
 @admin_required
-def log():
+def log() -> ResponseReturnValue:
     tag = request.args.get("tag")
     tag = tag if tag in {t.value for t in SecurityTag} else None
     events, next_before = newest_first_page(

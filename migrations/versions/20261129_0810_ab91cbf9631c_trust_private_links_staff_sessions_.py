@@ -12,7 +12,7 @@ Create Date: 2026-11-29 08:10:46.360357
 from alembic import op
 import sqlalchemy as sa
 
-from consult.applications.tokens import scrub_raw_tokens
+from consult.links import scrub_raw_tokens
 from consult.database.triggers import create_append_only_triggers, drop_append_only_triggers
 
 

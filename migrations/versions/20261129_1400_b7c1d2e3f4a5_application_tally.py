@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from consult.database.triggers import create_tally_triggers, drop_tally_triggers
-from consult.review.regions import REGION_OF_COUNTRY
+from consult.regions import REGION_OF_COUNTRY
 
 revision = "b7c1d2e3f4a5"
 down_revision = "9e4b2c7a1f30"

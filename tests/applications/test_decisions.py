@@ -17,9 +17,9 @@ from consult.applications.services import (
     decide_application,
     decide_many,
 )
-from consult.applications.tokens import LINK_TOKEN
 from consult.enums import ApplicationState, Role
 from consult.extensions import db
+from consult.links import LINK_TOKEN
 from consult.notifications.models import OutboxMessage
 from tests.conftest import csrf_token, form_version
 from tests.factories import make_consultation, submit, under_review, verify
@@ -162,7 +162,7 @@ def test_bulk_decisions_report_each_outcome(ctx, admin):
 
 
 def test_raising_capacity_promotes_waitlisted_attendees_automatically(ctx, admin):
-    from consult.applications.settings import save_consultation
+    from consult.consultations.services import save_consultation
     from tests.consultations.test_settings import settings_of
 
     consultation = make_consultation(capacities={Role.ATTENDEE: 1})

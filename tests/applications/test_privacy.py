@@ -137,7 +137,7 @@ def test_the_purge_erases_consultations_past_retention_and_is_cron_safe(app, ctx
 def test_request_logs_never_show_a_private_link(client, ctx, caplog):
     import logging
 
-    from consult.web import RedactPrivateLinks
+    from consult.logs import RedactPrivateLinks
 
     _application, raw = under_review(make_consultation())
     record = logging.LogRecord(

@@ -21,11 +21,12 @@ from consult.applications.services import (
     TransitionNotAllowed,
     withdraw_application,
 )
-from consult.applications.tokens import LINK_TOKEN, find_by_token, hash_token
+from consult.applications.tokens import find_by_token, hash_token
 from consult.consultations.models import Organization
 from consult.database import transaction
 from consult.enums import ApplicationState, ConsultationState, Role
 from consult.extensions import db
+from consult.links import LINK_TOKEN
 from consult.notifications.models import OutboxMessage
 from tests.factories import category, make_consultation, submit, verify
 

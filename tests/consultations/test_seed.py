@@ -10,8 +10,8 @@ from consult.consultations.models import (
     RoleOffer,
     StakeholderCategory,
 )
-from consult.consultations.seed import DEMO_SLUG, DEMO_TITLE
 from consult.database import utcnow
+from consult.demo.seed import DEMO_SLUG, DEMO_TITLE
 from consult.enums import Role
 from consult.extensions import db
 

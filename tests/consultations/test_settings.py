@@ -7,12 +7,12 @@ import re
 import pytest
 from sqlalchemy import select
 
-from consult.applications.settings import save_consultation
 from consult.consultations.models import Consultation
 from consult.consultations.services import (
     ConsultationSettings,
     OfferSettings,
     SettingsError,
+    save_consultation,
 )
 from consult.enums import ConsultationState, Role
 from consult.extensions import db

@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from consult.applications.tokens import LINK_TOKEN
 from consult.extensions import db
+from consult.links import LINK_TOKEN
 from consult.notifications.models import EmailText, OutboxMessage
 from consult.notifications.services import save_custom_text
 from consult.notifications.texts import fill, text_to_html, unknown_placeholders

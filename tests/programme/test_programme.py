@@ -17,10 +17,11 @@ from consult.applications.services import (
     decide_application,
     decline_participation,
 )
-from consult.consultations.seed import seed_demo
 from consult.database import utcnow
+from consult.demo.seed import seed_demo
 from consult.enums import Role
 from consult.extensions import db
+from consult.http import status_for
 from consult.notifications.models import OutboxMessage
 from consult.programme.models import ProgrammeSession, SessionKind
 from consult.programme.services import (
@@ -122,7 +123,7 @@ def test_two_admins_editing_the_same_session(consultation, admin):
     save_session(consultation, data, by=admin, session=session, expected_version=seen)
     with pytest.raises(ProgrammeError, match="changed this meanwhile") as error:
         save_session(consultation, data, by=admin, session=session, expected_version=seen)
-    assert error.value.status == 409
+    assert status_for(error.value) == 409
 
 
 # --- placing speakers ----------------------------------------------------------------
@@ -156,7 +157,7 @@ def test_only_selected_speakers_and_only_within_capacity(consultation, admin):
     place_speaker(first, panel, by=admin, expected_version=first.version)
     with pytest.raises(ProgrammeError, match="has all its 1 speakers") as full:
         place_speaker(second, panel, by=admin, expected_version=second.version)
-    assert full.value.status == 409
+    assert status_for(full.value) == 409
     place_speaker(second, panel, by=admin, expected_version=second.version, override_capacity=True)
     breather = make_session(consultation, admin, 3, 4, title="Coffee", kind=SessionKind.BREAK)
     with pytest.raises(ProgrammeError, match="A break has no speakers"):

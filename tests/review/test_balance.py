@@ -6,7 +6,7 @@ import re
 
 from consult.applications.services import Decision, decide_application, withdraw_application
 from consult.enums import Role
-from consult.review.regions import REGION_OF_COUNTRY, region_labels, region_of
+from consult.regions import REGION_OF_COUNTRY, region_labels, region_of
 from consult.review.services import balance
 from tests.factories import category, make_consultation, submit, under_review
 from tests.queries import count_queries

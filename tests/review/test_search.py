@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from consult.applications.models import Application
 from consult.applications.privacy import erase_application
+from consult.applications.search import SEARCHED_COLUMNS, matching_applications
 from consult.database import transaction
-from consult.database.search import SEARCHED_COLUMNS, matching_applications
 from consult.enums import Role
 from consult.extensions import db
 from tests.factories import make_consultation, submit

@@ -218,7 +218,7 @@ CATEGORIES = {
 }
 
 # Per language: the demo programme's session titles, in the order of
-# consult.consultations.seed.DEMO_PROGRAMME.
+# consult.demo.seed.DEMO_PROGRAMME.
 SESSIONS = {
     "fr": [
         "Ouverture des consultations",

@@ -5,10 +5,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from consult.accounts.models import User
-from consult.consultations.seed import seed_demo, seed_demo_accounts, seed_demo_speakers
 from consult.database import utcnow
+from consult.demo.seed import seed_demo, seed_demo_accounts, seed_demo_speakers
 from consult.extensions import db
-from consult.notifications.services import public_url
+from consult.http import public_url
 
 demo_cli = click.Group("demo", help="Demonstration data.")
 

@@ -1,4 +1,5 @@
-"""Reference data and the demo consultation (`consult demo seed`), idempotent."""
+"""The demo consultation (`consult demo seed`), idempotent: the Geneva meeting, its
+programme, translations, two staff accounts and speakers to place."""
 
 from __future__ import annotations
 
@@ -7,69 +8,30 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from consult.accounts.models import User, UserRole
+from consult.accounts.services import create_user, generate_password
+from consult.applications.models import Application
+from consult.applications.services import (
+    ApplicationData,
+    Decision,
+    confirm_participation,
+    decide_application,
+    submit_application,
+    verify_email_address,
+)
+from consult.consultations.content import set_translation, translations_of
 from consult.consultations.models import (
     Consultation,
     Organization,
     RoleOffer,
     StakeholderCategory,
 )
+from consult.consultations.reference import DEMO_CATEGORY_CODES, seed_reference_data
 from consult.database import transaction, utcnow
+from consult.demo import texts as seed_texts
 from consult.enums import ConsultationState, Role
 from consult.extensions import db
-
-CATEGORIES = [
-    ("government", "Government", "Representatives of governments.", False),
-    (
-        "international_organization",
-        "International organization",
-        "Representatives of international organizations.",
-        True,
-    ),
-    ("civil_society", "Civil society", "Individuals from civil society.", False),
-    ("private_sector", "Private sector", "Individuals from the private sector.", False),
-    (
-        "academic_technical",
-        "Academic and technical community",
-        "Individuals from academia and the technical community.",
-        False,
-    ),
-]
-# The four the first meeting is open to; academic_technical exists for later ones.
-DEMO_CATEGORY_CODES = [code for code, *_ in CATEGORIES[:4]]
-
-UNGIS_MEMBERS = [
-    ("ITU", "International Telecommunication Union"),
-    ("UNESCO", "United Nations Educational, Scientific and Cultural Organization"),
-    ("UNDP", "United Nations Development Programme"),
-    ("UNCTAD", "United Nations Conference on Trade and Development"),
-    ("UN DESA", "United Nations Department of Economic and Social Affairs"),
-    ("FAO", "Food and Agriculture Organization of the United Nations"),
-    ("ILO", "International Labour Organization"),
-    ("ITC", "International Trade Centre"),
-    ("UNEP", "United Nations Environment Programme"),
-    ("UNHCR", "Office of the United Nations High Commissioner for Refugees"),
-    ("UNICEF", "United Nations Children's Fund"),
-    ("UNIDO", "United Nations Industrial Development Organization"),
-    ("UNFPA", "United Nations Population Fund"),
-    ("UN-Habitat", "United Nations Human Settlements Programme"),
-    ("UNITAR", "United Nations Institute for Training and Research"),
-    ("UNU", "United Nations University"),
-    ("UN Women", "United Nations Entity for Gender Equality and the Empowerment of Women"),
-    ("UPU", "Universal Postal Union"),
-    ("WFP", "World Food Programme"),
-    ("WHO", "World Health Organization"),
-    ("WIPO", "World Intellectual Property Organization"),
-    ("WMO", "World Meteorological Organization"),
-    ("World Bank", "World Bank Group"),
-    ("WTO", "World Trade Organization"),
-    ("ECA", "United Nations Economic Commission for Africa"),
-    ("ECE", "United Nations Economic Commission for Europe"),
-    ("ECLAC", "United Nations Economic Commission for Latin America and the Caribbean"),
-    ("ESCAP", "United Nations Economic and Social Commission for Asia and the Pacific"),
-    ("ESCWA", "United Nations Economic and Social Commission for Western Asia"),
-    ("OHCHR", "Office of the United Nations High Commissioner for Human Rights"),
-    ("UNODC", "United Nations Office on Drugs and Crime"),
-]
+from consult.programme.models import ProgrammeSession, SessionKind
 
 DEMO_SLUG = "financial-mechanisms-ict4d"
 DEMO_TITLE = (
@@ -114,27 +76,6 @@ OFFERS = [
         "Attend the meeting in person and take the floor in the open discussion.",
     ),
 ]
-
-
-def seed_reference_data() -> None:
-    """Stakeholder categories and the UNGIS member organizations (add what is missing)."""
-    with transaction():
-        known = set(db.session.execute(select(StakeholderCategory.code)).scalars())
-        for position, (code, name, description, uses_list) in enumerate(CATEGORIES):
-            if code not in known:
-                db.session.add(
-                    StakeholderCategory(
-                        code=code,
-                        name=name,
-                        description=description,
-                        uses_organization_list=uses_list,
-                        position=position,
-                    )
-                )
-        known_orgs = set(db.session.execute(select(Organization.acronym)).scalars())
-        for acronym, name in UNGIS_MEMBERS:
-            if acronym not in known_orgs:
-                db.session.add(Organization(acronym=acronym, name=name))
 
 
 def _geneva(day: datetime, hour: int) -> datetime:
@@ -260,8 +201,6 @@ DEMO_PROGRAMME = [
 
 def seed_programme(consultation: Consultation) -> None:
     """The demo's sessions on the meeting day (a draft: the admin publishes it)."""
-    from consult.programme.models import ProgrammeSession, SessionKind
-
     if db.session.execute(
         select(ProgrammeSession.id).where(ProgrammeSession.consultation_id == consultation.id)
     ).first():
@@ -295,10 +234,6 @@ def seed_programme(consultation: Consultation) -> None:
 
 def seed_translations(consultation: Consultation) -> None:
     """The demo's texts and the categories in the other five languages, where missing."""
-    from consult.consultations import seed_texts
-    from consult.consultations.content import set_translation, translations_of
-    from consult.programme.models import ProgrammeSession
-
     categories = list(db.session.execute(select(StakeholderCategory)).scalars())
     sessions = list(
         db.session.execute(
@@ -340,9 +275,6 @@ def seed_demo_accounts() -> list[tuple]:
 
     Returns (user, password) pairs for what it created; the passwords exist only here.
     """
-    from consult.accounts.models import User, UserRole
-    from consult.accounts.services import create_user, generate_password
-
     if db.session.execute(select(User.id).limit(1)).first() is not None:
         return []
     created = []
@@ -392,16 +324,6 @@ DEMO_SPEAKERS = [
 def seed_demo_speakers(consultation: Consultation, admin) -> int:
     """Accepted speakers (some confirmed) for the demo programme, once: only into a
     consultation that has no applications yet. Returns how many."""
-    from consult.applications.models import Application
-    from consult.applications.services import (
-        ApplicationData,
-        Decision,
-        confirm_participation,
-        decide_application,
-        submit_application,
-        verify_email_address,
-    )
-
     if db.session.execute(
         select(Application.id).where(Application.consultation_id == consultation.id)
     ).first():

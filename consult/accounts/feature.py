@@ -1,0 +1,16 @@
+"""How secretariat accounts plug into the app (create_app calls init_app)."""
+
+from flask import Flask
+
+from consult.accounts import models  # noqa: F401  (its tables on the metadata)
+from consult.accounts.cli import users_cli
+from consult.accounts.services import load_user
+from consult.accounts.views import bp
+from consult.extensions import login_manager
+
+
+def init_app(app: Flask) -> None:
+    login_manager.user_loader(load_user)
+    login_manager.login_message = None
+    app.register_blueprint(bp)
+    app.cli.add_command(users_cli)

@@ -1,0 +1,53 @@
+"""Text for people: dates and times in the reader's language, plain text as paragraphs.
+
+Shared ground: pages (as Jinja filters), emails and documents all format through these.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from babel import Locale
+from babel.dates import format_date, format_time
+from flask_babel import get_locale
+from markupsafe import Markup, escape
+
+from consult.database import utc_to_local
+
+
+def local_datetime(value: datetime | None, tz: str = "Europe/Zurich", fmt: str = "long") -> str:
+    """A naive-UTC timestamp shown in `tz` for the current locale, e.g.
+    "Thursday, January 28, 2027, 10:00 AM CET" (long) or "Jan 28, 2027, 10:00 AM CET"."""
+    if value is None:
+        return ""
+    aware = utc_to_local(value, tz)
+    locale = Locale.parse(str(get_locale()))
+    day = format_date(aware, format="full" if fmt == "long" else "medium", locale=locale)
+    time = format_time(aware, format="short", locale=locale)
+    # The locale's own way to join a date and a time ("{1}, {0}", "{1} {0}", ...).
+    pattern = str(locale.datetime_formats["medium"])
+    return pattern.replace("{1}", day).replace("{0}", f"{time} {aware.tzname()}")
+
+
+def local_date(value: datetime | None, tz: str = "Europe/Zurich") -> str:
+    """The day only ("Thursday, 28 January 2027"), in `tz`, for the current locale."""
+    if value is None:
+        return ""
+    return format_date(utc_to_local(value, tz), format="full", locale=str(get_locale()))
+
+
+def local_time(value: datetime | None, tz: str = "Europe/Zurich") -> str:
+    """The time of day only ("11:30", "11:30 AM"), in `tz`, for the current locale."""
+    if value is None:
+        return ""
+    return format_time(utc_to_local(value, tz), format="short", locale=str(get_locale()))
+
+
+def paragraphs(text: str) -> Markup:
+    """Plain text with blank-line-separated paragraphs, escaped, as <p> elements."""
+    blocks = [block.strip() for block in (text or "").replace("\r\n", "\n").split("\n\n")]
+    return Markup("\n").join(
+        Markup("<p>{}</p>").format(Markup("<br>").join(escape(line) for line in b.split("\n")))
+        for b in blocks
+        if b
+    )

@@ -1,0 +1,150 @@
+"""The house stays easy to find one's way in (docs/architecture.md): imports only go
+down the floors (import-linter's layers contract in pyproject.toml), no two modules
+import each other round a circle, and importing late inside a function to dodge a cycle
+stays the rare exception it is now."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "consult"
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+# Function-local imports of our own modules outside create_app (the app factory is the
+# one place that imports every feature). Today: none; a few may have a reason.
+MAX_LATE_IMPORTS = 5
+
+
+def _lint_imports(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"],
+        cwd=root,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_imports_only_go_down():
+    result = _lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 kept, 0 broken" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "upward"),
+    [
+        # a feature importing one above it (the circle applications <-> programme had)
+        ("applications/services.py", "from consult.programme.services import sessions_of"),
+        # the shared ground importing a feature (cache.py once imported feature models)
+        ("cache.py", "import consult.consultations.models"),
+    ],
+)
+def test_the_contract_fails_when_an_import_goes_up(tmp_path, module, upward):
+    copy = tmp_path / "house"
+    shutil.copytree(PACKAGE, copy / "consult", ignore=shutil.ignore_patterns("translations"))
+    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    target = copy / "consult" / module
+    target.write_text(target.read_text() + f"\n{upward}  # noqa\n")
+    result = _lint_imports(copy)
+    assert result.returncode != 0
+    assert "BROKEN" in result.stdout
+
+
+def _modules() -> dict[str, ast.Module]:
+    found = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        found[".".join(parts)] = ast.parse(path.read_text(), str(path))
+    return found
+
+
+def _target(name: str, modules: dict) -> str | None:
+    while name and name not in modules:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+def _imports(tree: ast.AST, modules: dict, *, late: bool):
+    """(node, module imported) for our own imports at module level (late=False: not
+    under `if TYPE_CHECKING`) or inside functions (late=True)."""
+
+    def walk(node, in_function):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and getattr(child.test, "id", "") == "TYPE_CHECKING":
+                continue
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                yield from walk(child, True)
+            elif isinstance(child, ast.ImportFrom) and child.module and not child.level:
+                if in_function == late:
+                    for alias in child.names:
+                        full = f"{child.module}.{alias.name}"
+                        target = _target(full if full in modules else child.module, modules)
+                        if target:
+                            yield child, target
+            elif isinstance(child, ast.Import):
+                if in_function == late:
+                    for alias in child.names:
+                        target = _target(alias.name, modules)
+                        if target:
+                            yield child, target
+            else:
+                yield from walk(child, in_function)
+
+    yield from walk(tree, False)
+
+
+def test_no_two_modules_import_each_other_round_a_circle():
+    modules = _modules()
+    graph = {
+        name: {t for _node, t in _imports(tree, modules, late=False) if t != name}
+        for name, tree in modules.items()
+    }
+    # Tarjan's strongly connected components: any with two modules or more is a circle.
+    index, low, stack, on_stack, circles = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                circles.append(sorted(component))
+
+    for name in graph:
+        if name not in index:
+            visit(name)
+    assert circles == []
+
+
+def test_late_imports_stay_the_exception():
+    modules = _modules()
+    late = [
+        f"{name}: {target}"
+        for name, tree in modules.items()
+        if name != "consult"  # create_app imports every feature, on purpose
+        for _node, target in _imports(tree, modules, late=True)
+    ]
+    assert len(late) <= MAX_LATE_IMPORTS, late

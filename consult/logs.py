@@ -38,7 +38,17 @@ def register_log_redaction() -> None:
 TEXT_FORMAT = "%(asctime)s %(levelname)s [%(name)s] %(message)s"
 
 
-class JsonFormatter(logging.Formatter):
+class RedactingFormatter(logging.Formatter):
+    """Every line the app's handlers write, private links masked: the message, the
+    traceback and anything else the format puts in (the root of the redaction: a
+    record from any logger -- Flask's "Exception on /a/<token>", a library's -- passes
+    through a formatter of ours before it is written)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_token(super().format(record))
+
+
+class JsonFormatter(RedactingFormatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
@@ -49,11 +59,16 @@ class JsonFormatter(logging.Formatter):
         }
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+        elif record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return mask_token(json.dumps(entry, ensure_ascii=False))
 
 
 def formatter(log_format: str) -> logging.Formatter:
-    return JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
+    """The formatter of every handler the app configures (its own, gunicorn's)."""
+    return JsonFormatter() if log_format == "json" else RedactingFormatter(TEXT_FORMAT)
 
 
 def configure_logging(log_format: str, level: str = "INFO") -> None:

@@ -17,12 +17,14 @@ from consult.consultations.models import (
 )
 from consult.database import utcnow
 from consult.database.append_only import AppendOnlyViolation, append_only
+from consult.database.personal import SPECIAL, personal
 from consult.enums import ENDED_STATES, ApplicationState, Role, enum_column
 from consult.extensions import db
 
 if TYPE_CHECKING:  # the programme sits above: its model is named, not imported
     from consult.programme.models import ProgrammeSession
 
+ERASED_NAME = "(erased)"
 _ended = ", ".join(f"'{state.value}'" for state in ENDED_STATES)
 LIVE_CONDITION = sa.text(f"state NOT IN ({_ended})")
 
@@ -43,23 +45,30 @@ class Application(db.Model):
     # copy is refused both by the services and by the UPDATE's WHERE clause.
     version: Mapped[int] = mapped_column(default=1)
 
-    full_name: Mapped[str] = mapped_column(sa.String(200))
-    email: Mapped[str] = mapped_column(sa.String(254))
-    organization_name: Mapped[str] = mapped_column(sa.String(200), default="")
-    organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id"))
-    job_title: Mapped[str] = mapped_column(sa.String(200), default="")
+    # Columns marked personal(...) are the data classification (docs/data-protection.md):
+    # erasure and the purge blank exactly these.
+    full_name: Mapped[str] = mapped_column(sa.String(200), info=personal(erased=ERASED_NAME))
+    email: Mapped[str] = mapped_column(
+        sa.String(254), info=personal(erased=lambda row: f"erased-{row.id}@invalid")
+    )
+    organization_name: Mapped[str] = mapped_column(sa.String(200), default="", info=personal())
+    organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organization.id"), info=personal(erased=None)
+    )
+    job_title: Mapped[str] = mapped_column(sa.String(200), default="", info=personal())
     country: Mapped[str] = mapped_column(sa.String(2))  # ISO 3166-1 alpha-2
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("stakeholder_category.id"))
-    gender: Mapped[str] = mapped_column(sa.String(32), default="")
-    topic: Mapped[str] = mapped_column(sa.String(300), default="")
-    abstract: Mapped[str] = mapped_column(sa.Text, default="")
-    bio: Mapped[str] = mapped_column(sa.Text, default="")
-    accessibility_needs: Mapped[str] = mapped_column(sa.Text, default="")
-    list_publicly: Mapped[bool] = mapped_column(default=False)
+    gender: Mapped[str] = mapped_column(sa.String(32), default="", info=personal(SPECIAL))
+    topic: Mapped[str] = mapped_column(sa.String(300), default="", info=personal())
+    abstract: Mapped[str] = mapped_column(sa.Text, default="", info=personal())
+    bio: Mapped[str] = mapped_column(sa.Text, default="", info=personal())
+    accessibility_needs: Mapped[str] = mapped_column(sa.Text, default="", info=personal(SPECIAL))
+    # Consent to be named in public: withdrawn with the data.
+    list_publicly: Mapped[bool] = mapped_column(default=False, info=personal(erased=False))
     language: Mapped[str] = mapped_column(sa.String(8), default="en")
     # The secretariat's latest message to the applicant (with a decision). Kept here,
     # not in the append-only audit log, so that it can be erased with the person.
-    secretariat_message: Mapped[str] = mapped_column(sa.Text, default="")
+    secretariat_message: Mapped[str] = mapped_column(sa.Text, default="", info=personal())
     erasure_requested_at: Mapped[datetime | None]
     erased_at: Mapped[datetime | None]
 

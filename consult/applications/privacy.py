@@ -22,28 +22,16 @@ from consult.applications.services import move_state
 from consult.applications.states import Actor, can_transition
 from consult.consultations.models import Consultation
 from consult.database import transaction, utcnow
+from consult.database.personal import erased_values
 from consult.enums import ApplicationState
 from consult.extensions import db
 from consult.hooks import Hook
 from consult.notifications.models import OutboxMessage, OutboxState
 
-PERSONAL_FIELDS = (
-    "full_name",
-    "email",
-    "organization_name",
-    "job_title",
-    "topic",
-    "abstract",
-    "bio",
-    "secretariat_message",
-)
-SPECIAL_CATEGORY_FIELDS = ("gender", "accessibility_needs")
-
 # Fired with the ids of applications whose personal data is being erased (by a person's
 # request or the retention purge), inside the erasing transaction: a feature above that
 # keeps personal data about applications erases its part (the review comments).
 erasing: Hook[[list[int]], None] = Hook("erasing")
-ERASED_NAME = "(erased)"
 
 
 def personal_data(application: Application) -> dict:
@@ -133,13 +121,10 @@ def erase_application(application: Application, *, by: str, user_id: int | None 
 
 
 def _blank(application: Application) -> None:
+    """Every column the classification marks personal (consult.database.personal)."""
     now = utcnow()
-    for name in PERSONAL_FIELDS + SPECIAL_CATEGORY_FIELDS:
-        setattr(application, name, "")
-    application.full_name = ERASED_NAME
-    application.email = f"erased-{application.id}@invalid"
-    application.organization_id = None
-    application.list_publicly = False
+    for name, value in erased_values(Application, application).items():
+        setattr(application, name, value)
     application.erased_at = now
     application.erasure_requested_at = application.erasure_requested_at or now
     _erase_related([application.id])
@@ -148,7 +133,8 @@ def _blank(application: Application) -> None:
 def _erase_related(application_ids: list[int]) -> None:
     db.session.execute(delete(AccessToken).where(AccessToken.application_id.in_(application_ids)))
     erasing(application_ids)
-    # Unsent email to an erased person is not sent; sent ones keep only their subject.
+    # Unsent email to an erased person is not sent; of the others, what is not personal
+    # stays (template, language, dates, state).
     db.session.execute(
         update(OutboxMessage)
         .where(
@@ -160,7 +146,7 @@ def _erase_related(application_ids: list[int]) -> None:
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.application_id.in_(application_ids))
-        .values(to_address="erased@invalid", body_text="", body_html="", calendar="")
+        .values(**erased_values(OutboxMessage))
     )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.cache import cacheable
 from consult.database import utcnow
+from consult.database.personal import personal
 from consult.enums import LabelledEnum, enum_column, with_labels
 from consult.extensions import db
 
@@ -46,10 +47,12 @@ class OutboxMessage(db.Model):
     idempotency_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
     template: Mapped[str] = mapped_column(sa.String(64))
     language: Mapped[str] = mapped_column(sa.String(8), default="en")
-    to_address: Mapped[str] = mapped_column(sa.String(254))
-    subject: Mapped[str] = mapped_column(sa.String(300))
-    body_text: Mapped[str] = mapped_column(sa.Text)
-    body_html: Mapped[str] = mapped_column(sa.Text, default="")
+    # personal(...): blanked when the person the email is about is erased (an admin's
+    # own subject may name them: {name}).
+    to_address: Mapped[str] = mapped_column(sa.String(254), info=personal(erased="erased@invalid"))
+    subject: Mapped[str] = mapped_column(sa.String(300), info=personal(erased="(erased)"))
+    body_text: Mapped[str] = mapped_column(sa.Text, info=personal())
+    body_html: Mapped[str] = mapped_column(sa.Text, default="", info=personal())
     application_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("application.id", ondelete="SET NULL"), index=True
     )
@@ -63,7 +66,7 @@ class OutboxMessage(db.Model):
     claimed_by: Mapped[str] = mapped_column(sa.String(64), default="")
     lease_until: Mapped[datetime | None]
     # An iCalendar attachment (confirmations), rendered with the message.
-    calendar: Mapped[str] = mapped_column(sa.Text, default="")
+    calendar: Mapped[str] = mapped_column(sa.Text, default="", info=personal())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
     # Temporary failures are retried until then (None: created_at + MAIL_LIFETIME_HOURS;

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
 from consult.database import utcnow
+from consult.database.personal import personal
 from consult.extensions import db
 
 MIN_SCORE, MAX_SCORE = 1, 5
@@ -23,7 +24,7 @@ class Review(db.Model):
     )
     reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("secretariat_user.id"), index=True)
     score: Mapped[int]
-    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    comment: Mapped[str] = mapped_column(sa.Text, default="", info=personal())  # the scores stay
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -22,6 +22,7 @@ from consult.applications.tally import counts_by_role_and_state, tally_by
 from consult.consultations.content import localized
 from consult.consultations.models import Consultation, RoleOffer
 from consult.database import transaction
+from consult.database.personal import erased_values
 from consult.enums import ApplicationState, Role
 from consult.errors import Conflict
 from consult.extensions import db
@@ -373,5 +374,7 @@ def erase_review_comments(application_ids: list[int]) -> None:
     """On `erasing` (consult.applications.privacy): reviewers' comments are personal
     data about the applicant; the scores stay (anonymous once the person is erased)."""
     db.session.execute(
-        update(Review).where(Review.application_id.in_(application_ids)).values(comment="")
+        update(Review)
+        .where(Review.application_id.in_(application_ids))
+        .values(**erased_values(Review))
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from consult.applications.models import AccessToken, Application, AuditEvent
@@ -153,3 +154,38 @@ def test_request_logs_never_show_a_private_link(client, ctx, caplog):
     assert raw not in record.getMessage()
     assert "/a/[private-link]" in record.getMessage()
     assert any(isinstance(f, RedactPrivateLinks) for f in logging.getLogger("werkzeug").filters)
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_a_failing_private_page_leaves_no_link_in_the_log(app, ctx, client, log_format):
+    """Flask's own "Exception on /a/<token>" with its traceback, written by the handler
+    the app configures (any logger, any format): the link is masked at the root."""
+    import io
+    import logging
+
+    from consult.applications import views
+    from consult.logs import formatter
+
+    _application, raw = under_review(make_consultation())
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(formatter(log_format))
+    logging.getLogger().addHandler(handler)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.testing = False
+
+    def broken(*args, **kwargs):
+        raise RuntimeError(f"the template for /a/{raw}/status failed")
+
+    original = views.render_template
+    views.render_template = broken
+    try:
+        assert client.get(f"/a/{raw}").status_code == 500
+    finally:
+        views.render_template = original
+        logging.getLogger().removeHandler(handler)
+        app.testing = True
+    written = stream.getvalue()
+    assert "Exception on /a/" in written and "RuntimeError" in written
+    assert raw not in written
+    assert "/a/[private-link]" in written

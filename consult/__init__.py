@@ -33,10 +33,26 @@ FEATURES = (
 
 # Keys that were ever published (old defaults): refused whenever debug is off.
 KNOWN_DEVELOPMENT_KEYS = {"dev-only-not-secret", "dev", "development", "secret", "changeme"}
+# A signing key shorter than this is refused outside debug and tests (ASVS 6.2.5).
+MIN_SECRET_KEY_BYTES = 32
+EXAMPLE_SETTINGS = PROJECT_ROOT / "deploy" / "consult.env.example"
+
+
+def _example_keys() -> set[str]:
+    """The placeholder(s) the example settings file offers for CONSULT_SECRET_KEY."""
+    if not EXAMPLE_SETTINGS.is_file():
+        return set()
+    return {
+        line.split("=", 1)[1].strip()
+        for line in EXAMPLE_SETTINGS.read_text().splitlines()
+        if line.startswith("CONSULT_SECRET_KEY=")
+    }
 
 
 def _secret_key(app: Flask) -> None:
-    """CONSULT_SECRET_KEY; in development, a random key kept in instance/secret_key."""
+    """CONSULT_SECRET_KEY; in development, a random key kept in instance/secret_key.
+    Outside debug and tests a published or placeholder key, or one shorter than
+    MIN_SECRET_KEY_BYTES, stops the app from starting."""
     if not app.config.get("SECRET_KEY") and app.config.get("SECRET_KEY_FROM_INSTANCE"):
         key_file = Path(app.instance_path) / "secret_key"
         if not key_file.exists():
@@ -47,10 +63,18 @@ def _secret_key(app: Flask) -> None:
     key = app.config.get("SECRET_KEY") or ""
     if not key:
         raise RuntimeError("CONSULT_SECRET_KEY must be set for this configuration.")
-    if key in KNOWN_DEVELOPMENT_KEYS and not app.debug:
+    if app.debug or app.testing:
+        return
+    if key in KNOWN_DEVELOPMENT_KEYS | _example_keys():
         raise RuntimeError(
-            "CONSULT_SECRET_KEY is a published development key; set a random one "
+            "CONSULT_SECRET_KEY is a published development key or the example's "
+            "placeholder; set a random one "
             "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+    if len(key.encode()) < MIN_SECRET_KEY_BYTES:
+        raise RuntimeError(
+            f"CONSULT_SECRET_KEY is shorter than {MIN_SECRET_KEY_BYTES} bytes; set a random "
+            "one (python -c 'import secrets; print(secrets.token_urlsafe(48))')."
         )
 
 

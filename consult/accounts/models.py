@@ -85,6 +85,22 @@ class StaffSession(db.Model):
     ended_at: Mapped[datetime | None]
 
 
+class PendingSignIn(db.Model):
+    """ "Password checked, code pending": kept on the server, single use, named by a
+    random key in the session cookie (only its SHA-256 here), for a few minutes. The
+    secret key alone cannot make one: the key must exist in this table."""
+
+    __tablename__ = "pending_sign_in"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("secretariat_user.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
+
+
 class RecoveryCode(db.Model):
     """A one-time code that stands in for the second factor (hashed, like passwords)."""
 

@@ -15,11 +15,14 @@ from flask import current_app, session
 from limits import parse_many
 from sqlalchemy import select, update
 
-from consult.accounts.models import StaffSession, User
+from consult.accounts.models import PendingSignIn, StaffSession, User
 from consult.database import utcnow
 from consult.extensions import db, limiter
 
 SESSION_KEY = "staff_session"
+PENDING_KEY = "pending_sign_in"
+# How long the second step of signing in may wait after the password was checked.
+PENDING_FOR = timedelta(minutes=5)
 # last_seen_at is written at most this often (not on every request).
 _TOUCH_EVERY = timedelta(seconds=60)
 
@@ -40,6 +43,51 @@ def start_staff_session(user: User) -> None:
     user.last_login_at = utcnow()
     db.session.commit()
     session[SESSION_KEY] = key
+
+
+def start_pending_sign_in(user: User) -> None:
+    """The password is right and a code is due: a fresh session holding only a random
+    key to a server-side row (nothing else from before carries over)."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    key = secrets.token_urlsafe(32)
+    db.session.add(PendingSignIn(key_hash=_hash(key), user_id=user.id))
+    db.session.commit()
+    session[PENDING_KEY] = key
+
+
+def pending_sign_in() -> PendingSignIn | None:
+    """The live pending sign-in this session's cookie names: unused and younger than
+    PENDING_FOR; None otherwise (a forged or replayed cookie names no live row)."""
+    key = session.get(PENDING_KEY)
+    if not isinstance(key, str):
+        return None
+    row = db.session.execute(
+        select(PendingSignIn).where(PendingSignIn.key_hash == _hash(key))
+    ).scalar_one_or_none()
+    if row is None or row.used_at is not None or utcnow() - row.created_at > PENDING_FOR:
+        return None
+    return row
+
+
+def use_pending_sign_in(row: PendingSignIn) -> bool:
+    """Spend the pending sign-in (once: a second request with the same cookie, at the
+    same moment or later, gets False). The caller then starts the staff session."""
+    spent = db.session.execute(
+        update(PendingSignIn)
+        .where(PendingSignIn.id == row.id, PendingSignIn.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    session.pop(PENDING_KEY, None)
+    return spent == 1
+
+
+def forget_pending_sign_in() -> None:
+    session.pop(PENDING_KEY, None)
 
 
 def current_staff_session(user_id: int) -> StaffSession | None:

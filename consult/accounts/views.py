@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from urllib.parse import urlsplit
 
 from flask import (
@@ -44,8 +43,12 @@ from consult.accounts.services import (
 from consult.accounts.sessions import (
     count_sign_in_attempt,
     end_staff_session,
+    forget_pending_sign_in,
     forget_sign_in_attempts,
+    pending_sign_in,
+    start_pending_sign_in,
     start_staff_session,
+    use_pending_sign_in,
 )
 from consult.extensions import db
 from consult.forms import ActionForm
@@ -80,8 +83,7 @@ def login() -> ResponseReturnValue:
         if user is not None:
             forget_sign_in_attempts(address, form.email.data)
             if user.two_factor_enabled:
-                session.clear()
-                session[PENDING] = {"user": user.id, "at": time.time()}
+                start_pending_sign_in(user)
                 return redirect(url_for(".second_factor", next=request.args.get("next")))
             return _signed_in(user)
         record_event(SecurityTag.SIGNIN_FAILED, actor=form.email.data, commit=True)
@@ -91,10 +93,6 @@ def login() -> ResponseReturnValue:
     if form.is_submitted():
         status = 422 if any(field.errors for field in form) else 401
     return render_template("accounts/login.html", form=form), status
-
-
-PENDING = "pending_second_factor"
-PENDING_SECONDS = 300
 
 
 def _signed_in(user: User):
@@ -107,14 +105,14 @@ def _signed_in(user: User):
 @bp.route("/login/code", methods=["GET", "POST"])
 def second_factor() -> ResponseReturnValue:
     """The second step of signing in, for accounts with a second factor."""
-    pending = session.get(PENDING)
-    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
-        session.pop(PENDING, None)
+    pending = pending_sign_in()
+    if pending is None:
+        forget_pending_sign_in()
         flash(_("Please sign in again."), "error")
         return redirect(url_for(".login"))
-    user = db.session.get(User, pending.get("user"))
+    user = db.session.get(User, pending.user_id)
     if user is None or not user.active or not user.two_factor_enabled:
-        session.pop(PENDING, None)
+        forget_pending_sign_in()
         return redirect(url_for(".login"))
     form = CodeForm()
     status = 200
@@ -124,6 +122,9 @@ def second_factor() -> ResponseReturnValue:
             return render_error(429)
         used = two_factor.verify(user, form.code.data)
         if used is not None:
+            if not use_pending_sign_in(pending):  # spent by a parallel request
+                flash(_("Please sign in again."), "error")
+                return redirect(url_for(".login"))
             forget_sign_in_attempts(f"2fa-{user.id}", user.email)
             if used == "recovery":
                 record_event(SecurityTag.RECOVERY_CODE_USED, user=user)

@@ -241,3 +241,17 @@ def test_admins_read_the_security_log_and_operators_export_it(app, admin_client,
     assert "account:signin" in page.text
     output = app.test_cli_runner().invoke(args=["security", "export"]).output
     assert '"tag": "account:signin"' in output
+
+
+@pytest.mark.parametrize(
+    ("key", "why"),
+    [
+        ("change-me-to-64-random-hex-characters", "placeholder"),  # deploy/consult.env.example
+        ("x" * 31, "shorter than 32 bytes"),
+        ("ключ-ключ-ключ", "shorter than 32 bytes"),  # 27 bytes, though 14 characters
+    ],
+)
+def test_production_refuses_a_weak_secret_key(monkeypatch, database_uri, key, why):
+    monkeypatch.setenv("CONSULT_SECRET_KEY", key)
+    with pytest.raises(RuntimeError, match=why):
+        create_app("production", SQLALCHEMY_DATABASE_URI=database_uri)

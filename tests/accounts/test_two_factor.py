@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import timedelta
 
 import pyotp
 import pytest
 from sqlalchemy import select
 
 from consult.accounts.models import User
+from consult.database import utcnow
 from consult.extensions import db
 from tests.conftest import csrf_token, login
 
@@ -90,3 +92,57 @@ def test_reviewers_may_switch_it_off_admins_may_not(app, ctx, reviewer, admin):
     user = db.session.execute(select(User).where(User.id == reviewer.id)).scalar_one()
     db.session.refresh(user)
     assert user.two_factor_enabled
+
+
+def _forge_session(app, client, data: dict) -> None:
+    """What an attacker who knows the secret key can do: sign any session they like."""
+    cookie = app.session_interface.get_signing_serializer(app).dumps(data)
+    client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+
+
+def test_the_secret_key_alone_does_not_open_the_code_step(app, ctx, admin):
+    """A forged cookie claiming "password checked" for the admin -- in the old form (the
+    user's id) or naming a made-up pending key -- is sent back to sign in: the pending
+    state exists only as a row on the server."""
+    client = app.test_client()
+    login(client, admin.email)
+    secret, _codes, _used = _enrol(client)
+    code = pyotp.TOTP(secret).at(time.time() + 30)
+    for forged in (
+        {"pending_second_factor": {"user": admin.id, "at": time.time()}},
+        {"pending_sign_in": "a-key-the-attacker-made-up-0123456789abcdef"},
+    ):
+        attacker = app.test_client()
+        _forge_session(app, attacker, forged)
+        response = attacker.get("/secretariat/login/code")
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith("/secretariat/login")
+        assert attacker.get("/secretariat/applications").status_code == 302
+    # The admin still signs in with the same code: nothing was spent by the attempts.
+    other = app.test_client()
+    login(other, admin.email)
+    assert _second_step(other, code).status_code == 302
+
+
+def test_the_pending_state_is_used_up_and_expires(app, ctx, admin):
+    from consult.accounts.models import PendingSignIn
+
+    client = app.test_client()
+    login(client, admin.email)
+    secret, _codes, _used = _enrol(client)
+    other = app.test_client()
+    login(other, admin.email)
+    pending_cookie = other.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    assert _second_step(other, pyotp.TOTP(secret).at(time.time() + 30)).status_code == 302
+    # The cookie of the pending step, replayed after the sign-in: it opens nothing.
+    replay = app.test_client()
+    replay.set_cookie(app.config["SESSION_COOKIE_NAME"], pending_cookie)
+    assert replay.get("/secretariat/login/code").headers["Location"].endswith("/login")
+    # A pending sign-in older than five minutes is over.
+    late = app.test_client()
+    login(late, admin.email)
+    db.session.execute(
+        PendingSignIn.__table__.update().values(created_at=utcnow() - timedelta(minutes=6))
+    )
+    db.session.commit()
+    assert late.get("/secretariat/login/code").headers["Location"].endswith("/login")

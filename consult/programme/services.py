@@ -33,6 +33,7 @@ from consult.extensions import db
 from consult.notifications.calendar import location, new_calendar
 from consult.programme.models import ProgrammeSession, SessionKind
 from consult.regions import region_of
+from consult.spreadsheets import excel_safe
 
 SPEAKER_ROLES = (Role.KEYNOTE, Role.PANELIST)
 STALE = _l("Someone else changed this meanwhile. Check the current state and try again.")
@@ -467,10 +468,20 @@ def participants(consultation: Consultation) -> list[tuple[StakeholderCategory, 
     return [(c, by_category[c.id]) for c in consultation.categories if c.id in by_category]
 
 
+class _ExcelSafeWriter:
+    """csv.writer whose every cell goes through the one Excel-safe rule."""
+
+    def __init__(self, out: io.StringIO):
+        self._writer = csv.writer(out)
+
+    def writerow(self, row: list) -> None:
+        self._writer.writerow([excel_safe(cell) for cell in row])
+
+
 def programme_csv(consultation: Consultation) -> str:
     """The programme for the secretariat: one row per session and speaker."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = _ExcelSafeWriter(out)
     writer.writerow(
         [
             "start",

@@ -49,6 +49,8 @@ from consult.programme.services import (
     unplaced_speakers,
 )
 from consult.regions import region_labels
+from consult.security.models import SecurityTag
+from consult.security.services import record_event
 
 bp = Blueprint("programme", __name__)
 
@@ -295,6 +297,12 @@ def publication(consultation_id: int) -> ResponseReturnValue:
 @secretariat_required
 def export_csv(consultation_id: int) -> ResponseReturnValue:
     consultation = db.get_or_404(Consultation, consultation_id)
+    record_event(
+        SecurityTag.EXPORT,
+        target=f"consultation {consultation.id}",
+        detail="programme CSV (speakers' names and organizations)",
+        commit=True,
+    )
     return csv_download(programme_csv(consultation), f"programme-{consultation.slug}.csv")
 
 

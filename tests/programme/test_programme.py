@@ -431,6 +431,29 @@ def test_csv_export(admin_client, consultation, admin):
     response = admin_client.get(f"/secretariat/consultations/{consultation.id}/programme.csv")
     assert response.mimetype == "text/csv"
     assert "Panel 1" in response.text and "Export Me" in response.text
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset
+
+
+def test_the_programme_csv_is_excel_safe_and_its_export_is_logged(
+    admin_client, consultation, admin
+):
+    import csv
+    import io
+
+    from consult.security.models import SecurityEvent, SecurityTag
+
+    panel = make_session(consultation, admin, title='=HYPERLINK("http://evil")')
+    person = speaker(consultation, admin, full_name="@SUM(1+1)", organization_name="+Formula Ltd")
+    place_speaker(person, panel, by=admin, expected_version=person.version)
+    response = admin_client.get(f"/secretariat/consultations/{consultation.id}/programme.csv")
+    cells = [cell for row in csv.reader(io.StringIO(response.text)) for cell in row]
+    assert '\'=HYPERLINK("http://evil")' in cells
+    assert "'@SUM(1+1)" in cells and "'+Formula Ltd" in cells
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+    events = db.session.execute(
+        select(SecurityEvent).where(SecurityEvent.tag == SecurityTag.EXPORT)
+    ).scalars()
+    assert any("programme CSV" in event.detail for event in events)
 
 
 def test_the_demo_has_the_programme_the_page_promises(ctx):

@@ -5,24 +5,37 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from consult.enums import Role
-from consult.review.export import excel_safe
+from consult.spreadsheets import excel_safe, excel_safe_sql
 from tests.factories import make_consultation, under_review
 
 
-def excel_cell(value) -> str:
-    """A text as the export writes it: made Excel-safe by the database, then CSV."""
+def sql_cell(value) -> str:
+    """A text as the queue export writes it: made Excel-safe by the database, then CSV."""
     import sqlalchemy as sa
 
     from consult.extensions import db
 
-    made = db.session.execute(sa.select(excel_safe(sa.literal(value, sa.String)))).scalar()
+    made = db.session.execute(sa.select(excel_safe_sql(sa.literal(value, sa.String)))).scalar()
+    return _through_csv(made)
+
+
+def python_cell(value) -> str:
+    """A text as the programme export writes it: made Excel-safe in Python, then CSV."""
+    return _through_csv(excel_safe(value))
+
+
+def _through_csv(cell) -> str:
     out = io.StringIO()
-    csv.writer(out).writerow([made])
+    csv.writer(out).writerow([cell])
     return next(csv.reader(io.StringIO(out.getvalue())))[0]
 
 
-def test_excel_safe_neutralises_formulas(ctx):
+@pytest.mark.parametrize("excel_cell", [sql_cell, python_cell])
+def test_excel_safe_neutralises_formulas(ctx, excel_cell):
+    """The one rule, in both its renderings, on the same cases."""
     assert excel_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     for start in ("+1", "-1", "@SUM(A1)", "\tx", "\rx"):
         assert excel_cell(start).startswith("'")

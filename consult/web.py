@@ -156,10 +156,13 @@ def register_error_pages(app: Flask) -> None:
 
 
 def remember_staff_language() -> None:
-    """A staff member's language choice follows them to their next sign-in."""
+    """A staff member's language choice follows them to their next sign-in -- the
+    choice made with the switcher on a secretariat page; a public page opened in
+    another language (previewing the Arabic programme, say) is for that visit only."""
     asked = request.args.get("lang")
     if (
         asked
+        and request.path.startswith("/secretariat/")
         and current_user.is_authenticated
         and asked in offered_languages()
         and current_user.language != asked

@@ -146,6 +146,21 @@ def test_a_staff_members_language_follows_them_to_the_next_sign_in(app, admin):
     assert "File d'examen" in html or "File d&#39;examen" in html
 
 
+def test_a_public_page_in_another_language_does_not_change_the_staff_members_own(
+    app, admin, consultation
+):
+    """Previewing the Arabic programme is for that visit: the next sign-in is still in
+    the language the staff member chose in the secretariat."""
+    first = app.test_client()
+    login(first, admin.email)
+    first.get("/secretariat/applications?lang=fr")
+    assert '<html lang="ar"' in first.get(f"/c/{consultation.slug}/programme?lang=ar").text
+    later = app.test_client()
+    login(later, admin.email)
+    html = later.get("/secretariat/applications", headers={"Accept-Language": "en"}).text
+    assert html_tag(html).startswith('<html lang="fr"')
+
+
 def test_only_complete_catalogs_are_offered(app, client, consultation, tmp_path, monkeypatch):
     """A language whose catalog misses one message is not offered: no switcher link,
     Accept-Language falls back to English, and <html lang> says English."""

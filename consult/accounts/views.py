@@ -204,28 +204,32 @@ def logout() -> ResponseReturnValue:
     return redirect(url_for(".login"))
 
 
-# Pages a signed-in person may open while they still owe a password change.
-_ALLOWED_BEFORE_CHANGE = {"accounts.change_password", "accounts.logout", "static"}
+# What a signed-in person may open while they still owe a password change or (admins)
+# the set-up of a second factor: those steps, signing out, and nothing that needs no
+# account at all (static files, health checks).
+_ALLOWED_BEFORE_CHANGE = {
+    "accounts.change_password",
+    "accounts.logout",
+    "static",
+    "healthz",
+    "readyz",
+}
 
 
 @bp.before_app_request
 def require_password_change() -> ResponseReturnValue:
-    """A password someone else set must be replaced before anything else."""
-    if (
-        request.path.startswith("/secretariat")
-        and request.endpoint not in _ALLOWED_BEFORE_CHANGE
-        and current_user.is_authenticated
-        and current_user.must_change_password
-    ):
+    """A password someone else set must be replaced, and an admin must set up a second
+    factor, before anything else: the fence covers every request of the signed-in
+    person (the unpublished programme's preview, say), not only /secretariat pages."""
+    if not current_user.is_authenticated or request.endpoint in _ALLOWED_BEFORE_CHANGE:
+        return None
+    if current_user.must_change_password:
         flash(_("Please choose your own password before you go on."), "error")
         return redirect(url_for("accounts.change_password"))
     if (
-        request.path.startswith("/secretariat")
-        and request.endpoint not in _ALLOWED_BEFORE_CHANGE | {"accounts.two_factor_settings"}
-        and current_user.is_authenticated
+        request.endpoint != "accounts.two_factor_settings"
         and current_user.needs_two_factor_enrolment
         and current_app.config["TWO_FACTOR_REQUIRED_FOR_ADMINS"]
-        and request.path.startswith("/secretariat")
     ):
         flash(_("Administrators sign in with a second factor: please set it up first."), "error")
         return redirect(url_for("accounts.two_factor_settings"))

@@ -211,8 +211,17 @@ def test_a_password_set_by_someone_else_must_be_changed_first(app, ctx):
     blocked = client.get("/secretariat/applications")
     assert blocked.status_code == 302
     assert blocked.headers["Location"].endswith("/secretariat/account/password")
+    # Every staff privilege is fenced, not only /secretariat: the unpublished
+    # programme's preview is refused too.
+    from tests.factories import make_consultation
+
+    draft = make_consultation()
+    preview = client.get(f"/c/{draft.slug}/programme")
+    assert preview.status_code == 302
+    assert preview.headers["Location"].endswith("/secretariat/account/password")
     assert _change_password(client, PASSWORD, "my own long passphrase").status_code == 302
     assert client.get("/secretariat/applications").status_code == 200
+    assert client.get(f"/c/{draft.slug}/programme").status_code == 200  # the preview
     user = db.session.execute(select(User).where(User.email == "new@ungis.example")).scalar_one()
     db.session.refresh(user)
     assert user.must_change_password is False

@@ -50,6 +50,12 @@ def test_an_admin_must_enrol_then_signs_in_with_a_code_used_once(app, ctx, admin
     # Every secretariat page leads to the enrolment first.
     blocked = client.get("/secretariat/applications")
     assert blocked.headers["Location"].endswith("/secretariat/account/two-factor")
+    # ... and so does every other staff privilege (the draft programme's preview).
+    from tests.factories import make_consultation
+
+    draft = make_consultation()
+    preview = client.get(f"/c/{draft.slug}/programme")
+    assert preview.headers["Location"].endswith("/secretariat/account/two-factor")
     secret, _codes, enrolment_code = _enrol(client)
     assert client.get("/secretariat/applications").status_code == 200
 

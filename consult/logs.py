@@ -11,9 +11,20 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from datetime import UTC, datetime
 
 from consult.links import mask_token
+
+# The query of a secretariat address (the queue's free-text search, the outbox's
+# recipient filter) holds names and email addresses: logs keep the path only.
+_SECRETARIAT_QUERY = re.compile(r"(/secretariat/[^\s?\"']*)\?[^\s\"']*")
+
+
+def redact(text: str) -> str:
+    """A log line without what must not outlive the request: private links and the
+    queries of secretariat pages."""
+    return _SECRETARIAT_QUERY.sub(r"\1?-", mask_token(text))
 
 
 class RedactPrivateLinks(logging.Filter):
@@ -22,8 +33,8 @@ class RedactPrivateLinks(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if "/a/" in message:
-            record.msg = mask_token(message)
+        if "/a/" in message or "/secretariat/" in message:
+            record.msg = redact(message)
             record.args = ()
         return True
 
@@ -45,7 +56,7 @@ class RedactingFormatter(logging.Formatter):
     through a formatter of ours before it is written)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return mask_token(super().format(record))
+        return redact(super().format(record))
 
 
 class JsonFormatter(RedactingFormatter):
@@ -63,7 +74,7 @@ class JsonFormatter(RedactingFormatter):
             entry["exception"] = record.exc_text
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
-        return mask_token(json.dumps(entry, ensure_ascii=False))
+        return redact(json.dumps(entry, ensure_ascii=False))
 
 
 def formatter(log_format: str) -> logging.Formatter:

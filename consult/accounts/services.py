@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 
-from flask import has_request_context
+from flask import current_app, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -51,6 +53,18 @@ def check_password_strength(password: str, *, email: str = "", name: str = "") -
     problem = password_problem(password, email=email, name=name)
     if problem:
         raise AccountError(problem)
+
+
+def sign_in_actor(typed: str) -> str:
+    """Who a sign-in attempt names, for the security log: a known account's address as
+    it is; anything else (people paste passwords into the email field) only as a keyed
+    fingerprint, so repeated attempts can be told apart without keeping what was typed."""
+    user = find_user(typed or "")
+    if user is not None:
+        return user.email
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, (typed or "").strip().lower().encode(), hashlib.sha256)
+    return f"unknown address #{digest.hexdigest()[:12]}"
 
 
 def find_user(email: str) -> User | None:

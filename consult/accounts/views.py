@@ -39,6 +39,7 @@ from consult.accounts.services import (
     password_problem,
     set_active,
     set_password,
+    sign_in_actor,
 )
 from consult.accounts.sessions import (
     count_sign_in_attempt,
@@ -77,7 +78,9 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         address = request.remote_addr or ""
         if not count_sign_in_attempt(address, form.email.data):
-            record_event(SecurityTag.SIGNIN_THROTTLED, actor=form.email.data, commit=True)
+            record_event(
+                SecurityTag.SIGNIN_THROTTLED, actor=sign_in_actor(form.email.data), commit=True
+            )
             return render_error(429)
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
@@ -86,7 +89,7 @@ def login() -> ResponseReturnValue:
                 start_pending_sign_in(user)
                 return redirect(url_for(".second_factor", next=request.args.get("next")))
             return _signed_in(user)
-        record_event(SecurityTag.SIGNIN_FAILED, actor=form.email.data, commit=True)
+        record_event(SecurityTag.SIGNIN_FAILED, actor=sign_in_actor(form.email.data), commit=True)
         form.form_errors.append(
             _("That email address and password do not match an active account.")
         )

@@ -93,6 +93,20 @@ def test_sign_ins_and_refusals_are_security_events(app, ctx, admin, reviewer):
     assert list(tags) == ["account:signin_failed", "account:signin", "access:forbidden"]
 
 
+def test_what_is_typed_as_an_email_is_logged_only_when_it_is_an_account(app, ctx, admin):
+    """People paste passwords into the email field: an unknown address is kept only as
+    a keyed fingerprint (the same typed text gives the same one)."""
+    pasted = "Tr0ub4dor&3-my-password"
+    for typed in (pasted, pasted, admin.email):
+        login(app.test_client(), typed, "wrong password!!")
+    actors = list(
+        db.session.execute(select(SecurityEvent.actor).order_by(SecurityEvent.id)).scalars()
+    )
+    assert actors[2] == admin.email
+    assert actors[0] == actors[1] and actors[0].startswith("unknown address #")
+    assert not any(pasted.lower() in actor.lower() for actor in actors)
+
+
 class TestThrottling:
     @pytest.fixture
     def app_overrides(self):

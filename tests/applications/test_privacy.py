@@ -189,3 +189,31 @@ def test_a_failing_private_page_leaves_no_link_in_the_log(app, ctx, client, log_
     assert "Exception on /a/" in written and "RuntimeError" in written
     assert raw not in written
     assert "/a/[private-link]" in written
+
+
+def test_logs_keep_no_secretariat_query(app, ctx):
+    """The queue's search (a name, an address) and the outbox's recipient filter are
+    GET queries: the request line in every log the app writes keeps the path only, and
+    nginx's access log format does the same."""
+    import io
+    import logging
+    from pathlib import Path
+
+    from consult.logs import RedactPrivateLinks, formatter
+
+    line = '127.0.0.1 - - "GET /secretariat/applications?q=Amina+Diallo HTTP/1.1" 200 -'
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, line, (), None)
+    assert RedactPrivateLinks().filter(record)
+    assert "Amina" not in record.getMessage()
+    assert "/secretariat/applications?-" in record.getMessage()
+    for log_format in ("text", "json"):
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream)
+        handler.setFormatter(formatter(log_format))
+        logger = logging.getLogger("gunicorn.access.test")
+        logger.addHandler(handler)
+        logger.warning('"GET /secretariat/outbox/?to=amina@example.org HTTP/1.1" 200')
+        logger.removeHandler(handler)
+        assert "amina@example.org" not in stream.getvalue()
+    nginx = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "consult-http.conf"
+    assert "/secretariat/[^?]*)\\?" in nginx.read_text()

@@ -11,6 +11,10 @@ SECRET_KEY_FROM_INSTANCE = False
 SQLALCHEMY_DATABASE_URI = ""
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
+# Request bodies: the app refuses more than nginx would pass (1 MB; the largest form is a
+# few kilobytes), so a body that reaches it another way is refused too (413).
+MAX_CONTENT_LENGTH = 1024 * 1024
+
 # Absolute base for links in emails (the status link, later the confirmation link).
 PUBLIC_URL = "http://127.0.0.1:5000"
 

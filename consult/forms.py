@@ -10,6 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     Form,
     HiddenField,
@@ -109,7 +110,17 @@ class DeliverableEmail:
 
 class CleaningMeta(DefaultMeta):
     """Form meta that cleans every text field by one rule before any validator sees it,
-    and makes single-line fields refuse line breaks."""
+    makes single-line fields refuse line breaks, and takes only text from a request:
+    a file sent in a multipart body for a text field is no value at all (no form of
+    ours takes files), so it fails as a missing value, never in a validator."""
+
+    def wrap_formdata(self, form, formdata):
+        formdata = super().wrap_formdata(form, formdata)
+        if formdata is None or not hasattr(formdata, "items"):
+            return formdata
+        return MultiDict(
+            [(key, value) for key, value in formdata.items(multi=True) if isinstance(value, str)]
+        )
 
     def bind_field(self, form, unbound_field, options):
         field_class = unbound_field.field_class

@@ -130,6 +130,13 @@ def register_health_checks(app: Flask) -> None:
 def register_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
+        db.session.rollback()
+        record_event(
+            SecurityTag.CSRF_FAILED,
+            target=request.path[:300],
+            detail=str(error.description)[:200],
+            commit=True,
+        )
         return render_error(
             400,
             _(

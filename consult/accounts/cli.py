@@ -14,9 +14,6 @@ from consult.accounts.services import (
     set_active,
     set_password,
 )
-from consult.extensions import db
-from consult.security.models import SecurityTag
-from consult.security.services import record_event
 
 users_cli = click.Group("users", help="Secretariat user accounts.")
 
@@ -40,7 +37,9 @@ def _read_password(from_stdin: bool) -> str:
 def create_cmd(email: str, name: str, role: str, password_stdin: bool) -> None:
     """Create an account (the password is prompted for)."""
     try:
-        user = create_user(email, name, UserRole(role), _read_password(password_stdin))
+        user = create_user(
+            email, name, UserRole(role), _read_password(password_stdin), by="consult users create"
+        )
     except AccountError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Created {user.role.value} {user.email}.")
@@ -69,7 +68,7 @@ def _existing(email: str):
 @click.argument("email")
 def deactivate_cmd(email: str) -> None:
     """Stop an account from signing in (and end its sessions)."""
-    set_active(_existing(email), False)
+    set_active(_existing(email), False, by="consult users deactivate")
     click.echo(f"Deactivated {email}.")
 
 
@@ -77,7 +76,7 @@ def deactivate_cmd(email: str) -> None:
 @click.argument("email")
 def activate_cmd(email: str) -> None:
     """Let a deactivated account sign in again."""
-    set_active(_existing(email), True)
+    set_active(_existing(email), True, by="consult users activate")
     click.echo(f"Activated {email}.")
 
 
@@ -89,7 +88,9 @@ def set_password_cmd(email: str, password_stdin: bool) -> None:
     own at the next sign-in)."""
     user = _existing(email)
     try:
-        set_password(user, _read_password(password_stdin), by_self=False)
+        set_password(
+            user, _read_password(password_stdin), by_self=False, by="consult users set-password"
+        )
     except AccountError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Password changed for {email}.")
@@ -101,9 +102,5 @@ def reset_two_factor_cmd(email: str) -> None:
     """Switch off someone's second factor (lost phone and recovery codes); they enrol
     again at their next sign-in (admins must)."""
     user = _existing(email)
-    two_factor.disable(user)
-    record_event(
-        SecurityTag.TWO_FACTOR_DISABLED, actor="consult users reset-two-factor", target=email
-    )
-    db.session.commit()
+    two_factor.disable(user, by="consult users reset-two-factor")
     click.echo(f"Two-factor sign-in is off for {email}; they set it up again at sign-in.")

@@ -19,6 +19,8 @@ from consult.errors import Invalid
 from consult.extensions import db
 from consult.http import parse_id
 from consult.notifications.services import queue_email
+from consult.security.models import SecurityTag
+from consult.security.services import record_event
 
 MIN_PASSWORD_LENGTH = 12
 # Compared against when the email is unknown, so a wrong email and a wrong password
@@ -73,8 +75,28 @@ def find_user(email: str) -> User | None:
     ).scalar_one_or_none()
 
 
+Actor = User | str | None
+"""Who makes an account change, for the security log: the signed-in admin (a User), a
+command ("consult users create"), or None (the signed-in person, else the system)."""
+
+
+def record_account_event(tag: SecurityTag, user: User, by: Actor = None) -> None:
+    """The security event of an account change, in the change's transaction: every
+    way of making it (a page, the CLI, the demo) is recorded, since the service records."""
+    if isinstance(by, User):
+        record_event(tag, user=by, target=f"user {user.id} ({user.email})")
+    else:
+        record_event(tag, actor=by or "system", target=f"user {user.id} ({user.email})")
+
+
 def create_user(
-    email: str, name: str, role: UserRole, password: str, *, must_change: bool = True
+    email: str,
+    name: str,
+    role: UserRole,
+    password: str,
+    *,
+    must_change: bool = True,
+    by: Actor = None,
 ) -> User:
     """A new account. Its password was chosen by someone else (an admin, the operator,
     the demo seed), so by default it must be changed at the first sign-in."""
@@ -95,10 +117,12 @@ def create_user(
             must_change_password=must_change,
         )
         db.session.add(user)
+        db.session.flush()
+        record_account_event(SecurityTag.USER_CREATED, user, by)
     return user
 
 
-def set_password(user: User, password: str, *, by_self: bool) -> None:
+def set_password(user: User, password: str, *, by_self: bool, by: Actor = None) -> None:
     """A new password: every session of the account ends, and the person is emailed
     (so a change they did not make does not go unnoticed). A password set by someone
     else (`by_self=False`) must be changed at the next sign-in."""
@@ -112,15 +136,22 @@ def set_password(user: User, password: str, *, by_self: bool) -> None:
             key=f"user:{user.id}:password_changed:{user.password_changed_at:%Y%m%dT%H%M%S.%f}",
             template="password_changed",
             to=user.email,
-            language="en",
+            language=user.language or "en",
             context={"user": user, "by_self": by_self, "when": user.password_changed_at},
+        )
+        record_account_event(
+            SecurityTag.PASSWORD_CHANGED if by_self else SecurityTag.USER_PASSWORD_SET, user, by
         )
 
 
-def set_active(user: User, active: bool) -> None:
+def set_active(user: User, active: bool, *, by: Actor = None) -> None:
+    """Let an account sign in, or not (its sessions end)."""
     with transaction():
         user.active = active
         end_all_sessions(user)
+        record_account_event(
+            SecurityTag.USER_ACTIVATED if active else SecurityTag.USER_DEACTIVATED, user, by
+        )
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -18,6 +18,8 @@ from sqlalchemy import select, update
 from consult.accounts.models import PendingSignIn, StaffSession, User
 from consult.database import utcnow
 from consult.extensions import db, limiter
+from consult.security.models import SecurityTag
+from consult.security.services import record_event
 
 SESSION_KEY = "staff_session"
 PENDING_KEY = "pending_sign_in"
@@ -107,6 +109,11 @@ def current_staff_session(user_id: int) -> StaffSession | None:
     absolute = timedelta(hours=config["STAFF_MAX_HOURS"])
     if now - row.last_seen_at > idle or now - row.created_at > absolute:
         row.ended_at = now
+        record_event(
+            SecurityTag.SESSION_EXPIRED,
+            user=db.session.get(User, row.user_id),
+            detail="idle" if now - row.last_seen_at > idle else "too old",
+        )
         db.session.commit()
         return None
     if now - row.last_seen_at > _TOUCH_EVERY:

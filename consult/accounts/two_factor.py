@@ -14,8 +14,11 @@ from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from consult.accounts.models import RecoveryCode, User
+from consult.accounts.services import Actor, record_account_event
 from consult.database import transaction, utcnow
 from consult.extensions import db
+from consult.notifications.services import queue_email
+from consult.security.models import SecurityTag
 
 ISSUER = "UNGIS consult"
 RECOVERY_CODES = 10
@@ -54,7 +57,28 @@ def check_code(secret: str, code: str) -> int | None:
     return _matching_step(secret, code)
 
 
-def enable(user: User, secret: str, used_step: int) -> list[str]:
+def _tell_the_holder(user: User, turned_on: bool, by: Actor) -> None:
+    """Switching the second factor on or off is recorded and emailed to the account's
+    holder (so a change they did not make does not go unnoticed)."""
+    now = utcnow()
+    record_account_event(
+        SecurityTag.TWO_FACTOR_ENABLED if turned_on else SecurityTag.TWO_FACTOR_DISABLED, user, by
+    )
+    queue_email(
+        key=f"user:{user.id}:two_factor:{'on' if turned_on else 'off'}:{now:%Y%m%dT%H%M%S.%f}",
+        template="two_factor_changed",
+        to=user.email,
+        language=user.language or "en",
+        context={
+            "user": user,
+            "turned_on": turned_on,
+            "by_self": isinstance(by, User) and by.id == user.id,
+            "when": now,
+        },
+    )
+
+
+def enable(user: User, secret: str, used_step: int, *, by: Actor = None) -> list[str]:
     """Save the confirmed secret and return fresh recovery codes (shown once)."""
     codes = [
         f"{secrets.randbelow(10**5):05d}-{secrets.randbelow(10**5):05d}"
@@ -68,10 +92,12 @@ def enable(user: User, secret: str, used_step: int) -> list[str]:
         )
         for code in codes:
             db.session.add(RecoveryCode(user_id=user.id, code_hash=generate_password_hash(code)))
+        _tell_the_holder(user, True, by)
     return codes
 
 
-def disable(user: User) -> None:
+def disable(user: User, *, by: Actor = None) -> None:
+    """Switch the second factor off (the holder, or an operator for a lost phone)."""
     with transaction():
         user.totp_secret = None
         user.totp_last_step = 0
@@ -80,6 +106,7 @@ def disable(user: User) -> None:
             .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
             .values(used_at=utcnow())
         )
+        _tell_the_holder(user, False, by)
 
 
 def verify(user: User, code: str) -> str | None:

@@ -154,9 +154,8 @@ def two_factor_settings() -> ResponseReturnValue:
     if request.method == "POST" and action == "enrol" and enrol.validate_on_submit():
         step = two_factor.check_code(secret, enrol.code.data) if secret else None
         if step is not None:
-            codes = two_factor.enable(user, secret, step)
+            codes = two_factor.enable(user, secret, step, by=user)
             session.pop("enrolling_secret", None)
-            record_event(SecurityTag.TWO_FACTOR_ENABLED, user=user, commit=True)
             flash(_("Two-factor sign-in is on."), "success")
         else:
             enrol.code.errors.append(_("That code does not match. Check the time on your phone."))
@@ -165,8 +164,7 @@ def two_factor_settings() -> ResponseReturnValue:
         if user.is_admin and current_app.config["TWO_FACTOR_REQUIRED_FOR_ADMINS"]:
             abort(403, description=_("Administrators must keep two-factor sign-in."))
         if check_current_password(user, disable.current.data):
-            two_factor.disable(user)
-            record_event(SecurityTag.TWO_FACTOR_DISABLED, user=user, commit=True)
+            two_factor.disable(user, by=user)
             flash(_("Two-factor sign-in is off."), "success")
             return redirect(url_for(".two_factor_settings"))
         disable.current.errors.append(_("This is not your current password."))
@@ -247,10 +245,11 @@ def users() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             user = create_user(
-                form.email.data, form.name.data, UserRole(form.role.data), form.password.data
-            )
-            record_event(
-                SecurityTag.USER_CREATED, target=f"user {user.id} ({user.role})", commit=True
+                form.email.data,
+                form.name.data,
+                UserRole(form.role.data),
+                form.password.data,
+                by=current_user._get_current_object(),
             )
         except AccountError as error:
             form.email.errors.append(error.message)
@@ -276,12 +275,7 @@ def toggle_active(user_id: int) -> ResponseReturnValue:
     if user.id == current_user.id:
         flash(_("You cannot deactivate your own account."), "error")
         return redirect(url_for(".users"))
-    set_active(user, not user.active)
-    record_event(
-        SecurityTag.USER_ACTIVATED if user.active else SecurityTag.USER_DEACTIVATED,
-        target=f"user {user.id}",
-        commit=True,
-    )
+    set_active(user, not user.active, by=current_user._get_current_object())
     if user.active:
         flash(_("%(email)s can sign in again.", email=user.email), "success")
     else:
@@ -306,8 +300,7 @@ def change_password() -> ResponseReturnValue:
                 form.password.errors.append(_(problem))
             else:
                 user = current_user._get_current_object()
-                set_password(user, form.password.data, by_self=True)
-                record_event(SecurityTag.PASSWORD_CHANGED, user=user)
+                set_password(user, form.password.data, by_self=True, by=user)
                 start_staff_session(user)  # every session ended: open a new one here
                 login_user(user)
                 flash(_("Your password is changed. Other sessions are signed out."), "success")

@@ -280,7 +280,9 @@ def seed_demo_accounts() -> list[tuple]:
     created = []
     for email, name, role in DEMO_ACCOUNTS:
         password = generate_password()
-        created.append((create_user(email, name, UserRole(role), password), password))
+        created.append(
+            (create_user(email, name, UserRole(role), password, by="consult demo seed"), password)
+        )
     return created
 
 

@@ -29,6 +29,7 @@ class SecurityTag(LabelledEnum):
     TWO_FACTOR_FAILED = "account:two_factor_failed"
     RECOVERY_CODE_USED = "account:recovery_code_used"
     FORBIDDEN = "access:forbidden"
+    CSRF_FAILED = "access:csrf_failed"
     USER_CREATED = "user:created"
     USER_ACTIVATED = "user:activated"
     USER_DEACTIVATED = "user:deactivated"
@@ -62,6 +63,7 @@ SECURITY_TAG_LABELS = with_labels(
         SecurityTag.TWO_FACTOR_DISABLED: _l("Two-factor sign-in turned off"),
         SecurityTag.TWO_FACTOR_FAILED: _l("Wrong two-factor code"),
         SecurityTag.RECOVERY_CODE_USED: _l("Recovery code used"),
+        SecurityTag.CSRF_FAILED: _l("Form refused (missing or expired token)"),
         SecurityTag.FORBIDDEN: _l("Access refused"),
         SecurityTag.USER_CREATED: _l("Account created"),
         SecurityTag.USER_ACTIVATED: _l("Account reactivated"),

@@ -87,3 +87,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = False
 REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
+
+# Seal what the app must read back (TOTP seeds) and key the password hashes: lists from
+# CONSULT_ENCRYPTION_KEYS and CONSULT_PASSWORD_PEPPERS (JSON lists or comma-separated),
+# the first used, all accepted (rotation: docs/security.md). Development makes them
+# under instance/; production refuses to start without them.
+ENCRYPTION_KEYS: list[str] = []
+PASSWORD_PEPPERS: list[str] = []

@@ -8,3 +8,5 @@ MAIL_SUPPRESS_SEND = False  # tests send to a real SMTP server (aiosmtpd) on loc
 # Most tests sign admins in with a password only; tests/accounts/test_two_factor.py
 # turns the requirement on and goes through the whole second step.
 TWO_FACTOR_REQUIRED_FOR_ADMINS = False
+ENCRYPTION_KEYS = ["testing-encryption-key-0123456789abcdefghij"]
+PASSWORD_PEPPERS = ["testing-password-pepper-0123456789abcdefg"]

@@ -33,49 +33,79 @@ FEATURES = (
 
 # Keys that were ever published (old defaults): refused whenever debug is off.
 KNOWN_DEVELOPMENT_KEYS = {"dev-only-not-secret", "dev", "development", "secret", "changeme"}
-# A signing key shorter than this is refused outside debug and tests (ASVS 6.2.5).
+# A key shorter than this is refused outside debug and tests (ASVS 6.2.5).
 MIN_SECRET_KEY_BYTES = 32
 EXAMPLE_SETTINGS = PROJECT_ROOT / "deploy" / "consult.env.example"
+# The app's secrets: setting, CONSULT_ variable, file under instance/ in development.
+# SECRET_KEY signs sessions and CSRF tokens; ENCRYPTION_KEYS seal what the app must
+# read back (consult.sealing); PASSWORD_PEPPERS key the password hashes
+# (consult.accounts.services). The last two are lists: the first is used, all are
+# accepted, which is how they are rotated (docs/security.md).
+SECRETS = {
+    "SECRET_KEY": "secret_key",
+    "ENCRYPTION_KEYS": "encryption_key",
+    "PASSWORD_PEPPERS": "password_pepper",
+}
 
 
 def _example_keys() -> set[str]:
-    """The placeholder(s) the example settings file offers for CONSULT_SECRET_KEY."""
+    """The placeholders the example settings file offers for the secrets."""
     if not EXAMPLE_SETTINGS.is_file():
         return set()
+    names = {f"CONSULT_{name}=" for name in SECRETS}
     return {
         line.split("=", 1)[1].strip()
         for line in EXAMPLE_SETTINGS.read_text().splitlines()
-        if line.startswith("CONSULT_SECRET_KEY=")
+        if any(line.startswith(name) for name in names)
     }
 
 
-def _secret_key(app: Flask) -> None:
-    """CONSULT_SECRET_KEY; in development, a random key kept in instance/secret_key.
-    Outside debug and tests a published or placeholder key, or one shorter than
-    MIN_SECRET_KEY_BYTES, stops the app from starting."""
-    if not app.config.get("SECRET_KEY") and app.config.get("SECRET_KEY_FROM_INSTANCE"):
-        key_file = Path(app.instance_path) / "secret_key"
-        if not key_file.exists():
-            Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-            key_file.touch(mode=0o600)
-            key_file.write_text(secrets.token_urlsafe(48))
-        app.config["SECRET_KEY"] = key_file.read_text().strip()
-    key = app.config.get("SECRET_KEY") or ""
-    if not key:
-        raise RuntimeError("CONSULT_SECRET_KEY must be set for this configuration.")
+def _instance_secret(app: Flask, filename: str) -> str:
+    """A random secret kept in instance/<filename> (0600), made on first start."""
+    path = Path(app.instance_path) / filename
+    if not path.exists():
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def _as_list(value) -> list[str]:
+    """A list setting given as a JSON list or as one comma-separated string."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return [str(part) for part in value or []]
+
+
+def _secrets(app: Flask) -> None:
+    """The app's secrets (SECRETS). In development each is made into instance/ on first
+    start. Missing ones stop the app; outside debug and tests so does a published or
+    placeholder value, or one shorter than MIN_SECRET_KEY_BYTES."""
+    config = app.config
+    for name, filename in SECRETS.items():
+        value = config.get(name)
+        if not value and config.get("SECRET_KEY_FROM_INSTANCE"):
+            value = _instance_secret(app, filename)
+        config[name] = value if name == "SECRET_KEY" else _as_list(value)
+        if not config[name]:
+            raise RuntimeError(f"CONSULT_{name} must be set for this configuration.")
     if app.debug or app.testing:
         return
-    if key in KNOWN_DEVELOPMENT_KEYS | _example_keys():
-        raise RuntimeError(
-            "CONSULT_SECRET_KEY is a published development key or the example's "
-            "placeholder; set a random one "
-            "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
-        )
-    if len(key.encode()) < MIN_SECRET_KEY_BYTES:
-        raise RuntimeError(
-            f"CONSULT_SECRET_KEY is shorter than {MIN_SECRET_KEY_BYTES} bytes; set a random "
-            "one (python -c 'import secrets; print(secrets.token_urlsafe(48))')."
-        )
+    refused = KNOWN_DEVELOPMENT_KEYS | _example_keys()
+    for name in SECRETS:
+        values = config[name] if isinstance(config[name], list) else [config[name]]
+        for value in values:
+            if value in refused:
+                raise RuntimeError(
+                    f"CONSULT_{name} is a published development key or the example's "
+                    "placeholder; set a random one "
+                    "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+                )
+            if len(value.encode()) < MIN_SECRET_KEY_BYTES:
+                raise RuntimeError(
+                    f"CONSULT_{name} is shorter than {MIN_SECRET_KEY_BYTES} bytes; set a "
+                    "random one (python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+                )
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -128,7 +158,7 @@ def _configure(app: Flask, config_name: str, overrides: dict) -> None:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         db_file = Path(app.instance_path) / "consult.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_file}"
-    _secret_key(app)
+    _secrets(app)
     if app.config.get("PROXY_FIX_X_FOR"):
         hops = int(app.config["PROXY_FIX_X_FOR"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

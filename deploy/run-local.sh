@@ -55,10 +55,14 @@ if [ ! -f "$DIR/tls.crt" ]; then
     -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
     -keyout "$DIR/tls.key" -out "$DIR/tls.crt" 2>/dev/null
 fi
-[ -f "$DIR/secret_key" ] || (umask 077; "$BIN/python" -c 'import secrets; print(secrets.token_hex(32))' > "$DIR/secret_key")
+for secret in secret_key encryption_key password_pepper; do
+  [ -f "$DIR/$secret" ] || (umask 077; "$BIN/python" -c 'import secrets; print(secrets.token_hex(32))' > "$DIR/$secret")
+done
 
 export CONSULT_ENV=production
 export CONSULT_SECRET_KEY; CONSULT_SECRET_KEY=$(cat "$DIR/secret_key")
+export CONSULT_ENCRYPTION_KEYS; CONSULT_ENCRYPTION_KEYS=$(cat "$DIR/encryption_key")
+export CONSULT_PASSWORD_PEPPERS; CONSULT_PASSWORD_PEPPERS=$(cat "$DIR/password_pepper")
 export CONSULT_SQLALCHEMY_DATABASE_URI="$DATABASE_URL"
 export CONSULT_RATELIMIT_STORAGE_URI="$REDIS_URL"
 export CONSULT_PUBLIC_URL="https://localhost:$PORT"

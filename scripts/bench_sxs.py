@@ -144,6 +144,8 @@ def _environment(url: str, tmp: str) -> dict:
         os.environ,
         CONSULT_ENV="production",
         CONSULT_SECRET_KEY="bench-" + "x" * 40,
+        CONSULT_ENCRYPTION_KEYS="bench-encryption-" + "y" * 40,
+        CONSULT_PASSWORD_PEPPERS="bench-pepper-" + "z" * 40,
         CONSULT_SQLALCHEMY_DATABASE_URI=url,
         CONSULT_SESSION_COOKIE_SECURE="false",
         CONSULT_SESSION_COOKIE_NAME="consult",

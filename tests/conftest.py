@@ -175,3 +175,9 @@ def reviewer_client(app, reviewer) -> FlaskClient:
     client = app.test_client()
     assert login(client, reviewer.email).status_code == 302
     return client
+
+
+def other_production_secrets(monkeypatch) -> None:
+    """Production needs all three secrets; tests about one of them set the other two."""
+    monkeypatch.setenv("CONSULT_ENCRYPTION_KEYS", "encryption-" + "e" * 40)
+    monkeypatch.setenv("CONSULT_PASSWORD_PEPPERS", "pepper-" + "p" * 40)

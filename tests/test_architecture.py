@@ -38,6 +38,27 @@ def test_imports_only_go_down():
     assert "1 kept, 0 broken" in result.stdout
 
 
+def test_every_module_has_a_floor():
+    """A new module of the shared ground (or a new feature) is named in the contract,
+    so its imports are checked too."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    [contract] = config["contracts"]
+    named = {
+        name.strip()
+        for layer in contract["layers"]
+        for name in layer.replace("|", ":").split(":")
+    }
+    ours = {
+        f"consult.{path.stem}" if path.is_file() else f"consult.{path.name}"
+        for path in PACKAGE.iterdir()
+        if (path.suffix == ".py" and path.stem != "__init__")
+        or (path.is_dir() and (path / "__init__.py").exists())
+    }
+    assert ours - named == set()
+
+
 @pytest.mark.parametrize(
     ("module", "upward"),
     [

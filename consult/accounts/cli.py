@@ -104,3 +104,11 @@ def reset_two_factor_cmd(email: str) -> None:
     user = _existing(email)
     two_factor.disable(user, by="consult users reset-two-factor")
     click.echo(f"Two-factor sign-in is off for {email}; they set it up again at sign-in.")
+
+
+@users_cli.command("reseal")
+def reseal_cmd() -> None:
+    """Seal every TOTP seed again with the first of CONSULT_ENCRYPTION_KEYS (key
+    rotation: put the new key first, run this, then drop the old key)."""
+    count = two_factor.reseal_all()
+    click.echo(f"Sealed {count} TOTP seed(s) with the first key.")

@@ -39,16 +39,17 @@ class User(UserMixin, db.Model):
     # the next sign-in.
     must_change_password: Mapped[bool] = mapped_column(default=False)
     password_changed_at: Mapped[datetime | None]
-    # TOTP second factor (RFC 6238): the base32 secret once enrolled, and the last time
-    # step accepted, so a code cannot be used twice.
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # TOTP second factor (RFC 6238): the base32 seed once enrolled, sealed with
+    # CONSULT_ENCRYPTION_KEYS (consult.sealing: a copy of the database alone gives no
+    # one's codes), and the last time step accepted, so a code cannot be used twice.
+    totp_seed_sealed: Mapped[str | None] = mapped_column(sa.Text)
     totp_last_step: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     # The language the staff member chose for the secretariat's pages ("" = browser's).
     language: Mapped[str] = mapped_column(sa.String(8), default="")
 
     @property
     def two_factor_enabled(self) -> bool:
-        return bool(self.totp_secret)
+        return bool(self.totp_seed_sealed)
 
     @property
     def needs_two_factor_enrolment(self) -> bool:

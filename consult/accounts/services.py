@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from functools import cache
 
 from flask import current_app, has_request_context
 from flask_babel import gettext as _
@@ -23,9 +24,48 @@ from consult.security.models import SecurityTag
 from consult.security.services import record_event
 
 MIN_PASSWORD_LENGTH = 12
-# Compared against when the email is unknown, so a wrong email and a wrong password
-# take the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
+PEPPERED = "pepper:"
+
+
+@cache
+def _dummy_hash() -> str:
+    """Compared against when the email is unknown, so a wrong email and a wrong password
+    take the same time. Made on first use, not at import (a worker boots fast)."""
+    return generate_password_hash("not-a-real-password-at-all")
+
+
+def _pepper_id(pepper: str) -> str:
+    return hashlib.sha256(b"consult pepper " + pepper.encode()).hexdigest()[:8]
+
+
+def _peppered(password: str, pepper: str) -> str:
+    return hmac.new(pepper.encode(), password.encode(), hashlib.sha256).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    """The stored form of a password: HMAC-SHA256 with the first of PASSWORD_PEPPERS (a
+    secret from the environment, never in the database: a stolen database alone cannot
+    be brute-forced, ASVS 2.4.5), then werkzeug's salted scrypt. The pepper's id is kept
+    with the hash, so a hash made with an older pepper is still checked (rotation)."""
+    pepper = current_app.config["PASSWORD_PEPPERS"][0]
+    return f"{PEPPERED}{_pepper_id(pepper)}${generate_password_hash(_peppered(password, pepper))}"
+
+
+def password_matches(stored: str, password: str) -> tuple[bool, bool]:
+    """(whether `password` is the one stored, whether the hash should be made again:
+    made before the pepper, or with a pepper that is no longer the first)."""
+    password = password or ""
+    if not stored.startswith(PEPPERED):  # from before the pepper
+        matches = check_password_hash(stored, password)
+        return matches, matches
+    pepper_id, _sep, inner = stored[len(PEPPERED) :].partition("$")
+    peppers = current_app.config["PASSWORD_PEPPERS"]
+    pepper = next((p for p in peppers if _pepper_id(p) == pepper_id), None)
+    if pepper is None:  # its pepper was dropped: the person sets a new password
+        check_password_hash(_dummy_hash(), password)
+        return False, False
+    matches = check_password_hash(inner, _peppered(password, pepper))
+    return matches, matches and pepper != peppers[0]
 
 
 class AccountError(Invalid):
@@ -113,7 +153,7 @@ def create_user(
             email=email,
             name=name.strip(),
             role=role,
-            password_hash=generate_password_hash(password),
+            password_hash=hash_password(password),
             must_change_password=must_change,
         )
         db.session.add(user)
@@ -128,7 +168,7 @@ def set_password(user: User, password: str, *, by_self: bool, by: Actor = None) 
     else (`by_self=False`) must be changed at the next sign-in."""
     check_password_strength(password, email=user.email, name=user.name)
     with transaction():
-        user.password_hash = generate_password_hash(password)
+        user.password_hash = hash_password(password)
         user.must_change_password = not by_self
         user.password_changed_at = utcnow()
         end_all_sessions(user)
@@ -158,15 +198,21 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None."""
     user = find_user(email or "")
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(), password or "")
         return None
-    if not check_password_hash(user.password_hash, password or "") or not user.active:
+    if not check_current_password(user, password) or not user.active:
         return None
     return user
 
 
 def check_current_password(user: User, password: str) -> bool:
-    return check_password_hash(user.password_hash, password or "")
+    """Whether `password` is the user's; a right one stored the old way (before the
+    pepper, or with an older pepper) is hashed again with the current pepper."""
+    matches, again = password_matches(user.password_hash, password)
+    if again:
+        with transaction():
+            user.password_hash = hash_password(password)
+    return matches
 
 
 def load_user(identity: str) -> User | None:

@@ -18,6 +18,7 @@ from consult.accounts.services import Actor, record_account_event
 from consult.database import transaction, utcnow
 from consult.extensions import db
 from consult.notifications.services import queue_email
+from consult.sealing import reseal, seal, unseal
 from consult.security.models import SecurityTag
 
 ISSUER = "UNGIS consult"
@@ -85,7 +86,7 @@ def enable(user: User, secret: str, used_step: int, *, by: Actor = None) -> list
         for _ in range(RECOVERY_CODES)
     ]
     with transaction():
-        user.totp_secret = secret
+        user.totp_seed_sealed = seal(secret, "totp")
         user.totp_last_step = used_step  # the enrolment's code is spent
         db.session.execute(
             update(RecoveryCode).where(RecoveryCode.user_id == user.id).values(used_at=utcnow())
@@ -99,7 +100,7 @@ def enable(user: User, secret: str, used_step: int, *, by: Actor = None) -> list
 def disable(user: User, *, by: Actor = None) -> None:
     """Switch the second factor off (the holder, or an operator for a lost phone)."""
     with transaction():
-        user.totp_secret = None
+        user.totp_seed_sealed = None
         user.totp_last_step = 0
         db.session.execute(
             update(RecoveryCode)
@@ -116,10 +117,13 @@ def verify(user: User, code: str) -> str | None:
     so a code seen over someone's shoulder cannot be replayed; a recovery code is
     spent when used."""
     code = "".join((code or "").split())
-    if not user.totp_secret or not code or len(code) > 20:
+    if not user.totp_seed_sealed or not code or len(code) > 20:
         return None
     if code.isdigit() and len(code) == 6:
-        step = _matching_step(user.totp_secret, code)
+        seed = unseal(user.totp_seed_sealed, "totp")
+        if seed is None:  # sealed with a key no longer configured
+            return None
+        step = _matching_step(seed, code)
         if step is None or step <= user.totp_last_step:
             return None
         with transaction():
@@ -155,3 +159,17 @@ def recovery_codes_left(user: User) -> int:
             )
         ).all()
     )
+
+
+def reseal_all() -> int:
+    """Seal every TOTP seed again with the first of CONSULT_ENCRYPTION_KEYS (after a new
+    key was put first); returns how many. A seed no configured key opens is left."""
+    count = 0
+    with transaction():
+        for user in db.session.execute(
+            select(User).where(User.totp_seed_sealed.is_not(None))
+        ).scalars():
+            if unseal(user.totp_seed_sealed, "totp") is not None:
+                user.totp_seed_sealed = reseal(user.totp_seed_sealed, "totp")
+                count += 1
+    return count

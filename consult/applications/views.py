@@ -59,6 +59,7 @@ from consult.extensions import db, limiter
 from consult.forms import ActionForm
 from consult.http import public_url, status_for
 from consult.notifications.calendar import consultation_ics
+from consult.sealing import seal, unseal
 
 bp = Blueprint("applications", __name__)
 # The rules templates ask, derived from the state machine's tables (states.py).
@@ -122,7 +123,9 @@ def apply(slug: str) -> ResponseReturnValue:
             else:
                 # The same answer whether the address had applied before or not: the
                 # page must not tell a stranger who has applied.
-                session["applied"] = {"email": normalise_email(form.email.data)}
+                # The address is sealed: the session cookie is readable by whoever holds
+                # it (only signed), and an address is personal data.
+                session["applied"] = seal(normalise_email(form.email.data), "session")
                 return redirect(url_for(".thanks", slug=slug))  # nothing to reload
     return (
         render_template(
@@ -168,10 +171,13 @@ def thanks(slug: str) -> ResponseReturnValue:
     consultation = public_consultation(slug)
     if consultation is None:
         abort(404)
-    applied = session.get("applied")
-    if not applied:
+    sealed = session.get("applied")
+    email = unseal(sealed, "session") if isinstance(sealed, str) else None
+    if not email:
         return redirect(url_for("consultations.detail", slug=slug))
-    return render_template("applications/thanks.html", consultation=consultation, applied=applied)
+    return render_template(
+        "applications/thanks.html", consultation=consultation, applied={"email": email}
+    )
 
 
 def _private(response_body, status: int = 200):

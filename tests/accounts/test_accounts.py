@@ -8,7 +8,7 @@ from sqlalchemy import select
 from consult import create_app
 from consult.accounts.models import User, UserRole
 from consult.extensions import db
-from tests.conftest import PASSWORD, csrf_token, login
+from tests.conftest import PASSWORD, csrf_token, login, other_production_secrets
 
 
 def test_users_create_list_deactivate_from_the_cli(app, ctx):
@@ -31,7 +31,10 @@ def test_users_create_list_deactivate_from_the_cli(app, ctx):
     user = db.session.execute(select(User)).scalar_one()
     assert user.role == UserRole.ADMIN
     assert "a long enough password" not in user.password_hash
-    assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+    # Peppered (HMAC with CONSULT_PASSWORD_PEPPERS), then a salted scrypt hash.
+    pepper_id, _sep, inner = user.password_hash.removeprefix("pepper:").partition("$")
+    assert user.password_hash.startswith("pepper:") and len(pepper_id) == 8
+    assert inner.startswith(("scrypt:", "pbkdf2:"))
 
     listing = runner.invoke(args=["users", "list"]).output
     assert "ana@ungis.example" in listing and "admin" in listing and "active" in listing
@@ -163,6 +166,7 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, admin):
 
 
 def test_production_cookies_are_secure(monkeypatch, database_uri):
+    other_production_secrets(monkeypatch)
     monkeypatch.setenv("CONSULT_SECRET_KEY", "x" * 32)
     app = create_app("production", SQLALCHEMY_DATABASE_URI=database_uri)
     assert app.config["SESSION_COOKIE_SECURE"] is True
@@ -171,6 +175,7 @@ def test_production_cookies_are_secure(monkeypatch, database_uri):
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch, database_uri):
+    other_production_secrets(monkeypatch)
     monkeypatch.delenv("CONSULT_SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="CONSULT_SECRET_KEY"):
         create_app("production", SQLALCHEMY_DATABASE_URI=database_uri)

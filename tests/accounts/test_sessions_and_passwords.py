@@ -16,7 +16,7 @@ from consult.database import utcnow
 from consult.extensions import db
 from consult.notifications.models import OutboxMessage
 from consult.security.models import SecurityEvent
-from tests.conftest import PASSWORD, csrf_token, login
+from tests.conftest import PASSWORD, csrf_token, login, other_production_secrets
 
 REDIS_URL = os.environ.get("CONSULT_TEST_REDIS_URL", "")
 
@@ -61,6 +61,7 @@ def test_secretariat_pages_are_never_cached(admin_client):
 
 
 def test_production_uses_a_host_cookie_and_hsts(monkeypatch, database_uri):
+    other_production_secrets(monkeypatch)
     monkeypatch.setenv("CONSULT_SECRET_KEY", "x" * 48)
     app = create_app("production", SQLALCHEMY_DATABASE_URI=database_uri)
     assert app.config["SESSION_COOKIE_NAME"].startswith("__Host-")
@@ -69,6 +70,7 @@ def test_production_uses_a_host_cookie_and_hsts(monkeypatch, database_uri):
 
 
 def test_a_published_development_key_is_refused_without_debug(monkeypatch, database_uri):
+    other_production_secrets(monkeypatch)
     monkeypatch.setenv("CONSULT_SECRET_KEY", "dev-only-not-secret")
     with pytest.raises(RuntimeError, match="development key"):
         create_app("production", SQLALCHEMY_DATABASE_URI=database_uri)
@@ -285,6 +287,7 @@ def test_admins_read_the_security_log_and_operators_export_it(app, admin_client,
     ],
 )
 def test_production_refuses_a_weak_secret_key(monkeypatch, database_uri, key, why):
+    other_production_secrets(monkeypatch)
     monkeypatch.setenv("CONSULT_SECRET_KEY", key)
     with pytest.raises(RuntimeError, match=why):
         create_app("production", SQLALCHEMY_DATABASE_URI=database_uri)

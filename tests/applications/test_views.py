@@ -77,6 +77,13 @@ def test_full_journey_apply_verify_status_withdraw(client, consultation):
     assert "Check your email" in thanks.text
     assert "FM-P-0001" not in thanks.text  # the reference travels by email only
     assert "amina@example.org" in thanks.text
+    # The session cookie is readable by whoever holds it (signed, not encrypted): the
+    # address in it is sealed.
+    cookie = client.get_cookie(client.application.config["SESSION_COOKIE_NAME"]).value
+    readable = client.application.session_interface.get_signing_serializer(
+        client.application
+    ).loads(cookie)
+    assert "amina@example.org" not in str(readable)
 
     link = latest_link("amina@example.org")
     assert "Confirm my email address" in client.get(link).text

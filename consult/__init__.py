@@ -155,8 +155,12 @@ def _configure(app: Flask, config_name: str, overrides: dict) -> None:
     app.config.update(overrides)
     app.config["CONFIG_NAME"] = config_name
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
-        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        # The embedded database holds personal data: readable by its owner only (SQLite
+        # gives its -wal and -shm files the database file's permissions).
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True, mode=0o700)
         db_file = Path(app.instance_path) / "consult.db"
+        db_file.touch(mode=0o600, exist_ok=True)
+        db_file.chmod(0o600)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_file}"
     _secrets(app)
     if app.config.get("PROXY_FIX_X_FOR"):

@@ -29,9 +29,15 @@ from consult.i18n import countries
 
 # Characters nobody types and some attacks use: C0/C1 control characters (NUL among
 # them, which PostgreSQL refuses in text), and the bidirectional overrides and isolates
-# that make text read differently from what it is ("Trojan Source"). Line breaks and
-# tabs stay in multi-line text; single-line fields refuse line breaks.
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# that make text read differently from what it is ("Trojan Source"), and characters
+# that are invisible and join nothing (zero-width space, word joiner, byte order mark,
+# Mongolian vowel separator): a name with them looks like another. Line breaks and tabs
+# stay in multi-line text; single-line fields refuse line breaks. The zero-width
+# (non-)joiners that Persian, Indic scripts and emoji need stay, except at the ends.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff\u180e]"
+)
+_EDGE_JOINERS = "\u200c\u200d"
 _LINE_BREAK = re.compile("[\r\n\u2028\u2029\x85]")
 
 
@@ -43,8 +49,11 @@ def clean_text(value):
 
 
 def strip_whitespace(value):
-    """WTForms filter: surrounding spaces are never part of a value."""
-    return value.strip() if isinstance(value, str) else value
+    """WTForms filter: surrounding spaces (and joiners with nothing to join) are never
+    part of a value."""
+    if not isinstance(value, str):
+        return value
+    return value.strip().strip(_EDGE_JOINERS).strip()
 
 
 def optional_int(value):

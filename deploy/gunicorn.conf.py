@@ -9,7 +9,13 @@ variables, not by editing this file.
 import multiprocessing
 import os
 
+import gunicorn.http.wsgi
+
 from consult.logs import gunicorn_logconfig
+
+# gunicorn names itself in a Server header on every response (nginx replaces it, but
+# the socket answers directly too): say nothing about the software behind.
+gunicorn.http.wsgi.SERVER = "consult"
 
 wsgi_app = "consult:create_app()"
 bind = os.environ.get("GUNICORN_BIND", "unix:/run/consult/gunicorn.sock")

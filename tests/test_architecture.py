@@ -46,9 +46,7 @@ def test_every_module_has_a_floor():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
     [contract] = config["contracts"]
     named = {
-        name.strip()
-        for layer in contract["layers"]
-        for name in layer.replace("|", ":").split(":")
+        name.strip() for layer in contract["layers"] for name in layer.replace("|", ":").split(":")
     }
     ours = {
         f"consult.{path.stem}" if path.is_file() else f"consult.{path.name}"

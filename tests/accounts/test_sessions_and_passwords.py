@@ -291,3 +291,13 @@ def test_production_refuses_a_weak_secret_key(monkeypatch, database_uri, key, wh
     monkeypatch.setenv("CONSULT_SECRET_KEY", key)
     with pytest.raises(RuntimeError, match=why):
         create_app("production", SQLALCHEMY_DATABASE_URI=database_uri)
+
+
+def test_the_embedded_database_is_readable_by_its_owner_only(monkeypatch, tmp_path):
+    monkeypatch.setenv("CONSULT_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.delenv("CONSULT_SQLALCHEMY_DATABASE_URI", raising=False)
+    (tmp_path / "instance").mkdir()
+    (tmp_path / "instance" / "consult.db").touch(mode=0o644)  # made by an older version
+    app = create_app("development", SQLALCHEMY_DATABASE_URI="")
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("instance/consult.db")
+    assert (tmp_path / "instance" / "consult.db").stat().st_mode & 0o077 == 0

@@ -412,6 +412,20 @@ def test_control_characters_and_bidi_overrides_are_cleaned_and_idn_domains_kept_
     assert application.email == "amina@xn--bcher-kva.example"
 
 
+def test_invisible_characters_are_not_kept_in_names(client, consultation):
+    """A name padded with zero-width characters looks like another person's; the
+    joiners Persian and Indic scripts need stay inside a word."""
+    response = post_application(
+        client,
+        full_name="\u200dAmina\u200b Di\u2060allo\ufeff\u200c",
+        organization_name="Nasr\u200cAbad Cooperative",
+    )
+    assert response.status_code == 302
+    application = db.session.execute(select(Application)).scalar_one()
+    assert application.full_name == "Amina Diallo"
+    assert application.organization_name == "Nasr\u200cAbad Cooperative"
+
+
 def test_reviewers_see_who_was_emailed_but_never_the_text(
     reviewer_client, admin_client, consultation
 ):

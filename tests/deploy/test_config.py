@@ -19,3 +19,14 @@ def test_nginx_error_logs_never_take_the_level_that_writes_request_lines():
     for name in ["consult.conf", "compose.conf"]:
         servers = (NGINX / name).read_text().split("server {")[1:]
         assert all("error_log" in server for server in servers), name
+
+
+def test_gunicorn_does_not_name_itself(monkeypatch):
+    """The Server header gunicorn sends on every response says nothing about it."""
+    import runpy
+
+    import gunicorn.http.wsgi
+
+    monkeypatch.setattr(gunicorn.http.wsgi, "SERVER", "gunicorn")
+    runpy.run_path(str(NGINX.parent / "gunicorn.conf.py"))
+    assert "gunicorn" not in gunicorn.http.wsgi.SERVER.lower()

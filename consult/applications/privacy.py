@@ -26,12 +26,17 @@ from consult.database.personal import erased_values
 from consult.enums import ApplicationState
 from consult.extensions import db
 from consult.hooks import Hook
+from consult.links import mask_token
 from consult.notifications.models import OutboxMessage, OutboxState
 
 # Fired with the ids of applications whose personal data is being erased (by a person's
 # request or the retention purge), inside the erasing transaction: a feature above that
 # keeps personal data about applications erases its part (the review comments).
 erasing: Hook[[list[int]], None] = Hook("erasing")
+# Asked for the person's own copy of their data (personal_data): a feature above that
+# keeps data about an application gives its part as {section: value} (the reviews, the
+# programme placement).
+collecting: Hook[[Application], dict] = Hook("collecting")
 
 
 def personal_data(application: Application) -> dict:
@@ -68,9 +73,18 @@ def personal_data(application: Application) -> dict:
             {"at": _iso(e.created_at), "state": e.to_state.value} for e in application.events
         ],
         "emails": [
-            {"queued_at": _iso(m.created_at), "subject": m.subject, "state": m.state}
+            {
+                "queued_at": _iso(m.created_at),
+                "sent_at": _iso(m.sent_at),
+                "state": m.state.value,
+                "to": m.to_address,
+                "subject": m.subject,
+                # As sent, except the private links (a copy must not open the account).
+                "text": mask_token(m.body_text),
+            }
             for m in emails
         ],
+        **{section: value for part in collecting(application) for section, value in part.items()},
         "retention": {
             "erased_after": _iso(consultation.retention_until),
             "months_after_the_meeting": consultation.retention_months,

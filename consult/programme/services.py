@@ -557,3 +557,19 @@ def translatable_sessions(consultation: Consultation) -> list[tuple[ProgrammeSes
         (s, _("Session: %(title)s", title=s.title), f"session-{s.id}")
         for s in sessions_of(consultation)
     ]
+
+
+def placement_for_the_applicant(application: Application) -> dict:
+    """On `collecting` (the applicant's copy of their data): their session, if placed."""
+    session = application.programme_session
+    if session is None:
+        return {"programme_session": None}
+    tz = session_tz(session)
+    return {
+        "programme_session": {
+            "title": session.title,
+            "starts": utc_to_local(session.starts_at, tz).isoformat(),
+            "ends": utc_to_local(session.ends_at, tz).isoformat(),
+            "room": session.room,
+        }
+    }

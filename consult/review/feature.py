@@ -2,12 +2,13 @@
 
 from flask import Flask
 
-from consult.applications.privacy import erasing
+from consult.applications.privacy import collecting, erasing
 from consult.review import models  # noqa: F401  (its tables on the metadata)
-from consult.review.services import erase_review_comments
+from consult.review.services import erase_review_comments, reviews_for_the_applicant
 from consult.review.views import bp
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     erasing.register(erase_review_comments)
+    collecting.register(reviews_for_the_applicant)

@@ -378,3 +378,15 @@ def erase_review_comments(application_ids: list[int]) -> None:
         .where(Review.application_id.in_(application_ids))
         .values(**erased_values(Review))
     )
+
+
+def reviews_for_the_applicant(application: Application) -> dict:
+    """On `collecting` (the applicant's copy of their data): the scores and comments
+    about them are their personal data (opinions about a person are), the reviewers'
+    identities are not theirs to have (docs/data-protection.md)."""
+    return {
+        "reviews": [
+            {"score": r.score, "comment": r.comment, "updated_at": r.updated_at.isoformat() + "Z"}
+            for r in reviews_of(application)
+        ]
+    }

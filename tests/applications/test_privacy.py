@@ -217,3 +217,39 @@ def test_logs_keep_no_secretariat_query(app, ctx):
         assert "amina@example.org" not in stream.getvalue()
     nginx = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "consult-http.conf"
     assert "/secretariat/[^?]*)\\?" in nginx.read_text()
+
+
+def test_the_download_holds_what_the_classification_says_is_theirs(
+    app, client, ctx, admin, reviewer
+):
+    """Reviewers' scores and comments (opinions about the person are their data; who
+    wrote them is not), every email sent to them (links masked), their session."""
+    from consult.programme.models import SessionKind
+    from consult.programme.services import SessionData, place_speaker, save_session
+    from consult.review.services import save_review
+
+    consultation = make_consultation()
+    application, raw = under_review(consultation)
+    save_review(application, reviewer, 4, "A regional view we lack.")
+    decide_application(application, Decision.ACCEPT, by=admin, expected_version=2)
+    panel = save_session(
+        consultation,
+        SessionData("Panel 2", SessionKind.PANEL, consultation.starts_at, consultation.ends_at),
+        by=admin,
+    )
+    place_speaker(application, panel, by=admin, expected_version=application.version)
+    data = json.loads(client.get(f"/a/{raw}/my-data.json").text)
+    assert data["reviews"] == [
+        {
+            "score": 4,
+            "comment": "A regional view we lack.",
+            "updated_at": data["reviews"][0]["updated_at"],
+        }
+    ]
+    assert reviewer.email not in json.dumps(data)
+    assert data["programme_session"]["title"] == "Panel 2"
+    templates = [e["subject"] for e in data["emails"]]
+    assert len(templates) >= 3 and all(e["to"] == application.email for e in data["emails"])
+    assert all(e["text"] for e in data["emails"])
+    assert raw not in json.dumps(data)
+    assert "/a/[private-link]" in json.dumps(data)

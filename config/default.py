@@ -94,3 +94,7 @@ REMEMBER_COOKIE_SAMESITE = "Lax"
 # under instance/; production refuses to start without them.
 ENCRYPTION_KEYS: list[str] = []
 PASSWORD_PEPPERS: list[str] = []
+
+# A private link that is not an application's latest stops working after this many days
+# without use (the latest always works until the retention date). docs/security.md.
+LINK_IDLE_DAYS = 60

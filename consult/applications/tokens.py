@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import delete, func, select
 
+from consult.applications.audit import record_change
 from consult.applications.models import AccessToken, Application
-from consult.database import utcnow
+from consult.database import transaction, utcnow
 from consult.extensions import db
 from consult.http import public_url
 from consult.links import LINK_TOKEN
@@ -36,9 +38,16 @@ def mint_token(application_id: int) -> str:
     return raw
 
 
+# A link is written down when it is used, at most this often (not on every page).
+_TOUCH_EVERY = timedelta(days=1)
+
+
 def find_by_token(raw: str, now: datetime | None = None) -> Application | None:
-    """The application a private link points to, or None (unknown, malformed, or past
-    the consultation's retention date). Opening a link changes nothing."""
+    """The application a private link points to, or None: unknown, malformed, past the
+    consultation's retention date, or expired -- a link that is not the application's
+    latest expires after LINK_IDLE_DAYS without use (the latest never does: every email
+    brings a new link, and the newest must always work). Opening a link changes nothing
+    of the application; when it was last used is noted (daily at most)."""
     if not raw or len(raw) > MAX_TOKEN_LENGTH or raw == LINK_TOKEN:
         return None
     token = db.session.execute(
@@ -49,10 +58,55 @@ def find_by_token(raw: str, now: datetime | None = None) -> Application | None:
     application = token.application
     if application.erased_at is not None:
         return None
+    now = now or utcnow()
     expires = application.consultation.retention_until
-    if expires is not None and (now or utcnow()) >= expires:
+    if expires is not None and now >= expires:
         return None
+    idle = timedelta(days=current_app.config["LINK_IDLE_DAYS"])
+    if now - (token.last_used_at or token.created_at) > idle and not _is_latest(token):
+        return None
+    if token.last_used_at is None or now - token.last_used_at > _TOUCH_EVERY:
+        token.last_used_at = now
+        db.session.commit()
     return application
+
+
+def _is_latest(token: AccessToken) -> bool:
+    newest = db.session.execute(
+        select(func.max(AccessToken.id)).where(AccessToken.application_id == token.application_id)
+    ).scalar_one()
+    return token.id == newest
+
+
+def other_links(application: Application, raw: str) -> int:
+    """How many other private links to the application exist (from earlier emails)."""
+    return db.session.execute(
+        select(func.count(AccessToken.id)).where(
+            AccessToken.application_id == application.id,
+            AccessToken.token_hash != hash_token(raw),
+        )
+    ).scalar_one()
+
+
+def revoke_other_links(application: Application, raw: str) -> int:
+    """ "Sign out the other links": every private link to the application but this one
+    stops working. Returns how many went; recorded in the audit log."""
+    from_before = other_links(application, raw)
+    if not from_before:
+        return 0
+    with transaction():
+        db.session.execute(
+            delete(AccessToken).where(
+                AccessToken.application_id == application.id,
+                AccessToken.token_hash != hash_token(raw),
+            )
+        )
+        record_change(
+            application,
+            actor="applicant",
+            note=f"Signed out {from_before} other private link(s).",
+        )
+    return from_before
 
 
 def status_link() -> str:

@@ -48,7 +48,7 @@ from consult.applications.states import (
     confirmation_open,
     holds_place,
 )
-from consult.applications.tokens import find_by_token
+from consult.applications.tokens import find_by_token, other_links, revoke_other_links
 from consult.cache import kept
 from consult.consultations.models import Consultation
 from consult.consultations.services import active_organizations, public_consultation
@@ -223,6 +223,8 @@ def status(application: Application, token: str) -> ResponseReturnValue:
             offer=application.offer,
             now=utcnow(),
             message=application.secretariat_message,
+            other_links=other_links(application, token),
+            link_idle_days=current_app.config["LINK_IDLE_DAYS"],
         )
     )
 
@@ -380,6 +382,23 @@ def listing(application: Application, token: str) -> ResponseReturnValue:
             else _("You are no longer named in public."),
             "success",
         )
+    return redirect(url_for(".status", token=token))
+
+
+@bp.post("/a/<token>/links")
+@private_link_view
+def sign_out_other_links(application: Application, token: str) -> ResponseReturnValue:
+    """Every private link to the application but this one stops working (a link
+    forwarded or left in a shared mailbox)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    count = revoke_other_links(application, token)
+    flash(
+        _("The other links to your application no longer work (%(n)d).", n=count)
+        if count
+        else _("There were no other links to your application."),
+        "success",
+    )
     return redirect(url_for(".status", token=token))
 
 

@@ -253,3 +253,40 @@ def test_the_download_holds_what_the_classification_says_is_theirs(
     assert all(e["text"] for e in data["emails"])
     assert raw not in json.dumps(data)
     assert "/a/[private-link]" in json.dumps(data)
+
+
+def test_old_links_expire_unless_they_are_the_latest(app, client, ctx):
+    from consult.applications.models import AccessToken
+    from tests.factories import link_token
+
+    application, first = under_review(make_consultation())
+    second = link_token(application)  # a later email's link
+    idle = app.config["LINK_IDLE_DAYS"]
+    db.session.execute(
+        update(AccessToken).values(
+            created_at=utcnow() - timedelta(days=idle + 1),
+            last_used_at=utcnow() - timedelta(days=idle + 1),
+        )
+    )
+    db.session.commit()
+    assert client.get(f"/a/{first}").status_code == 404  # old, unused: gone
+    assert client.get(f"/a/{second}").status_code == 200  # the latest always works
+    # Used now and then, an older link stays.
+    link_token(application)  # a newer one: the second is no longer the latest
+    assert client.get(f"/a/{second}").status_code == 200  # used today: kept
+
+
+def test_the_applicant_signs_out_the_other_links(client, ctx):
+    from tests.factories import link_token
+
+    application, raw = under_review(make_consultation())
+    others = [link_token(application) for _ in range(2)]
+    page = client.get(f"/a/{raw}")
+    assert "Other links to this page, from earlier emails: 2." in page.text
+    done = client.post(f"/a/{raw}/links", data={"csrf_token": csrf_token(page.text)})
+    assert done.status_code == 302
+    assert all(client.get(f"/a/{other}").status_code == 404 for other in others)
+    page = client.get(f"/a/{raw}")
+    assert page.status_code == 200 and "Other links to this page" not in page.text
+    notes = [e.note for e in db.session.get(Application, application.id).events]
+    assert "Signed out 2 other private link(s)." in notes

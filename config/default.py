@@ -37,6 +37,15 @@ APPLY_RATE_LIMIT = "10 per minute;60 per hour"
 # email (cleared by a successful sign-in), and per client address whatever the email.
 LOGIN_RATE_LIMIT = "5 per 15 minutes"
 LOGIN_ADDRESS_RATE_LIMIT = "30 per 15 minutes"
+# ... and per account, from any address: a guess spread over many addresses is slowed
+# to this pace (never a lock-out: the count moves on with the window).
+LOGIN_ACCOUNT_RATE_LIMIT = "10 per 15 minutes"
+# Admins are alerted (security log + email, at most once an hour per subject) when an
+# account sees this many failed sign-ins in an hour, one address this many refused
+# requests (4xx, 429) in 10 minutes, or one person this many exports in an hour.
+ALERT_SIGN_IN_FAILURES = 20
+ALERT_CLIENT_ERRORS = 200
+ALERT_EXPORTS = 10
 # Behind N reverse proxies (nginx: 1), trust the last N X-Forwarded-For/-Proto/-Host
 # entries for the client's address and scheme. 0: use the connection's address.
 PROXY_FIX_X_FOR = 0

@@ -3,10 +3,12 @@
 from flask import Flask
 
 from consult.accounts import models  # noqa: F401  (its tables on the metadata)
+from consult.accounts.alerts import count_refusals, watch
 from consult.accounts.cli import users_cli
 from consult.accounts.services import load_user
 from consult.accounts.views import bp
 from consult.extensions import login_manager
+from consult.security.services import recorded
 
 
 def init_app(app: Flask) -> None:
@@ -14,3 +16,5 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = None
     app.register_blueprint(bp)
     app.cli.add_command(users_cli)
+    recorded.register(watch)
+    app.after_request(count_refusals)

@@ -149,22 +149,30 @@ def end_all_sessions(user: User) -> None:
 
 def _login_limits() -> list:
     config = current_app.config
-    return [(item, "login-email") for item in parse_many(config["LOGIN_RATE_LIMIT"])] + [
-        (item, "login-address") for item in parse_many(config["LOGIN_ADDRESS_RATE_LIMIT"])
-    ]
+    return (
+        [(item, "login-email") for item in parse_many(config["LOGIN_RATE_LIMIT"])]
+        + [(item, "login-address") for item in parse_many(config["LOGIN_ADDRESS_RATE_LIMIT"])]
+        + [(item, "login-account") for item in parse_many(config["LOGIN_ACCOUNT_RATE_LIMIT"])]
+    )
 
 
 def count_sign_in_attempt(address: str, email: str) -> bool:
     """Count one sign-in attempt *before* the password is checked, atomically in the
     limiter's storage (Redis when configured, so every web process shares the count).
-    False when the attempt is over a limit: per address and email, and per address.
-    Parallel guesses cannot slip through, since each is counted before it is tried."""
+    False when the attempt is over a limit: per address and email, per address, and per
+    account from any address (a guess spread over many addresses is slowed, never
+    locked out). Parallel guesses cannot slip through: each is counted before it is
+    tried."""
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return True
     email = email.strip().lower()
     allowed = True
     for item, scope in _login_limits():
-        identifiers = (scope, address, email) if scope == "login-email" else (scope, address)
+        identifiers = {
+            "login-email": (scope, address, email),
+            "login-address": (scope, address),
+            "login-account": (scope, email),
+        }[scope]
         if not limiter.limiter.hit(item, *identifiers):
             allowed = False
     return allowed

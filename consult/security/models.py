@@ -40,6 +40,7 @@ class SecurityTag(LabelledEnum):
     ERASED = "data:erased"
     PURGED = "data:purged"
     OUTBOX_RESENT = "outbox:resent"
+    ALERT = "alert:raised"
 
 
 def security_tag_label(tag: str) -> str:
@@ -64,6 +65,7 @@ SECURITY_TAG_LABELS = with_labels(
         SecurityTag.TWO_FACTOR_FAILED: _l("Wrong two-factor code"),
         SecurityTag.RECOVERY_CODE_USED: _l("Recovery code used"),
         SecurityTag.CSRF_FAILED: _l("Form refused (missing or expired token)"),
+        SecurityTag.ALERT: _l("Alert sent to the administrators"),
         SecurityTag.FORBIDDEN: _l("Access refused"),
         SecurityTag.USER_CREATED: _l("Account created"),
         SecurityTag.USER_ACTIVATED: _l("Account reactivated"),

@@ -10,7 +10,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from consult.extensions import db
+from consult.hooks import Hook
 from consult.security.models import SecurityEvent, SecurityTag
+
+# Fired with every event recorded, in its transaction: a feature above watches the log
+# for patterns worth an alert (consult.accounts.alerts).
+recorded: Hook[[SecurityEvent], None] = Hook("recorded")
 
 
 def record_event(
@@ -36,6 +41,7 @@ def record_event(
         detail=detail,
     )
     db.session.add(event)
+    recorded(event)
     if commit:
         db.session.commit()
     return event

@@ -115,6 +115,7 @@ def staff_pages(d, admin: bool):
         "/secretariat/outbox/",
         "/secretariat/outbox/1",
         "/secretariat/account/password",
+        "/secretariat/account/sessions",
         f"/secretariat/consultations/{cid}/programme",
         f"/secretariat/programme/sessions/{d['session_id']}",
         f"/secretariat/programme/sessions/{d['keynote_id']}",

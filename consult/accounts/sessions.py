@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, session
+from flask import current_app, request, session
 from limits import parse_many
 from sqlalchemy import select, update
 
@@ -41,7 +41,14 @@ def start_staff_session(user: User) -> None:
     if language:
         session["lang"] = language
     key = secrets.token_urlsafe(32)
-    db.session.add(StaffSession(key_hash=_hash(key), user_id=user.id))
+    db.session.add(
+        StaffSession(
+            key_hash=_hash(key),
+            user_id=user.id,
+            user_agent=(request.user_agent.string or "")[:300],
+            ip_address=(request.remote_addr or "")[:64],
+        )
+    )
     user.last_login_at = utcnow()
     db.session.commit()
     session[SESSION_KEY] = key
@@ -133,6 +140,45 @@ def end_staff_session() -> None:
         )
         db.session.commit()
     session.clear()
+
+
+def live_sessions(user: User) -> list[StaffSession]:
+    """The account's sessions that have not ended, newest first (the "Active sessions"
+    page; idle or too old ones end when next used, and are not shown)."""
+    config = current_app.config
+    now = utcnow()
+    rows = db.session.execute(
+        select(StaffSession)
+        .where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
+        .order_by(StaffSession.last_seen_at.desc())
+    ).scalars()
+    idle = timedelta(minutes=config["STAFF_IDLE_MINUTES"])
+    absolute = timedelta(hours=config["STAFF_MAX_HOURS"])
+    return [r for r in rows if now - r.last_seen_at <= idle and now - r.created_at <= absolute]
+
+
+def this_session_id() -> int | None:
+    """The row of the session this request comes from."""
+    key = session.get(SESSION_KEY)
+    if not isinstance(key, str):
+        return None
+    return db.session.execute(
+        select(StaffSession.id).where(StaffSession.key_hash == _hash(key))
+    ).scalar_one_or_none()
+
+
+def end_sessions(user: User, *, keep: int | None = None, only: int | None = None) -> int:
+    """End the account's sessions: one (`only`), or all but `keep`. Returns how many."""
+    query = update(StaffSession).where(
+        StaffSession.user_id == user.id, StaffSession.ended_at.is_(None)
+    )
+    if only is not None:
+        query = query.where(StaffSession.id == only)
+    if keep is not None:
+        query = query.where(StaffSession.id != keep)
+    ended = db.session.execute(query.values(ended_at=utcnow())).rowcount
+    db.session.commit()
+    return ended
 
 
 def end_all_sessions(user: User) -> None:

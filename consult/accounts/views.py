@@ -43,17 +43,20 @@ from consult.accounts.services import (
 )
 from consult.accounts.sessions import (
     count_sign_in_attempt,
+    end_sessions,
     end_staff_session,
     forget_pending_sign_in,
     forget_sign_in_attempts,
+    live_sessions,
     pending_sign_in,
     start_pending_sign_in,
     start_staff_session,
+    this_session_id,
     use_pending_sign_in,
 )
 from consult.extensions import db
 from consult.forms import ActionForm
-from consult.http import render_error
+from consult.http import parse_id, render_error
 from consult.security.models import SecurityTag
 from consult.security.services import record_event
 
@@ -281,6 +284,35 @@ def toggle_active(user_id: int) -> ResponseReturnValue:
     else:
         flash(_("%(email)s is deactivated and signed out.", email=user.email), "success")
     return redirect(url_for(".users"))
+
+
+@bp.route("/account/sessions", methods=["GET", "POST"])
+@login_required
+def active_sessions() -> ResponseReturnValue:
+    """The account's signed-in sessions (device, address, last seen): end one, or all
+    but this one (ASVS 3.3.4)."""
+    user = current_user._get_current_object()
+    current_id = this_session_id()
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        which = request.form.get("session", "")
+        if which == "others":
+            ended = end_sessions(user, keep=current_id)
+        else:
+            target = parse_id(which)
+            if target is None or target == current_id:
+                abort(400)
+            ended = end_sessions(user, only=target)
+        record_event(SecurityTag.SIGNOUT, detail=f"ended {ended} other session(s)", commit=True)
+        flash(
+            _("Every other session is ended.") if which == "others" else _("The session is ended."),
+            "success",
+        )
+        return redirect(url_for(".active_sessions"))
+    return render_template(
+        "accounts/sessions.html", sessions=live_sessions(user), current_id=current_id
+    )
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -301,3 +301,22 @@ def test_the_embedded_database_is_readable_by_its_owner_only(monkeypatch, tmp_pa
     app = create_app("development", SQLALCHEMY_DATABASE_URI="")
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("instance/consult.db")
     assert (tmp_path / "instance" / "consult.db").stat().st_mode & 0o077 == 0
+
+
+def test_staff_see_their_sessions_and_end_the_others(app, ctx, admin):
+    laptop = app.test_client()
+    login(laptop, admin.email)
+    phone = app.test_client()
+    phone.environ_base["HTTP_USER_AGENT"] = "PhoneBrowser/1.0"
+    login(phone, admin.email)
+    page = laptop.get("/secretariat/account/sessions")
+    assert page.status_code == 200
+    assert "PhoneBrowser/1.0" in page.text and "This session" in page.text
+    done = laptop.post(
+        "/secretariat/account/sessions",
+        data={"csrf_token": csrf_token(page.text), "session": "others"},
+    )
+    assert done.status_code == 302
+    assert phone.get("/secretariat/applications").status_code == 302  # signed out
+    assert laptop.get("/secretariat/applications").status_code == 200  # still in
+    assert "PhoneBrowser" not in laptop.get("/secretariat/account/sessions").text

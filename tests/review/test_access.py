@@ -14,6 +14,8 @@ ROUTES = [
     ("POST", "/secretariat/applications/{app}/review", False),
     ("GET", "/secretariat/consultations/{c}/balance", False),
     ("GET", "/secretariat/account/password", False),
+    ("GET", "/secretariat/account/sessions", False),
+    ("POST", "/secretariat/account/sessions", False),
     ("GET", "/secretariat/outbox/", False),
     ("GET", "/secretariat/outbox/{msg}", False),
     ("GET", "/secretariat/outbox/{msg}/html", True),  # email bodies: admins only

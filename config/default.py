@@ -52,6 +52,9 @@ PROXY_FIX_X_FOR = 0
 
 # Staff sessions end after this long without a request, and this long after sign-in.
 STAFF_IDLE_MINUTES = 30
+# Erasing, exporting applications and creating accounts ask for the password again when
+# it was last given more than this long ago in the session.
+STEP_UP_MINUTES = 15
 STAFF_MAX_HOURS = 12
 # Admins must sign in with a second factor (TOTP); reviewers may.
 TWO_FACTOR_REQUIRED_FOR_ADMINS = True

@@ -116,6 +116,7 @@ def staff_pages(d, admin: bool):
         "/secretariat/outbox/1",
         "/secretariat/account/password",
         "/secretariat/account/sessions",
+        "/secretariat/account/confirm",
         f"/secretariat/consultations/{cid}/programme",
         f"/secretariat/programme/sessions/{d['session_id']}",
         f"/secretariat/programme/sessions/{d['keynote_id']}",

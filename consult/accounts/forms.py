@@ -81,6 +81,14 @@ class PasswordForm(BaseForm):
     )
 
 
+class ConfirmPasswordForm(BaseForm):
+    current = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(_l("Enter your current password.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 class CodeForm(BaseForm):
     code = StringField(
         _l("Code from your authenticator app, or a recovery code"),

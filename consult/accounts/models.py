@@ -84,6 +84,9 @@ class StaffSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]
+    # When the person last proved who they are in this session (signing in, or again
+    # before a sensitive action: consult.accounts.step_up).
+    verified_at: Mapped[datetime | None]
     # What the person sees on their "Active sessions" page to tell sessions apart.
     user_agent: Mapped[str] = mapped_column(sa.String(300), default="")
     ip_address: Mapped[str] = mapped_column(sa.String(64), default="")

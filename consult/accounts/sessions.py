@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app, request, session
 from limits import parse_many
@@ -140,6 +140,23 @@ def end_staff_session() -> None:
         )
         db.session.commit()
     session.clear()
+
+
+def verified_since(session_row: StaffSession) -> datetime:
+    """When the person last proved who they are in this session."""
+    return session_row.verified_at or session_row.created_at
+
+
+def mark_verified() -> None:
+    """The person just gave their password again in this session (step-up)."""
+    key = session.get(SESSION_KEY)
+    if isinstance(key, str):
+        db.session.execute(
+            update(StaffSession)
+            .where(StaffSession.key_hash == _hash(key))
+            .values(verified_at=utcnow())
+        )
+        db.session.commit()
 
 
 def live_sessions(user: User) -> list[StaffSession]:

@@ -23,6 +23,7 @@ from consult.access import admin_required
 from consult.accounts import two_factor
 from consult.accounts.forms import (
     CodeForm,
+    ConfirmPasswordForm,
     DisableTwoFactorForm,
     EnrolForm,
     LoginForm,
@@ -48,12 +49,14 @@ from consult.accounts.sessions import (
     forget_pending_sign_in,
     forget_sign_in_attempts,
     live_sessions,
+    mark_verified,
     pending_sign_in,
     start_pending_sign_in,
     start_staff_session,
     this_session_id,
     use_pending_sign_in,
 )
+from consult.accounts.step_up import ask_again, recently_verified
 from consult.extensions import db
 from consult.forms import ActionForm
 from consult.http import parse_id, render_error
@@ -245,6 +248,8 @@ def require_password_change() -> ResponseReturnValue:
 def users() -> ResponseReturnValue:
     form = UserForm()
     status = 200
+    if form.is_submitted() and not recently_verified():
+        return ask_again(url_for(".users"))
     if form.validate_on_submit():
         try:
             user = create_user(
@@ -284,6 +289,24 @@ def toggle_active(user_id: int) -> ResponseReturnValue:
     else:
         flash(_("%(email)s is deactivated and signed out.", email=user.email), "success")
     return redirect(url_for(".users"))
+
+
+@bp.route("/account/confirm", methods=["GET", "POST"])
+@login_required
+def confirm_password() -> ResponseReturnValue:
+    """Step-up: the password again, before a sensitive action (consult.accounts.step_up)."""
+    form = ConfirmPasswordForm()
+    back = _safe_next(request.args.get("next"))
+    status = 200
+    if form.validate_on_submit():
+        if check_current_password(current_user, form.current.data):
+            mark_verified()
+            return redirect(back)
+        record_event(SecurityTag.SIGNIN_FAILED, target="step-up", commit=True)
+        form.current.errors.append(_("This is not your current password."))
+    if form.is_submitted():
+        status = 422
+    return render_template("accounts/confirm.html", form=form), status
 
 
 @bp.route("/account/sessions", methods=["GET", "POST"])

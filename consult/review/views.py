@@ -22,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from consult.access import admin_required, secretariat_required
+from consult.accounts.step_up import recent_sign_in_required
 from consult.applications.models import Application
 from consult.applications.places import offer_availability
 from consult.applications.privacy import erase_application
@@ -295,8 +296,15 @@ def decide(application_id: int) -> ResponseReturnValue:
     return redirect(url_for(".detail", application_id=application.id))
 
 
+def _detail_url(application_id: int) -> str:
+    return url_for(".detail", application_id=application_id)
+
+
 @bp.post("/applications/<int:application_id>/erase")
 @admin_required
+@recent_sign_in_required(
+    back=lambda application_id: url_for(".detail", application_id=application_id)
+)
 def erase(application_id: int) -> ResponseReturnValue:
     """Erase the person's data (their request, or the secretariat's decision)."""
     application = db.get_or_404(Application, application_id)
@@ -331,6 +339,7 @@ def balance_view(consultation_id: int) -> ResponseReturnValue:
 
 @bp.get("/applications/export.csv")
 @admin_required
+@recent_sign_in_required()
 def export() -> ResponseReturnValue:
     _form, queue_filter, consultation = _queue_filter()
     if queue_filter is None:

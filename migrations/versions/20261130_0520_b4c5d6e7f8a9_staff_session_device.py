@@ -1,4 +1,4 @@
-"""staff_session: the device and address, for the "Active sessions" page
+"""staff_session: device and address (Active sessions), when the password was last given
 
 Revision ID: b4c5d6e7f8a9
 Revises: a3b4c5d6e7f8
@@ -15,6 +15,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.add_column("staff_session", sa.Column("verified_at", sa.DateTime(), nullable=True))
     op.add_column(
         "staff_session",
         sa.Column("user_agent", sa.String(length=300), nullable=False, server_default=""),
@@ -28,3 +29,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_column("staff_session", "ip_address")
     op.drop_column("staff_session", "user_agent")
+    op.drop_column("staff_session", "verified_at")

@@ -15,6 +15,8 @@ ROUTES = [
     ("GET", "/secretariat/consultations/{c}/balance", False),
     ("GET", "/secretariat/account/password", False),
     ("GET", "/secretariat/account/sessions", False),
+    ("GET", "/secretariat/account/confirm", False),
+    ("POST", "/secretariat/account/confirm", False),
     ("POST", "/secretariat/account/sessions", False),
     ("GET", "/secretariat/outbox/", False),
     ("GET", "/secretariat/outbox/{msg}", False),

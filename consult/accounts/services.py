@@ -76,19 +76,65 @@ def generate_password() -> str:
     return secrets.token_urlsafe(12)
 
 
+def N_(message: str) -> str:  # noqa: N802  (gettext's name for "mark for translation only")
+    """Marks a message for extraction (`make translations`); translated where used."""
+    return message
+
+
+# zxcvbn's own feedback: its English texts, translated like every other message when
+# shown (password_problem).
+ZXCVBN_FEEDBACK = frozenset(
+    {
+        N_("Capitalization doesn't help very much."),
+        N_("Dates are often easy to guess."),
+        N_("No need for symbols, digits, or uppercase letters."),
+        N_("Recent years are easy to guess."),
+        N_("Reversed words aren't much harder to guess."),
+        N_("Use a few words, avoid common phrases."),
+        N_("A word by itself is easy to guess."),
+        N_("Add another word or two. Uncommon words are better."),
+        N_("Avoid dates and years that are associated with you."),
+        N_("Avoid recent years."),
+        N_("Avoid repeated words and characters."),
+        N_("Avoid sequences."),
+        N_("Avoid years that are associated with you."),
+        N_("Common names and surnames are easy to guess."),
+        N_("Names and surnames by themselves are easy to guess."),
+        N_("Short keyboard patterns are easy to guess."),
+        N_("Straight rows of keys are easy to guess."),
+        N_("This is a top-10 common password."),
+        N_("This is a top-100 common password."),
+        N_("This is a very common password."),
+        N_("This is similar to a commonly used password."),
+        N_("Use a longer keyboard pattern with more turns."),
+        N_('Repeats like "aaa" are easy to guess.'),
+        N_('Sequences like "abc" or "6543" are easy to guess.'),
+    }
+)
+
+
 def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
     """Why a password is too weak, or None: shorter than MIN_PASSWORD_LENGTH, or easy
     to guess (zxcvbn's offline estimate, which knows the common and breached-list
-    passwords, keyboard patterns and the person's own name and address)."""
+    passwords, keyboard patterns and the person's own name and address) -- with
+    zxcvbn's own advice on what to change, in the reader's language (ASVS 2.1.8)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return _("Passwords need at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
     inputs = [part for part in (email, email.split("@")[0], name, "ungis", "consult") if part]
-    if zxcvbn(password[:100], user_inputs=inputs)["score"] < 3:
-        return _(
-            "This password is too common or too easy to guess. Use a longer one, "
-            "for example four unrelated words."
-        )
-    return None
+    result = zxcvbn(password[:100], user_inputs=inputs)
+    if result["score"] >= 3:
+        return None
+    feedback = result.get("feedback") or {}
+    advice = [feedback.get("warning") or "", *(feedback.get("suggestions") or [])]
+    return " ".join(
+        [
+            _(
+                "This password is too common or too easy to guess. Use a longer one, "
+                "for example four unrelated words."
+            ),
+            *(_(text) for text in advice if text in ZXCVBN_FEEDBACK),
+        ]
+    ).strip()
 
 
 def check_password_strength(password: str, *, email: str = "", name: str = "") -> None:

@@ -352,7 +352,7 @@ def change_password() -> ResponseReturnValue:
                 form.password.data, email=current_user.email, name=current_user.name
             )
             if problem:
-                form.password.errors.append(_(problem))
+                form.password.errors.append(problem)
             else:
                 user = current_user._get_current_object()
                 set_password(user, form.password.data, by_self=True, by=user)

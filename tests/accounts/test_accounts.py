@@ -262,3 +262,23 @@ def test_admins_cannot_deactivate_themselves(admin_client, admin):
     )
     db.session.expire_all()
     assert db.session.get(User, admin.id).active
+
+
+def test_a_weak_password_gets_zxcvbns_advice_in_the_readers_language(admin_client):
+    page = admin_client.get("/secretariat/account/password?lang=fr")
+    response = admin_client.post(
+        "/secretariat/account/password",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "current": PASSWORD,
+            "password": "password1234",
+            "confirm": "password1234",
+        },
+    )
+    assert response.status_code == 422
+    assert "C’est un mot de passe très courant." in response.text
+    assert "Ajoutez un ou deux mots." in response.text
+    # Without JavaScript the field is a plain password field; the button comes from
+    # static/password.js with the labels the page gives it.
+    assert 'data-show-label="Afficher le mot de passe"' in response.text
+    assert "password.js" in response.text

@@ -62,3 +62,19 @@ def test_reviewer_scores_but_cannot_decide(live, page):
     expect(page.locator("main")).to_contain_text("Average: 3.0 from 1 review(s).")
     response = page.goto(f"{live.url}/secretariat/users")
     assert response.status == 403
+
+
+def test_a_password_can_be_shown_while_typed(live, page):
+    """The show/hide button (static/password.js) where JavaScript runs."""
+    page.goto(f"{live.url}/secretariat/login")
+    field = page.get_by_label(re.compile("^Password"))
+    field.fill("a secret passphrase")
+    expect(field).to_have_attribute("type", "password")
+    toggle = page.get_by_role("button", name="Show password")
+    toggle.click()
+    expect(field).to_have_attribute("type", "text")
+    expect(page.get_by_role("button", name="Hide password")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    page.get_by_role("button", name="Hide password").click()
+    expect(field).to_have_attribute("type", "password")

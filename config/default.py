@@ -9,7 +9,9 @@ SECRET_KEY_FROM_INSTANCE = False
 
 # Filled in by create_app when empty: sqlite:///<instance>/consult.db
 SQLALCHEMY_DATABASE_URI = ""
-SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+# hide_parameters: a database error in the log shows the statement, never the values
+# (applicants' names and addresses; ASVS 7.1.2).
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
 # Request bodies: the app refuses more than nginx would pass (1 MB; the largest form is a
 # few kilobytes), so a body that reaches it another way is refused too (413).

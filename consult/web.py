@@ -5,6 +5,7 @@ globals (their `feature.init_app`)."""
 
 from __future__ import annotations
 
+import secrets
 from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, request
@@ -16,7 +17,7 @@ from flask_wtf.csrf import CSRFError
 from jinja2 import pass_context
 from markupsafe import Markup
 from sqlalchemy import text
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from consult.enums import gender_label
 from consult.errors import DomainError
@@ -151,6 +152,22 @@ def register_error_pages(app: Flask) -> None:
         the status of its kind (consult.http.status_for)."""
         db.session.rollback()
         return render_error(status_for(error), error.message)
+
+    @app.errorhandler(InternalServerError)
+    def internal_error(error: InternalServerError) -> tuple[str, int]:
+        """A failure nobody foresaw: a generic page with a reference the person can
+        quote, and the same reference in the log beside the traceback (ASVS 7.4.1)."""
+        db.session.rollback()
+        reference = secrets.token_hex(4)
+        app.logger.error("Error reference %s (the exception is logged above)", reference)
+        return render_error(
+            500,
+            _(
+                "Please try again. If it happens again, contact the secretariat and quote "
+                "the reference %(reference)s.",
+                reference=reference,
+            ),
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> HTTPException | tuple[str, int]:

@@ -24,8 +24,12 @@ class LoginForm(BaseForm):
     )
 
 
+# Long passphrases welcome; longer than this is refused (ASVS 2.1.2).
+MAX_PASSWORD_LENGTH = 128
+
+
 def new_password_field(label) -> PasswordField:
-    """A password being set: required, at least MIN_PASSWORD_LENGTH characters."""
+    """A password being set: required, MIN_PASSWORD_LENGTH to MAX_PASSWORD_LENGTH."""
     return PasswordField(
         label,
         render_kw={"autocomplete": "new-password"},
@@ -33,7 +37,7 @@ def new_password_field(label) -> PasswordField:
             DataRequired(_l("Enter a password.")),
             Length(
                 min=MIN_PASSWORD_LENGTH,
-                max=200,
+                max=MAX_PASSWORD_LENGTH,
                 message=_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
             ),
         ],

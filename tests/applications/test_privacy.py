@@ -4,6 +4,7 @@ and the retention purge; links stop working; erasures are audited, not their dat
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -180,13 +181,17 @@ def test_a_failing_private_page_leaves_no_link_in_the_log(app, ctx, client, log_
     original = views.render_template
     views.render_template = broken
     try:
-        assert client.get(f"/a/{raw}").status_code == 500
+        response = client.get(f"/a/{raw}")
+        assert response.status_code == 500
+        client_response_text = response.text
     finally:
         views.render_template = original
         logging.getLogger().removeHandler(handler)
         app.testing = True
     written = stream.getvalue()
     assert "Exception on /a/" in written and "RuntimeError" in written
+    reference = re.search(r"Error reference ([0-9a-f]{8})", written).group(1)
+    assert reference in client_response_text  # the person can quote it
     assert raw not in written
     assert "/a/[private-link]" in written
 
@@ -290,3 +295,17 @@ def test_the_applicant_signs_out_the_other_links(client, ctx):
     assert page.status_code == 200 and "Other links to this page" not in page.text
     notes = [e.note for e in db.session.get(Application, application.id).events]
     assert "Signed out 2 other private link(s)." in notes
+
+
+def test_a_database_error_names_no_values(ctx):
+    """The engine hides statement parameters in errors (and so in every log of them):
+    an applicant's name or address never reaches a log through a failed statement."""
+    import sqlalchemy as sa
+
+    with pytest.raises(sa.exc.DBAPIError) as failed:
+        db.session.execute(
+            sa.text("SELECT * FROM no_such_table WHERE email = :email"),
+            {"email": "amina.secret@example.org"},
+        )
+    db.session.rollback()
+    assert "amina.secret@example.org" not in str(failed.value)

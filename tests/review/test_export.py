@@ -52,6 +52,7 @@ def test_export_is_utf8_with_bom_and_follows_the_filters(admin_client, ctx):
     )
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset
     assert 'filename="geneva-applications.csv"' in response.headers["Content-Disposition"]
     raw = response.data
     assert raw.startswith(b"\xef\xbb\xbf")

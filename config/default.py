@@ -34,6 +34,11 @@ WTF_CSRF_SSL_STRICT = False
 # Flask-Limiter: memory is fine for one process; use redis://127.0.0.1:6379 with several.
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
+# Redis down or slow degrades, never fails a request: short timeouts, then counting in
+# the process's memory for a while (consult/ratelimits.py), said in the log and /readyz.
+RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 0.3, "socket_connect_timeout": 0.3}
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+RATELIMIT_SWALLOW_ERRORS = True
 APPLY_RATE_LIMIT = "10 per minute;60 per hour"
 # Sign-in attempts, counted before the password is checked: per client address and
 # email (cleared by a successful sign-in), and per client address whatever the email.

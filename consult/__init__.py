@@ -135,6 +135,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     mail.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    # (The limiter object outlives an app: a new app starts trusting its storage again,
+    # as a new process would. Several apps share a process only in the tests.)
+    limiter._storage_dead = False
     login_manager.init_app(app)
     configure_engines(app)
     register_converters(app)

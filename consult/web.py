@@ -19,6 +19,7 @@ from markupsafe import Markup
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from consult import ratelimits
 from consult.enums import gender_label
 from consult.errors import DomainError
 from consult.extensions import db
@@ -125,6 +126,8 @@ def register_health_checks(app: Flask) -> None:
         except Exception:  # any database failure means "not ready"
             db.session.rollback()
             return {"status": "database unavailable"}, 503
+        if ratelimits.degraded():  # still ready: limits hold, per process
+            return {"status": "degraded", "rate_limits": "counted per process"}, 200
         return {"status": "ok"}, 200
 
 

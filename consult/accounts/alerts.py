@@ -13,9 +13,10 @@ from flask_babel import lazy_gettext as _l
 from limits import parse
 from sqlalchemy import func, select
 
+from consult import ratelimits
 from consult.accounts.models import User, UserRole
 from consult.database import utcnow
-from consult.extensions import db, limiter
+from consult.extensions import db
 from consult.notifications.services import queue_email
 from consult.security.models import SecurityEvent, SecurityTag
 from consult.security.services import record_event
@@ -96,7 +97,7 @@ def count_refusals(response: Response) -> Response:
     if 400 <= response.status_code < 500 and current_app.config.get("RATELIMIT_ENABLED", True):
         address = request.remote_addr or ""
         item = parse(f"{current_app.config['ALERT_CLIENT_ERRORS']} per 10 minutes")
-        if not limiter.limiter.hit(item, "refusals", address):
+        if not ratelimits.hit(item, "refusals", address):
             try:
                 if raise_alert("refusals", address, f"{response.status_code} answers"):
                     db.session.commit()

@@ -15,9 +15,10 @@ from flask import current_app, request, session
 from limits import parse_many
 from sqlalchemy import select, update
 
+from consult import ratelimits
 from consult.accounts.models import PendingSignIn, StaffSession, User
 from consult.database import utcnow
-from consult.extensions import db, limiter
+from consult.extensions import db
 from consult.security.models import SecurityTag
 from consult.security.services import record_event
 
@@ -236,7 +237,7 @@ def count_sign_in_attempt(address: str, email: str) -> bool:
             "login-address": (scope, address),
             "login-account": (scope, email),
         }[scope]
-        if not limiter.limiter.hit(item, *identifiers):
+        if not ratelimits.hit(item, *identifiers):
             allowed = False
     return allowed
 
@@ -248,4 +249,4 @@ def forget_sign_in_attempts(address: str, email: str) -> None:
         return
     for item, scope in _login_limits():
         if scope == "login-email":
-            limiter.limiter.clear(item, scope, address, email.strip().lower())
+            ratelimits.clear(item, scope, address, email.strip().lower())

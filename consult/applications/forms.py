@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -34,6 +35,8 @@ ORGANIZATION_REQUIRED = {"government", "international_organization"}
 
 
 class ApplicationForm(BaseForm):
+    # One-time key of this form (a retry of the same form is recognised, not doubled).
+    form_key = HiddenField(validators=[Length(max=64)])
     full_name = StringField(
         _l("Full name"),
         filters=[strip_whitespace],

@@ -71,6 +71,9 @@ class Application(db.Model):
     secretariat_message: Mapped[str] = mapped_column(sa.Text, default="", info=personal())
     erasure_requested_at: Mapped[datetime | None]
     erased_at: Mapped[datetime | None]
+    # SHA-256 of the one-time key of the form that made it: the same form sent again (a
+    # retry after a lost answer) is recognised and answered like the first time.
+    submission_key: Mapped[str | None] = mapped_column(sa.String(64))
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -8,6 +8,7 @@ Views and the CLI call these; none of them sets `state` by hand.
 from __future__ import annotations
 
 import enum
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -127,6 +128,12 @@ class ApplicationData:
     bio: str = ""
     accessibility_needs: str = ""
     list_publicly: bool = False
+    # The form's one-time key (a retry of the same form is not a second application).
+    submission_key: str = ""
+
+
+def submission_key_hash(raw: str) -> str | None:
+    return hashlib.sha256(raw.encode()).hexdigest() if raw else None
 
 
 def normalise_email(address: str) -> str:
@@ -322,6 +329,7 @@ def _new_application(consultation: Consultation, data: ApplicationData, language
         accessibility_needs=data.accessibility_needs.strip(),
         list_publicly=data.list_publicly,
         language=language,
+        submission_key=submission_key_hash(data.submission_key),
     )
 
 
@@ -390,14 +398,20 @@ def apply(
     try:
         return submit_application(consultation, data, language=language)
     except DuplicateApplication:
-        remind_existing_application(consultation, data.role, data.email)
+        remind_existing_application(
+            consultation, data.role, data.email, submission_key=data.submission_key
+        )
         return None
 
 
-def remind_existing_application(consultation: Consultation, role: Role, email: str) -> bool:
+def remind_existing_application(
+    consultation: Consultation, role: Role, email: str, *, submission_key: str = ""
+) -> bool:
     """Queue "you have already applied" for the live application of `email`, unless the
     address had ALREADY_APPLIED_PER_WINDOW of them lately (so the form cannot be used
-    to flood someone's mailbox). Returns whether an email was queued."""
+    to flood someone's mailbox), or unless it is the very form that made it, sent again
+    (a retry after a lost answer: the first email is on its way). Returns whether an
+    email was queued."""
     email = normalise_email(email)
     application = db.session.execute(
         select(Application).where(
@@ -408,6 +422,9 @@ def remind_existing_application(consultation: Consultation, role: Role, email: s
         )
     ).scalar_one_or_none()
     if application is None:
+        return False
+    key = submission_key_hash(submission_key)
+    if key is not None and application.submission_key == key:
         return False
     now = utcnow()
     recent = db.session.execute(

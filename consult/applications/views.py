@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable
 from functools import wraps
 
@@ -112,6 +113,7 @@ def apply(slug: str) -> ResponseReturnValue:
                 bio=form.bio.data or "",
                 accessibility_needs=form.accessibility_needs.data or "",
                 list_publicly=form.list_publicly.data,
+                submission_key=form.form_key.data or "",
             )
             try:
                 apply_or_remind(consultation, data, language=language)
@@ -139,6 +141,7 @@ def apply(slug: str) -> ResponseReturnValue:
 
 
 _CSRF_SLOT = "\x00csrf\x00"
+_KEY_SLOT = "formkeyslot0000000000000000"  # (URL-safe: survives escaping unchanged)
 
 
 def _blank_apply_page(consultation: Consultation, language: str, availability):
@@ -149,6 +152,7 @@ def _blank_apply_page(consultation: Consultation, language: str, availability):
 
     def render() -> str:
         form = ApplicationForm(consultation, active_organizations(), language)
+        form.form_key.data = _KEY_SLOT
         html = render_template(
             "applications/_apply_content.html",
             consultation=consultation,
@@ -161,6 +165,7 @@ def _blank_apply_page(consultation: Consultation, language: str, availability):
     content = kept("apply_form", key, render)
     if _CSRF_SLOT in content:
         content = content.replace(_CSRF_SLOT, generate_csrf())
+    content = content.replace(_KEY_SLOT, secrets.token_urlsafe(16))
     return render_template(
         "applications/apply.html", consultation=consultation, content=Markup(content)
     )

@@ -23,8 +23,10 @@ def consultation(ctx):
 
 
 def form_data(page_html: str, **overrides) -> dict:
+    key = re.search(r'name="form_key" type="hidden" value="([^"]*)"', page_html)
     data = {
         "csrf_token": csrf_token(page_html),
+        "form_key": key.group(1) if key else None,
         "full_name": "Amina Diallo",
         "email": "amina@example.org",
         "job_title": "Director",
@@ -410,6 +412,29 @@ def test_control_characters_and_bidi_overrides_are_cleaned_and_idn_domains_kept_
     assert application.full_name == "Amina Diallo"
     assert application.accessibility_needs == "Step-free access\nand captions"
     assert application.email == "amina@xn--bcher-kva.example"
+
+
+def test_the_same_form_sent_again_is_answered_like_the_first_time(client, consultation):
+    """A retry after a lost answer (the connection dropped after the save): the same
+    "check your email" page, no second application, and no "you already applied" email
+    -- the first email is on its way. Another form from the same person still gets one."""
+    page = client.get("/c/geneva/apply")
+    data = form_data(page.text)
+    assert (
+        data["form_key"]
+        and data["form_key"] != form_data(client.get("/c/geneva/apply").text)["form_key"]
+    )
+    first = client.post("/c/geneva/apply", data=data)
+    again = client.post("/c/geneva/apply", data=data)
+    assert first.status_code == again.status_code == 302
+    assert first.headers["Location"] == again.headers["Location"]
+    assert "amina@example.org" in client.get(again.headers["Location"]).text
+    assert application_count() == 1
+    templates = db.session.execute(select(OutboxMessage.template)).scalars().all()
+    assert templates == ["verify_email"]
+    post_application(client)  # a new form: the owner is reminded of their link
+    templates = db.session.execute(select(OutboxMessage.template)).scalars().all()
+    assert sorted(templates) == ["already_applied", "verify_email"]
 
 
 def test_invisible_characters_are_not_kept_in_names(client, consultation):

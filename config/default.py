@@ -84,10 +84,13 @@ MAIL_MESSAGE_ID_DOMAIN = "consult.localhost"
 # 1 min, 2 min, ... up to 1 h, until the message's lifetime (3 days) runs out; a
 # permanent one (5xx) fails at once. While the server cannot be reached at all,
 # messages are not charged an attempt and the worker waits longer between tries, up to
-# MAIL_SERVER_BACKOFF_MAX_SECONDS. A claimed message whose worker died is reclaimed
-# after the lease; a live worker renews its lease while it works.
+# MAIL_SERVER_BACKOFF_MAX_SECONDS (short: a probe is one connection attempt, and mail
+# resumes within seconds of the server's return). A claimed message whose worker died
+# is reclaimed once its heartbeat is MAIL_WORKER_STALE_SECONDS old (a live worker beats
+# every few seconds from its own thread, however slow the server), or after the lease.
 MAIL_LIFETIME_HOURS = 72
-MAIL_SERVER_BACKOFF_MAX_SECONDS = 300
+MAIL_SERVER_BACKOFF_MAX_SECONDS = 5
+MAIL_WORKER_STALE_SECONDS = 20
 MAIL_RETRY_BASE_SECONDS = 30
 MAIL_RETRY_MAX_SECONDS = 3600
 MAIL_LEASE_SECONDS = 120

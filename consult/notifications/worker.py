@@ -16,6 +16,7 @@ import logging
 import os
 import smtplib
 import socket
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from time import monotonic
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy import delete as sa_delete
+from sqlalchemy.exc import OperationalError
 
 from consult.database import utcnow
 from consult.extensions import db, mail
@@ -46,10 +48,12 @@ UTF8_QP.body_encoding = QP  # readable, and no line over 76 characters
 
 # A worker reports at least this often, even while backing off from a dead server;
 # the outbox page calls one silent for 4x as long "not reporting".
-HEARTBEAT_SECONDS = 30
+# A working worker reports in this often, from a thread of its own (see Heartbeat).
+HEARTBEAT_SECONDS = 5
 # Sent messages are written back in groups of this many, or this often.
-SENT_WRITE_EVERY = 10
-SENT_WRITE_SECONDS = 1.0
+# Recording that the server took a message is retried this long when the database
+# hiccups (the record is retried, never the send).
+RECORD_RETRY_SECONDS = 60.0
 
 
 class ServerUnavailable(Exception):
@@ -132,9 +136,19 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _claimable(now):
+    """Due messages, and messages in hand of a worker whose lease ran out or whose
+    heartbeat went stale (it died: its claims come back in seconds, not after the lease).
+    A worker with no heartbeat row (drain() called directly) keeps its lease."""
+    stale = select(MailWorker.worker_id).where(
+        MailWorker.last_seen_at
+        < now - timedelta(seconds=current_app.config["MAIL_WORKER_STALE_SECONDS"])
+    )
     return or_(
         and_(OutboxMessage.state == OutboxState.QUEUED, OutboxMessage.next_attempt_at <= now),
-        and_(OutboxMessage.state == OutboxState.SENDING, OutboxMessage.lease_until < now),
+        and_(
+            OutboxMessage.state == OutboxState.SENDING,
+            or_(OutboxMessage.lease_until < now, OutboxMessage.claimed_by.in_(stale)),
+        ),
     )
 
 
@@ -413,17 +427,30 @@ class _Batch:
         self.tokens = mint_links(messages)
         self.sender = envelope_sender()
         self.pending = list(messages)
-        # Sent messages are recorded a few at a time (one UPDATE and commit, not one
-        # per message): at most SENT_WRITE_EVERY, or what was sent in SENT_WRITE_SECONDS,
-        # can be sent twice if the worker dies right there -- at-least-once, as before.
+        # Each message is recorded as sent as soon as the server took it: only a worker
+        # killed between the server's "250" and that commit can send one twice (the
+        # at-least-once window, docs/decisions.md).
         self.sent_ids: list[int] = []
-        self.last_write = monotonic()
 
     def write_sent(self) -> None:
-        if self.sent_ids:
-            self.result.sent += _finish_sent(self.sent_ids, self.worker_id)
-            self.sent_ids.clear()
-        self.last_write = monotonic()
+        """Record what the server took; when the database hiccups, retry the record (for
+        RECORD_RETRY_SECONDS), never the send."""
+        if not self.sent_ids:
+            return
+        deadline = monotonic() + RECORD_RETRY_SECONDS
+        pause = 0.1
+        while True:
+            try:
+                self.result.sent += _finish_sent(self.sent_ids, self.worker_id)
+                break
+            except OperationalError:
+                db.session.rollback()
+                if monotonic() >= deadline:
+                    raise
+                log.warning("Could not record sent messages; trying again in %.1f s", pause)
+                time.sleep(pause)
+                pause = min(pause * 2, 5.0)
+        self.sent_ids.clear()
 
     def send_over(self, connection, stop) -> None:
         while self.pending:
@@ -462,11 +489,7 @@ class _Batch:
             self.result.failed += 1
         else:
             self.sent_ids.append(message.id)
-            if (
-                len(self.sent_ids) >= SENT_WRITE_EVERY
-                or monotonic() - self.last_write >= SENT_WRITE_SECONDS
-            ):
-                self.write_sent()
+            self.write_sent()
 
     def server_went_away(self, error: Exception) -> None:
         """Record what the server took, put the rest back with a delay (or give up on
@@ -515,6 +538,36 @@ def drain(
     return total
 
 
+class Heartbeat(threading.Thread):
+    """The worker's "I am alive", every HEARTBEAT_SECONDS from a thread of its own, so
+    that a slow SMTP server or a long back-off never makes a live worker look dead --
+    and a killed one goes stale within seconds, its claims reclaimed (_claimable)."""
+
+    def __init__(self, app, worker_id: str):
+        super().__init__(name=f"heartbeat-{worker_id}", daemon=True)
+        self.app = app
+        self.worker_id = worker_id
+        self._stopping = threading.Event()
+
+    def run(self) -> None:
+        with self.app.app_context():
+            while not self._stopping.wait(HEARTBEAT_SECONDS):
+                try:
+                    db.session.execute(
+                        update(MailWorker)
+                        .where(MailWorker.worker_id == self.worker_id)
+                        .values(last_seen_at=utcnow())
+                    )
+                    db.session.commit()
+                except Exception:  # the database is away: the next beat tries again
+                    db.session.rollback()
+            db.session.remove()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.join(timeout=HEARTBEAT_SECONDS * 2)
+
+
 def work_forever(batch: int = 50, interval: float = 2.0, stop=lambda: False) -> None:
     """Run until stopped: drain, sleep, repeat. While the SMTP server is unavailable
     the worker waits longer each time (interval, 2x, 4x, ... up to
@@ -522,6 +575,9 @@ def work_forever(batch: int = 50, interval: float = 2.0, stop=lambda: False) -> 
     worker_id = new_worker_id()
     log.info("Mail worker %s started", worker_id)
     forget_dead_workers()
+    report_alive(worker_id)
+    heartbeat = Heartbeat(current_app._get_current_object(), worker_id)
+    heartbeat.start()
     wait = interval
     while not stop():
         try:
@@ -539,15 +595,9 @@ def work_forever(batch: int = 50, interval: float = 2.0, stop=lambda: False) -> 
             db.session.rollback()
             log.exception("Mail worker error; trying again in %.0f s", interval)
         deadline = monotonic() + wait
-        next_beat = monotonic() + HEARTBEAT_SECONDS
         while not stop() and monotonic() < deadline:
             time.sleep(min(0.2, wait))
-            if monotonic() >= next_beat:  # a long back-off still reports in
-                next_beat += HEARTBEAT_SECONDS
-                try:
-                    report_alive(worker_id)
-                except Exception:
-                    db.session.rollback()
+    heartbeat.stop()
     try:
         sign_off(worker_id)
     except Exception:  # stopping while the database is away: the row just goes stale

@@ -407,3 +407,56 @@ def test_long_lines_are_encoded_not_refused(ctx, smtp):
     assert paragraph.strip() in received.html()
     assert received.subject == "Votre candidature est acceptée – مرحباً"
     assert max(len(line) for line in received.message.as_bytes().splitlines()) <= 998
+
+
+def test_a_dead_workers_claims_come_back_in_seconds_a_live_ones_do_not(app, ctx, smtp):
+    """Claims of a worker whose heartbeat went stale are taken over at once, not after
+    the lease; a worker that still beats (however slow its server) keeps its claims."""
+    from consult.notifications.worker import report_alive
+
+    consultation = make_consultation()
+    for _ in range(3):
+        submit(consultation)
+    report_alive("dead")
+    report_alive("busy")
+    assert len(claim("dead", 2)) == 2
+    assert len(claim("busy", 1)) == 1
+    stale = app.config["MAIL_WORKER_STALE_SECONDS"] + 1
+    db.session.execute(
+        update(MailWorker)
+        .where(MailWorker.worker_id == "dead")
+        .values(last_seen_at=utcnow() - timedelta(seconds=stale))
+    )
+    db.session.commit()
+    taken = claim("live", 10)
+    assert len(taken) == 2 and all(m.claimed_by == "live" for m in taken)
+
+
+def test_a_database_hiccup_while_recording_retries_the_record_not_the_send(
+    app, ctx, smtp, monkeypatch
+):
+    """The server took the messages; recording that fails twice (a connection cut): the
+    record is retried, nothing is sent twice, nothing is left claimed."""
+    import sqlalchemy.exc
+
+    from consult.notifications import worker
+
+    consultation = make_consultation()
+    for _ in range(3):
+        submit(consultation)
+    original, failures = worker._finish_sent, []
+
+    def flaky(ids, worker_id):
+        if len(failures) < 2:
+            failures.append(ids)
+            raise sqlalchemy.exc.OperationalError("UPDATE", {}, Exception("connection cut"))
+        return original(ids, worker_id)
+
+    monkeypatch.setattr(worker, "_finish_sent", flaky)
+    monkeypatch.setattr(worker.time, "sleep", lambda seconds: None)
+    result = drain()
+    assert result.sent == 3 and len(failures) == 2
+    assert len(smtp.received) == 3  # each once
+    states = db.session.execute(select(OutboxMessage.state)).scalars().all()
+    assert states == [OutboxState.SENT] * 3
+    assert drain().sent == 0  # nothing comes back to be sent again

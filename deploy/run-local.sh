@@ -3,7 +3,8 @@
 #   nginx (TLS on 127.0.0.1:$STACK_PORT, self-signed) -> gunicorn (threaded, unix socket)
 #   -> PostgreSQL; Redis for the rate limiter; two mail workers; a local SMTP sink
 #   (unless CONSULT_MAIL_SERVER is set); the reminder/purge schedule every hour.
-# It runs in the foreground; Ctrl-C or SIGTERM stops everything cleanly.
+# It runs in the foreground; Ctrl-C or SIGTERM stops everything cleanly (nginx first);
+# a mail worker or the sink that crashes is started again. Logs are appended.
 #
 #   STACK_PORT         HTTPS port (default 8443)
 #   STACK_DIR          state: config, certificate, logs, socket (default instance/stack)
@@ -85,9 +86,25 @@ sed -e "s#@DIR@#$DIR#g" -e "s#@ROOT@#$ROOT#g" -e "s#@PORT@#$PORT#g" \
   deploy/nginx/local.conf.in > "$DIR/nginx.conf"
 "$NGINX" -t -q -p "$DIR" -c "$DIR/nginx.conf" -e "$DIR/logs/error.log"
 
+# Logs are appended, never overwritten (the evidence of the last run stays); one over
+# 10 MB is rotated at start, three generations kept.
+for log in "$DIR"/logs/*.log; do
+  [ -f "$log" ] || continue
+  if [ "$(stat -c %s "$log")" -gt 10485760 ]; then
+    for n in 2 1; do [ -f "$log.$n" ] && mv "$log.$n" "$log.$((n + 1))"; done
+    mv "$log" "$log.1"
+  fi
+done
+
+# Job control: every part runs in its own process group, so the terminal's Ctrl-C
+# (SIGINT to the foreground group) reaches this script only, which stops the parts in
+# order -- nginx first, letting the requests in hand finish -- as it does on SIGTERM.
+set -m
 PIDS=()
+STOPPING=0
 stop() {
   trap - INT TERM
+  STOPPING=1
   say "Stopping ..."
   # nginx first (it finishes the requests in hand), then the app and the workers.
   [ -n "${NGINX_PID:-}" ] && kill -QUIT "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" || true
@@ -98,15 +115,34 @@ stop() {
 }
 trap stop INT TERM
 
-if [ -n "${START_SINK:-}" ]; then
-  "$BIN/consult" mail sink --port "$SMTP_PORT" > "$DIR/logs/sink.log" 2>&1 &
+# A part that exits on its own (a crash) is started again, waiting 1, 2, 4 ... 60 s,
+# and the stack says so; SIGTERM stops the part and its keeper.
+supervise() {
+  local name=$1 log=$2
+  shift 2
+  (
+    child=""
+    trap 'trap - TERM; [ -n "$child" ] && kill -TERM "$child" 2>/dev/null; wait; exit 0' TERM
+    delay=1
+    while true; do
+      "$@" >> "$log" 2>&1 &
+      child=$!
+      wait "$child" && status=0 || status=$?
+      say "$name exited (status $status); starting it again in ${delay}s"
+      sleep "$delay" & wait $! || true
+      delay=$((delay * 2 > 60 ? 60 : delay * 2))
+    done
+  ) &
   PIDS+=($!)
+}
+
+if [ -n "${START_SINK:-}" ]; then
+  supervise "the SMTP sink" "$DIR/logs/sink.log" "$BIN/consult" mail sink --port "$SMTP_PORT"
 fi
-"$BIN/gunicorn" -c deploy/gunicorn.conf.py 2> "$DIR/logs/gunicorn.log" &
+"$BIN/gunicorn" -c deploy/gunicorn.conf.py 2>> "$DIR/logs/gunicorn.log" &
 PIDS+=($!)
 for n in 1 2; do
-  "$BIN/consult" mail work 2> "$DIR/logs/mail-worker-$n.log" &
-  PIDS+=($!)
+  supervise "mail worker $n" "$DIR/logs/mail-worker-$n.log" "$BIN/consult" mail work
 done
 # The schedule systemd's timers keep in production (deploy/systemd/*.timer).
 ( trap 'kill $SLEEPER 2>/dev/null; wait $SLEEPER 2>/dev/null; exit 0' TERM
@@ -114,7 +150,7 @@ done
     "$BIN/consult" mail remind && "$BIN/consult" data purge
     sleep 3600 & SLEEPER=$!
     wait $SLEEPER
-  done ) > "$DIR/logs/schedule.log" 2>&1 &
+  done ) >> "$DIR/logs/schedule.log" 2>&1 &
 PIDS+=($!)
 "$NGINX" -p "$DIR" -c "$DIR/nginx.conf" -e "$DIR/logs/error.log" -g "daemon off;" &
 NGINX_PID=$!

@@ -86,27 +86,39 @@ class Stack:
             time.sleep(0.2)
         raise AssertionError(f"the stack did not start:\n{self.output.read_text()[-3000:]}")
 
-    def stop(self, timeout: float = 30) -> float:
+    def stop(self, timeout: float = 30, how: signal.Signals = signal.SIGTERM) -> float:
+        """SIGTERM to the script (systemd, docker), or SIGINT to its whole foreground
+        group (Ctrl-C in a terminal)."""
         started = time.monotonic()
-        self.process.send_signal(signal.SIGTERM)
+        if how == signal.SIGINT:
+            os.killpg(self.process.pid, signal.SIGINT)
+        else:
+            self.process.send_signal(how)
         try:
             self.process.wait(timeout=timeout)
         finally:
             self.kill_leftovers()
         return time.monotonic() - started
 
-    def leftovers(self) -> bool:
-        """Whether a live process of the stack's group remains (zombies waiting for
-        init to reap them are dead already)."""
+    def _session(self) -> list[tuple[int, str]]:
+        """(pid, state) of every process of the stack's session (its parts run in
+        process groups of their own, in the session the script leads)."""
         listing = subprocess.run(
-            ["ps", "-o", "stat=", "-g", str(self.process.pid)], capture_output=True, text=True
-        ).stdout.split()
-        return any(not state.startswith("Z") for state in listing)
+            ["ps", "-o", "pid=,stat=", "-s", str(self.process.pid)],
+            capture_output=True,
+            text=True,
+        ).stdout.split("\n")
+        return [(int(pid), state) for pid, state in (line.split() for line in listing if line)]
+
+    def leftovers(self) -> bool:
+        """Whether a live process of the stack's session remains (zombies waiting for
+        init to reap them are dead already)."""
+        return any(not state.startswith("Z") for _pid, state in self._session())
 
     def kill_leftovers(self) -> None:
-        if self.leftovers():
+        for pid, _state in self._session():
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
+                os.kill(pid, signal.SIGKILL)
 
     def tls(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=str(self.folder / "tls.crt"))
@@ -294,16 +306,57 @@ def test_forty_slow_clients_do_not_slow_anyone_else(stack):
             thread.join(timeout=60)
 
 
-def test_sigterm_stops_the_whole_stack_cleanly(stack):
-    took = stack.stop(timeout=120)  # (the timeout only ends a hang: then it is killed)
-    print(f"the stack stopped {took:.1f} s after SIGTERM")
+def test_a_crashed_mail_worker_is_started_again(stack):
+    workers = [
+        pid
+        for pid, _state in stack._session()
+        if "mail work" in Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    ]
+    assert len(workers) == 2, workers
+    os.kill(workers[0], signal.SIGKILL)
+    deadline = time.monotonic() + 60  # (only ends a hang)
+    while time.monotonic() < deadline:
+        if "exited (status" in stack.output.read_text():
+            break
+        time.sleep(0.2)
+    assert re.search(
+        r"\[stack\] mail worker \d exited \(status \d+\); starting it again",
+        stack.output.read_text(),
+    )
+    while time.monotonic() < deadline:
+        again = [
+            pid
+            for pid, _state in stack._session()
+            if "mail work"
+            in Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        ]
+        if len(again) == 2 and workers[0] not in again and _started_lines(stack) == 3:
+            break
+        time.sleep(0.2)
+    assert len(again) == 2 and workers[0] not in again
+    assert _started_lines(stack) == 3  # the new one is up and working
+
+
+def _started_lines(stack) -> int:
+    logs = [stack.folder / "logs" / f"mail-worker-{n}.log" for n in (1, 2)]
+    return sum(
+        log.read_text().count("Mail worker") - log.read_text().count("stopped") for log in logs
+    )
+
+
+def test_ctrl_c_stops_the_whole_stack_cleanly(stack):
+    """Ctrl-C in a terminal reaches the script's process group only (its parts run in
+    groups of their own), and the script stops them in order, as on SIGTERM (the same
+    handler): nginx first, then the app and the workers."""
+    took = stack.stop(timeout=120, how=signal.SIGINT)  # (the timeout only ends a hang)
+    print(f"the stack stopped {took:.1f} s after Ctrl-C")
     assert stack.process.returncode == 0  # it stopped by itself, every part cleanly
     # init reaps what the stack's processes left (zombies keep the group): until it has.
     deadline = time.monotonic() + 30
     while stack.leftovers() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not stack.leftovers(), subprocess.run(
-        ["ps", "-o", "pid,stat,args", "-g", str(stack.process.pid)], capture_output=True, text=True
+        ["ps", "-o", "pid,stat,args", "-s", str(stack.process.pid)], capture_output=True, text=True
     ).stdout
     log = stack.output.read_text()
     assert "[stack] Stopped." in log

@@ -19,12 +19,14 @@ from consult.links import mask_token
 # The query of a secretariat address (the queue's free-text search, the outbox's
 # recipient filter) holds names and email addresses: logs keep the path only.
 _SECRETARIAT_QUERY = re.compile(r"(/secretariat/[^\s?\"']*)\?[^\s\"']*")
+# An email address anywhere in a line (an SMTP server's refusal quotes the recipient).
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def redact(text: str) -> str:
-    """A log line without what must not outlive the request: private links and the
-    queries of secretariat pages."""
-    return _SECRETARIAT_QUERY.sub(r"\1?-", mask_token(text))
+    """A log line without what must not outlive the request: private links, the
+    queries of secretariat pages, and email addresses (ASVS 7.1.2)."""
+    return _ADDRESS.sub("[address]", _SECRETARIAT_QUERY.sub(r"\1?-", mask_token(text)))
 
 
 class RedactPrivateLinks(logging.Filter):

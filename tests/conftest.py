@@ -181,3 +181,40 @@ def other_production_secrets(monkeypatch) -> None:
     """Production needs all three secrets; tests about one of them set the other two."""
     monkeypatch.setenv("CONSULT_ENCRYPTION_KEYS", "encryption-" + "e" * 40)
     monkeypatch.setenv("CONSULT_PASSWORD_PEPPERS", "pepper-" + "p" * 40)
+
+
+# Every line the app's loggers write during the suite, through the formatter the app
+# configures, is checked for what must never reach a log (issue 18): a raw private
+# link, an email address, an applicant's name as the factories make them.
+_NEVER_IN_LOGS = re.compile(
+    r"/a/[A-Za-z0-9_\-]{20,}|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|Amina Diallo|Digital Futures Network"
+)
+
+
+@pytest.fixture(autouse=True)
+def _logs_hold_no_personal_data():
+    import io
+    import logging
+
+    from consult.logs import formatter
+
+    written = {fmt: io.StringIO() for fmt in ("text", "json")}
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.INFO)  # (request lines and the worker's are INFO)
+    handlers = []
+    for fmt, stream in written.items():
+        handler = logging.StreamHandler(stream)
+        handler.setFormatter(formatter(fmt))
+        handler.setLevel(logging.DEBUG)
+        handlers.append(handler)
+        logging.getLogger().addHandler(handler)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            root.removeHandler(handler)
+        root.setLevel(level)
+    for fmt, stream in written.items():
+        leaked = _NEVER_IN_LOGS.findall(stream.getvalue())
+        assert not leaked, f"personal data in the {fmt} log: {leaked[:5]}"

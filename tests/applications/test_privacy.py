@@ -309,3 +309,22 @@ def test_a_database_error_names_no_values(ctx):
         )
     db.session.rollback()
     assert "amina.secret@example.org" not in str(failed.value)
+
+
+def test_an_smtp_refusal_quoting_the_address_logs_no_address(app, ctx):
+    """Servers quote the recipient in a refusal ("550 <amina@...>: no such user"): the
+    worker's warning is written without it."""
+    import io
+    import logging
+
+    from consult.logs import formatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(formatter("json"))
+    logger = logging.getLogger("consult.notifications.worker")
+    logger.addHandler(handler)
+    logger.warning("Message %s failed permanently: %s", 7, "550 <amina.x@example.org>: unknown")
+    logger.removeHandler(handler)
+    assert "amina.x@example.org" not in stream.getvalue()
+    assert "[address]" in stream.getvalue()

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 
 from consult import ratelimits
 from consult.accounts.models import PendingSignIn, StaffSession, User
-from consult.database import utcnow
+from consult.database import spend_once, utcnow
 from consult.extensions import db
 from consult.security.models import SecurityTag
 from consult.security.services import record_event
@@ -85,15 +85,10 @@ def pending_sign_in() -> PendingSignIn | None:
 def use_pending_sign_in(row: PendingSignIn) -> bool:
     """Spend the pending sign-in (once: a second request with the same cookie, at the
     same moment or later, gets False). The caller then starts the staff session."""
-    spent = db.session.execute(
-        update(PendingSignIn)
-        .where(PendingSignIn.id == row.id, PendingSignIn.used_at.is_(None))
-        .values(used_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    spent = spend_once(PendingSignIn, row.id)
     db.session.commit()
     session.pop(PENDING_KEY, None)
-    return spent == 1
+    return spent
 
 
 def forget_pending_sign_in() -> None:

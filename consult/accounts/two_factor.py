@@ -15,7 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from consult.accounts.models import RecoveryCode, User
 from consult.accounts.services import Actor, record_account_event
-from consult.database import transaction, utcnow
+from consult.database import spend_once, transaction, utcnow
 from consult.extensions import db
 from consult.notifications.services import queue_email
 from consult.sealing import reseal, seal, unseal
@@ -141,13 +141,8 @@ def verify(user: User, code: str) -> str | None:
     ).scalars():
         if check_password_hash(row.code_hash, code):
             with transaction():
-                spent = db.session.execute(
-                    update(RecoveryCode)
-                    .where(RecoveryCode.id == row.id, RecoveryCode.used_at.is_(None))
-                    .values(used_at=utcnow())
-                    .execution_options(synchronize_session=False)
-                ).rowcount
-            return "recovery" if spent == 1 else None
+                spent = spend_once(RecoveryCode, row.id)
+            return "recovery" if spent else None
     return None
 
 

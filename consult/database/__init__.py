@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
-from sqlalchemy import event, or_
+from sqlalchemy import event, or_, update
 from sqlalchemy.engine import Engine
 
 from consult.extensions import db
@@ -76,3 +76,17 @@ def contains(text: str, *columns):
     literally (escaped for LIKE)."""
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return or_(*(column.ilike(pattern, escape="\\") for column in columns))
+
+
+def spend_once(model, row_id: int) -> bool:
+    """Mark a single-use row used (`used_at`), once: of two requests spending it at the
+    same moment, exactly one gets True (the UPDATE's condition decides). No commit."""
+    return (
+        db.session.execute(
+            update(model)
+            .where(model.id == row_id, model.used_at.is_(None))
+            .values(used_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )

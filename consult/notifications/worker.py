@@ -54,6 +54,9 @@ HEARTBEAT_SECONDS = 5
 # Recording that the server took a message is retried this long when the database
 # hiccups (the record is retried, never the send).
 RECORD_RETRY_SECONDS = 60.0
+# Sent messages are recorded this many at a time, or each second (see _Batch).
+RECORD_EVERY = 10
+RECORD_EVERY_SECONDS = 1.0
 
 
 class ServerUnavailable(Exception):
@@ -427,10 +430,13 @@ class _Batch:
         self.tokens = mint_links(messages)
         self.sender = envelope_sender()
         self.pending = list(messages)
-        # Each message is recorded as sent as soon as the server took it: only a worker
-        # killed between the server's "250" and that commit can send one twice (the
-        # at-least-once window, docs/decisions.md).
+        # Sent messages are recorded RECORD_EVERY at a time (or each second), their record
+        # retried through a database hiccup: only a worker killed between the server's
+        # "250" and that commit sends those few again (at least once, same Message-ID).
+        # One commit per message was measured: the drain fell from 0.99 to 0.61 of raw
+        # smtplib on PostgreSQL (docs/decisions.md).
         self.sent_ids: list[int] = []
+        self.last_record = monotonic()
 
     def write_sent(self) -> None:
         """Record what the server took; when the database hiccups, retry the record (for
@@ -451,6 +457,7 @@ class _Batch:
                 time.sleep(pause)
                 pause = min(pause * 2, 5.0)
         self.sent_ids.clear()
+        self.last_record = monotonic()
 
     def send_over(self, connection, stop) -> None:
         while self.pending:
@@ -489,7 +496,11 @@ class _Batch:
             self.result.failed += 1
         else:
             self.sent_ids.append(message.id)
-            self.write_sent()
+            if (
+                len(self.sent_ids) >= RECORD_EVERY
+                or monotonic() - self.last_record >= RECORD_EVERY_SECONDS
+            ):
+                self.write_sent()
 
     def server_went_away(self, error: Exception) -> None:
         """Record what the server took, put the rest back with a delay (or give up on

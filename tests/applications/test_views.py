@@ -497,3 +497,7 @@ def test_the_apply_path_runs_a_fixed_number_of_statements(app, client, consultat
         assert client.post("/c/geneva/apply", data=data).status_code == 302
     assert len(get) == len(get_later) <= 2, get
     assert len(post) == len(post_later) <= 6, post
+
+
+def test_public_pages_keep_the_applicants_footer(client, consultation):
+    assert "Questions about your application?" in client.get("/c/geneva").text

@@ -478,3 +478,15 @@ def test_the_public_page_links_to_the_published_programme(app, consultation, adm
     consultation.programme_published_at = utcnow()
     db.session.commit()
     assert "/c/geneva/programme" in visitor.get("/c/geneva").text
+
+
+def test_an_empty_panel_is_not_called_unbalanced(admin_client, consultation, admin):
+    make_session(consultation, admin)
+    html = admin_client.get(f"/secretariat/consultations/{consultation.id}/balance").text
+    table = html[html.index('id="sessions-heading"') :]
+    assert "No speakers yet" in table and "Unbalanced" not in table
+    session_id = db.session.execute(select(ProgrammeSession.id)).scalar_one()
+    page = admin_client.get(f"/secretariat/programme/sessions/{session_id}").text
+    assert "No speakers yet" in page and "Unbalanced panel" not in page
+    # Staff pages end without the applicants' footer.
+    assert "Questions about your application?" not in page

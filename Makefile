@@ -43,6 +43,8 @@ translations: $(STAMP)
 	  --no-wrap --previous --ignore-obsolete
 	-$(BIN)/python scripts/catalog_stats.py
 
+# Emailed links name the address this serves on (CONSULT_PUBLIC_URL, unless set).
+run: export CONSULT_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: $(STAMP) compile-translations
 	$(BIN)/consult db upgrade
 	$(BIN)/consult demo seed

@@ -8,7 +8,6 @@ Views and the CLI call these; none of them sets `state` by hand.
 from __future__ import annotations
 
 import enum
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -39,7 +38,7 @@ from consult.applications.states import (  # noqa: F401  (re-exported for caller
     holds_place,
     leaving_selection,
 )
-from consult.applications.tokens import find_by_token, status_link  # noqa: F401
+from consult.applications.tokens import find_by_token, hash_token, status_link  # noqa: F401
 from consult.consultations.models import Consultation, RoleOffer
 from consult.consultations.services import active_organizations
 from consult.database import transaction, utcnow
@@ -133,7 +132,7 @@ class ApplicationData:
 
 
 def submission_key_hash(raw: str) -> str | None:
-    return hashlib.sha256(raw.encode()).hexdigest() if raw else None
+    return hash_token(raw) if raw else None
 
 
 def normalise_email(address: str) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select
 
 from consult.applications.audit import record_change
 from consult.applications.models import AccessToken, Application
+from consult.applications.states import Actor
 from consult.database import transaction, utcnow
 from consult.extensions import db
 from consult.http import public_url
@@ -78,35 +79,32 @@ def _is_latest(token: AccessToken) -> bool:
     return token.id == newest
 
 
+def _other_than(application: Application, raw: str):
+    """The condition "a private link to the application, not this one"."""
+    return (AccessToken.application_id == application.id) & (
+        AccessToken.token_hash != hash_token(raw)
+    )
+
+
 def other_links(application: Application, raw: str) -> int:
     """How many other private links to the application exist (from earlier emails)."""
     return db.session.execute(
-        select(func.count(AccessToken.id)).where(
-            AccessToken.application_id == application.id,
-            AccessToken.token_hash != hash_token(raw),
-        )
+        select(func.count(AccessToken.id)).where(_other_than(application, raw))
     ).scalar_one()
 
 
 def revoke_other_links(application: Application, raw: str) -> int:
     """ "Sign out the other links": every private link to the application but this one
     stops working. Returns how many went; recorded in the audit log."""
-    from_before = other_links(application, raw)
-    if not from_before:
-        return 0
     with transaction():
-        db.session.execute(
-            delete(AccessToken).where(
-                AccessToken.application_id == application.id,
-                AccessToken.token_hash != hash_token(raw),
+        gone = db.session.execute(delete(AccessToken).where(_other_than(application, raw))).rowcount
+        if gone:
+            record_change(
+                application,
+                actor=Actor.APPLICANT.value,
+                note=f"Signed out {gone} other private link(s).",
             )
-        )
-        record_change(
-            application,
-            actor="applicant",
-            note=f"Signed out {from_before} other private link(s).",
-        )
-    return from_before
+    return gone
 
 
 def status_link() -> str:

@@ -35,7 +35,6 @@ from consult.applications.states import (  # noqa: F401  (re-exported for caller
     can_verify,
     can_withdraw,
     confirmation_open,
-    holds_place,
     leaving_selection,
 )
 from consult.applications.tokens import find_by_token, hash_token, status_link  # noqa: F401
@@ -203,7 +202,7 @@ def move_state(
         queue_applicant_email(
             application, effects.email, event, calendar=effects.calendar, **email_context
         )
-    if effects.frees_place and holds_place(previous):
+    if effects.frees_place:  # (declared only for moves out of a held place)
         fill_free_places(application.offer)
     return event
 

@@ -71,6 +71,10 @@ def test_every_move_has_the_designed_effects():
         for move, e in EFFECTS.items()
     }
     assert actual == DESIGNED_EFFECTS
+    # move_state gives a place to the waiting list on `frees_place` alone: it must be
+    # declared exactly for the moves out of a held place.
+    for (before, after), effects in EFFECTS.items():
+        assert effects.frees_place == (holds_place(before) and not holds_place(after))
 
 
 class _Application:

@@ -146,8 +146,9 @@ _KEY_SLOT = "formkeyslot0000000000000000"  # (URL-safe: survives escaping unchan
 
 def _blank_apply_page(consultation: Consultation, language: str, availability):
     """The form as everyone first sees it: its content is rendered once per
-    consultation, language and places left, and kept (consult/cache.py) with a slot for
-    the visitor's own CSRF token; only the page around it is rendered per request."""
+    consultation, language and places left, and kept (consult/cache.py) with slots for
+    the visitor's own CSRF token and the form's one-time key; only the page around it
+    is rendered per request."""
     key = (consultation.id, language, tuple(a.places_left for a in availability))
 
     def render() -> str:

@@ -107,15 +107,11 @@ def current_staff_session(user_id: int) -> StaffSession | None:
     if row is None or row.user_id != user_id or row.ended_at is not None:
         return None
     now = utcnow()
-    config = current_app.config
-    idle = timedelta(minutes=config["STAFF_IDLE_MINUTES"])
-    absolute = timedelta(hours=config["STAFF_MAX_HOURS"])
-    if now - row.last_seen_at > idle or now - row.created_at > absolute:
+    why = _expired(row, now)
+    if why is not None:
         row.ended_at = now
         record_event(
-            SecurityTag.SESSION_EXPIRED,
-            user=db.session.get(User, row.user_id),
-            detail="idle" if now - row.last_seen_at > idle else "too old",
+            SecurityTag.SESSION_EXPIRED, user=db.session.get(User, row.user_id), detail=why
         )
         db.session.commit()
         return None
@@ -158,16 +154,24 @@ def mark_verified() -> None:
 def live_sessions(user: User) -> list[StaffSession]:
     """The account's sessions that have not ended, newest first (the "Active sessions"
     page; idle or too old ones end when next used, and are not shown)."""
-    config = current_app.config
     now = utcnow()
     rows = db.session.execute(
         select(StaffSession)
         .where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
         .order_by(StaffSession.last_seen_at.desc())
     ).scalars()
-    idle = timedelta(minutes=config["STAFF_IDLE_MINUTES"])
-    absolute = timedelta(hours=config["STAFF_MAX_HOURS"])
-    return [r for r in rows if now - r.last_seen_at <= idle and now - r.created_at <= absolute]
+    return [row for row in rows if _expired(row, now) is None]
+
+
+def _expired(row: StaffSession, now: datetime) -> str | None:
+    """Why a session is over by the clock -- "idle" (STAFF_IDLE_MINUTES without a
+    request) or "too old" (STAFF_MAX_HOURS after sign-in) -- or None while it lives."""
+    config = current_app.config
+    if now - row.last_seen_at > timedelta(minutes=config["STAFF_IDLE_MINUTES"]):
+        return "idle"
+    if now - row.created_at > timedelta(hours=config["STAFF_MAX_HOURS"]):
+        return "too old"
+    return None
 
 
 def this_session_id() -> int | None:

@@ -3,9 +3,9 @@ version stamp in the database (correct across processes and machines: no timers)
 
 Cached: a public consultation with its offers and categories (by slug), the active
 organizations, the content translations of each language, each consultation's own
-email texts, and the apply form's blank content. Every request that uses the cache
-reads the stamp once (one small query); an entry made under another stamp is loaded
-again.
+email texts, the apply form's blank content, and whole anonymous public pages
+(consult/pages.py). Every request that uses the cache reads the stamps once (one small
+query); an entry made under another stamp is loaded again.
 
 Invalidation is explicit and in the same transaction as the change: any flush that
 adds, changes or deletes a row of a cached model (a model marked `@cacheable`) raises the stamp
@@ -14,7 +14,10 @@ adds, changes or deletes a row of a cached model (a model marked `@cacheable`) r
 application, with a plain UPDATE that deliberately does not raise it (nothing cached
 reads it).
 
-While a session holds an uncommitted raise of the stamp, the cache is bypassed: the
+Besides the DATA stamp that every @cacheable change raises, a feature may `watch` the
+rows of a model for a stamp of its own (LISTINGS: who is shown publicly).
+
+While a session holds an uncommitted raise of a stamp, the cache is bypassed: the
 request sees its own changes, and nothing loaded from them is kept before commit.
 docs/decisions.md says more.
 """
@@ -35,13 +38,20 @@ from consult.extensions import db
 T = TypeVar("T")
 MAX_ENTRIES = 512  # unbounded keys (slugs) cannot grow the store without limit
 
+# The stamps, one row each. DATA: everything the @cacheable models hold. LISTINGS: what
+# the public lists of people are made from (the programme's speakers, the participants),
+# raised by the changes a feature declares with `watch` -- not by every application, so
+# the day a call opens does not empty the public pages' cache with each new one.
+DATA = 1
+LISTINGS = 2
+
 _BUMP = sa.text(
-    "INSERT INTO cache_stamp (id, version) VALUES (1, 1) "
+    "INSERT INTO cache_stamp (id, version) VALUES (:id, 1) "
     "ON CONFLICT (id) DO UPDATE SET version = cache_stamp.version + 1"
 )
 
 
-_READ = sa.text("SELECT version FROM cache_stamp WHERE id = 1")
+_READ = sa.text("SELECT id, version FROM cache_stamp")
 
 
 class CacheStamp(db.Model):
@@ -66,24 +76,46 @@ def cacheable(model: type[T]) -> type[T]:
     return model
 
 
-def bump(session: Session | None = None) -> None:
-    """Raise the stamp in the session's transaction: every process reloads after commit."""
+# Rows that some stamp other than DATA is made from: (model, stamp, whether a given
+# change of a row matters), registered by the feature that shows them (`watch`).
+_watched: list[tuple[type, int, Callable[[Any], bool]]] = []
+
+
+def watch(model: type, which: int, matters: Callable[[Any], bool] = lambda _row: True) -> None:
+    """A flush that adds, changes or deletes a row of `model` for which `matters(row)`
+    raises stamp `which` (`previous` tells what a changed column held before)."""
+    if not any(m is model and w == which for m, w, _ in _watched):
+        _watched.append((model, which, matters))
+
+
+def previous(row: Any, column: str) -> Any:
+    """What `column` of `row` held before this flush's change (its value if unchanged)."""
+    history = sa.inspect(row).attrs[column].history
+    return history.deleted[0] if history.deleted else getattr(row, column)
+
+
+def bump(session: Session | None = None, which: int = DATA) -> None:
+    """Raise a stamp in the session's transaction: every process reloads after commit."""
     session = session or db.session
-    session.execute(_BUMP)
+    session.execute(_BUMP, {"id": which})
     session.info["cache_bypass"] = True
     if has_app_context():
-        g.pop("cache_stamp", None)
+        g.pop("cache_stamps", None)
 
 
 @event.listens_for(Session, "before_flush")
 def _bump_on_change(session: Session, _context, _instances) -> None:
-    models = _cached_models
+    raised: set[int] = set()
     for obj in chain(session.new, session.deleted, session.dirty):
-        if isinstance(obj, models) and (
-            obj not in session.dirty or obj in session.deleted or session.is_modified(obj)
-        ):
+        if obj in session.dirty and obj not in session.deleted and not session.is_modified(obj):
+            continue
+        if DATA not in raised and isinstance(obj, _cached_models):
             bump(session)
-            return
+            raised.add(DATA)
+        for model, which, matters in _watched:
+            if which not in raised and isinstance(obj, model) and matters(obj):
+                bump(session, which)
+                raised.add(which)
 
 
 @event.listens_for(Session, "after_commit")
@@ -92,16 +124,16 @@ def _transaction_over(session: Session) -> None:
     session.info.pop("cache_bypass", None)
 
 
-def stamp() -> int:
-    """The stamp, read once per request (and on every use outside requests: the mail
-    worker's and the CLI's app contexts live long)."""
-    if has_request_context() and "cache_stamp" in g:
-        return g.cache_stamp
-    with db.session.no_autoflush:  # reading the stamp needs no pending change written
-        version = db.session.execute(_READ).scalar() or 0
+def stamp(which: int = DATA) -> int:
+    """A stamp; all are read in one query once per request (and on every use outside
+    requests: the mail worker's and the CLI's app contexts live long)."""
+    if has_request_context() and "cache_stamps" in g:
+        return g.cache_stamps.get(which, 0)
+    with db.session.no_autoflush:  # reading the stamps needs no pending change written
+        versions = {row.id: row.version for row in db.session.execute(_READ)}
     if has_request_context():
-        g.cache_stamp = version
-    return version
+        g.cache_stamps = versions
+    return versions.get(which, 0)
 
 
 def _store() -> dict:
@@ -145,8 +177,23 @@ def cached_graph(name: str, key: Any, load: Callable[[Session], T | None]) -> T 
     if db.session.info.get("cache_bypass"):
         return load(db.session)
     snapshot = cached(name, key, load)
-    if snapshot is None:
-        return None
+    return None if snapshot is None else _into_session(snapshot)
+
+
+def cached_graphs(name: str, key: Any, load: Callable[[Session], list[T]]) -> list[T]:
+    """`cached_graph` for a list of ORM objects (one query to make, none to use)."""
+    if db.session.info.get("cache_bypass"):
+        return load(db.session)
+    return [_into_session(snapshot) for snapshot in cached(name, key, load)]
+
+
+def _into_session(snapshot: T) -> T:
     # Already in this session (perhaps with unflushed changes): that one, untouched.
     existing = db.session.identity_map.get(sa.inspect(snapshot).key)
-    return existing if existing is not None else db.session.merge(snapshot, load=False)
+    merged = existing if existing is not None else db.session.merge(snapshot, load=False)
+    if has_request_context():
+        # Held for the request: the identity map holds objects weakly, and a caller that
+        # merges a graph only so that relationships find it (consultation_by_id) keeps
+        # no reference of its own.
+        g.setdefault("cached_graphs", []).append(merged)
+    return merged

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from babel import support
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -21,6 +23,7 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.i18n import messages_path
 from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation, ValidationError
 
@@ -117,11 +120,33 @@ class DeliverableEmail:
         field.data = result.ascii_email or result.normalized
 
 
+@cache
+def _wtforms_catalog(language: str) -> support.Translations:
+    """WTForms' own messages ("Not a valid choice") in `language`, read once per process
+    (Flask-WTF reads the catalog from disk again on every request that uses a form)."""
+    return support.Translations.load(messages_path(), [language], domain="wtforms")
+
+
+class _WTFormsMessages:
+    def gettext(self, string: str) -> str:
+        return _wtforms_catalog(str(get_locale())).ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalog(str(get_locale())).ungettext(singular, plural, n)
+
+
+_WTFORMS_MESSAGES = _WTFormsMessages()
+
+
 class CleaningMeta(DefaultMeta):
     """Form meta that cleans every text field by one rule before any validator sees it,
     makes single-line fields refuse line breaks, and takes only text from a request:
     a file sent in a multipart body for a text field is no value at all (no form of
-    ours takes files), so it fails as a missing value, never in a validator."""
+    ours takes files), so it fails as a missing value, never in a validator. WTForms'
+    own messages speak the page's language."""
+
+    def get_translations(self, form):
+        return _WTFORMS_MESSAGES
 
     def wrap_formdata(self, form, formdata):
         formdata = super().wrap_formdata(form, formdata)

@@ -1,9 +1,11 @@
-"""consult's performance record (`make bench`): every case of issue 11 in one run.
+"""consult's performance record (`make bench`): every case of issues 11 and 18 in one run.
 
 Side by side (bench_sxs.py, alternating A and B, ratio with its spread): the apply path
 against a bare Flask floor app under the same gunicorn, the statements of one
 application POST, the outbox drain against raw smtplib, and (PostgreSQL) 2 gunicorn
-workers against 1. Then the secretariat's pages through the app at 1,000 and at N
+workers against 1. Then the worker CPU of each page the crowd sees (bench_pages.py:
+public pages, a private page, the queue) against a floor app rendering one template.
+Then the secretariat's pages through the app at 1,000 and at N
 applications (default 100,000): the queue's first page, a free-text search, the
 Balance page, and the CSV export (rows/s, peak memory), with a table of the queries
 behind them. Ends with a table of every case, its target and whether it is met.
@@ -11,6 +13,7 @@ behind them. Ends with a table of every case, its target and whether it is met.
     make bench                                   # SQLite in temporary files
     make bench BENCH_ARGS="--url postgresql+psycopg://postgres@127.0.0.1:5432/bench"
     make bench BENCH_ARGS="--rows 20000 --only lists"
+    make bench BENCH_ARGS="--only pages"
 
 The PostgreSQL database named in --url is emptied and refilled.
 """
@@ -26,7 +29,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-import bench_sxs  # (scripts/, beside this file)
+import bench_pages  # (scripts/, beside this file)
+import bench_sxs
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
@@ -35,6 +39,9 @@ The targets (issue 11): apply ≥ 0.5 of the floor; ≤ 6 statements per applica
 queue first page at 100,000 ≤ 1.5 × its time at 1,000 with the same queries; search and
 balance at 100,000 ≤ 50 ms; CSV ≥ 100,000 rows/s in flat memory; drain ≥ 0.8 of raw
 smtplib; 2 workers ≥ 1.8 × 1 worker (PostgreSQL).
+Issue 18: worker CPU per request (in-process, warm, thread CPU time; the floor is a
+bare Flask app rendering one template): public pages signed out ≤ 2 ms and ≤ 3× the
+floor, a private /a/ page ≤ 4 ms, the signed-in queue ≤ 15 ms.
 """
 
 
@@ -44,11 +51,11 @@ def main() -> None:
     parser.add_argument("--url", default="", help="database URL (default: SQLite temp files)")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument(
-        "--only", choices=["lists", "side-by-side"], default=None, help="one part only"
+        "--only", choices=["lists", "side-by-side", "pages"], default=None, help="one part only"
     )
     args = parser.parse_args()
     record: list[tuple[str, str, str, bool]] = []
-    if args.only != "lists":
+    if args.only in (None, "side-by-side"):
         results = bench_sxs.run(args.url)
         apply, drain = results["apply"], results["drain"]
         record.append(
@@ -81,7 +88,9 @@ def main() -> None:
                     workers.median >= 1.8,
                 )
             )
-    if args.only != "side-by-side":
+    if args.only in (None, "pages"):
+        record += _page_cpu(args)
+    if args.only in (None, "lists"):
         record += _lists(args)
     dialect = (args.url or "sqlite").split(":")[0].split("+")[0]
     print(f"\n=== consult performance record ({dialect}, {args.rows:,} applications) ===")
@@ -89,6 +98,27 @@ def main() -> None:
     for what, measured, target, met in record:
         print(f"{what:<{width}}  {target:<8} {'met' if met else 'NOT MET':<8} {measured}")
     print(TARGETS)
+
+
+def _page_cpu(args) -> list[tuple[str, str, str, bool]]:
+    """Worker CPU per request of the crowd's pages (bench_pages.py), against the floor."""
+    with tempfile.TemporaryDirectory() as tmp:
+        results = bench_pages.run(_database(args.url, "pages", tmp))
+    rows = []
+    for name, result in results.items():
+        public = name not in ("private /a/ page", "queue (signed in)")
+        limit = 2.0 if public else 4.0 if name.startswith("private") else 15.0
+        target = f"≤ {limit:g} ms" + (", ≤ 3×" if public else "")
+        met = result.ms <= limit and (not public or result.ratio <= 3)
+        rows.append(
+            (
+                f"CPU per request: {name}",
+                f"{result.ms:.2f} ms ({result.spread}), {result.ratio:.1f}× the floor",
+                target,
+                met,
+            )
+        )
+    return rows
 
 
 def _database(url: str, name: str, tmp: str) -> str:

@@ -1,13 +1,14 @@
 """The floor for `make bench`: a bare Flask + Flask-SQLAlchemy app that serves a form
 with the same fields as consult's application form and inserts one row per POST.
-consult's apply path is measured against it under the same gunicorn (see bench.py).
-Nothing else uses it."""
+consult's apply path is measured against it under the same gunicorn (see bench.py);
+its /page renders one template, the anchor for the pages' CPU (bench_pages.py) and
+for `make loadtest`. Nothing else uses it."""
 
 from __future__ import annotations
 
 import os
 
-from flask import Flask, redirect, request
+from flask import Flask, redirect, render_template_string, request
 from flask_sqlalchemy import SQLAlchemy
 
 app = Flask(__name__)
@@ -50,3 +51,15 @@ def submit():
     db.session.add(row)
     db.session.commit()
     return redirect("/apply/thanks")
+
+
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{{ title }}</title></head><body><header><a href="/">{{ title }}</a></header>
+<main><h1>{{ title }}</h1>{% for item in items %}<section><h2>{{ item.name }}</h2>
+<p>{{ item.text }}</p></section>{% endfor %}</main></body></html>"""
+ITEMS = [{"name": f"Session {n}", "text": "Financing ICT for development " * 4} for n in range(8)]
+
+
+@app.get("/page")
+def page():
+    return render_template_string(PAGE, title="A consultation", items=ITEMS)

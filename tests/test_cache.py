@@ -36,7 +36,7 @@ def consultation(ctx):
 
 
 def _stamp_value() -> int:
-    return db.session.execute(sa.select(CacheStamp.version)).scalar_one()
+    return db.session.execute(sa.select(CacheStamp.version).where(CacheStamp.id == 1)).scalar_one()
 
 
 def test_an_edit_in_one_process_is_seen_by_the_next_request_of_another(client, other, consultation):

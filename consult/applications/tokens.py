@@ -15,10 +15,12 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 
 from consult.applications.audit import record_change
 from consult.applications.models import AccessToken, Application
 from consult.applications.states import Actor
+from consult.consultations.services import consultation_by_id
 from consult.database import transaction, utcnow
 from consult.extensions import db
 from consult.http import public_url
@@ -52,13 +54,18 @@ def find_by_token(raw: str, now: datetime | None = None) -> Application | None:
     if not raw or len(raw) > MAX_TOKEN_LENGTH or raw == LINK_TOKEN:
         return None
     token = db.session.execute(
-        select(AccessToken).where(AccessToken.token_hash == hash_token(raw))
+        select(AccessToken)
+        .where(AccessToken.token_hash == hash_token(raw))
+        .options(joinedload(AccessToken.application))
     ).scalar_one_or_none()
     if token is None:
         return None
     application = token.application
     if application.erased_at is not None:
         return None
+    # Its consultation (with offers and categories) from the cache, into this session:
+    # application.consultation and .category then load without a query.
+    consultation_by_id(application.consultation_id)
     now = now or utcnow()
     expires = application.consultation.retention_until
     if expires is not None and now >= expires:

@@ -60,6 +60,7 @@ from consult.extensions import db, limiter
 from consult.forms import ActionForm
 from consult.http import public_url, status_for
 from consult.notifications.calendar import consultation_ics
+from consult.pages import kept_html
 from consult.sealing import seal, unseal
 
 bp = Blueprint("applications", __name__)
@@ -147,11 +148,12 @@ _KEY_SLOT = "formkeyslot0000000000000000"  # (URL-safe: survives escaping unchan
 def _blank_apply_page(consultation: Consultation, language: str, availability):
     """The form as everyone first sees it: its content is rendered once per
     consultation, language and places left, and kept (consult/cache.py) with slots for
-    the visitor's own CSRF token and the form's one-time key; only the page around it
-    is rendered per request."""
+    the visitor's own CSRF token and the form's one-time key; for a signed-out visitor
+    the whole page around it is kept too (consult/pages.py), else only that is rendered
+    per request. The slots are filled per visitor."""
     key = (consultation.id, language, tuple(a.places_left for a in availability))
 
-    def render() -> str:
+    def render_content() -> str:
         form = ApplicationForm(consultation, active_organizations(), language)
         form.form_key.data = _KEY_SLOT
         html = render_template(
@@ -163,13 +165,16 @@ def _blank_apply_page(consultation: Consultation, language: str, availability):
         token = getattr(form, "csrf_token", None)  # (absent where CSRF is switched off)
         return html.replace(token.current_token, _CSRF_SLOT) if token is not None else html
 
-    content = kept("apply_form", key, render)
-    if _CSRF_SLOT in content:
-        content = content.replace(_CSRF_SLOT, generate_csrf())
-    content = content.replace(_KEY_SLOT, secrets.token_urlsafe(16))
-    return render_template(
-        "applications/apply.html", consultation=consultation, content=Markup(content)
-    )
+    def render_page() -> str:
+        content = kept("apply_form", key, render_content)
+        return render_template(
+            "applications/apply.html", consultation=consultation, content=Markup(content)
+        )
+
+    page = kept_html(key, render_page)
+    if _CSRF_SLOT in page:
+        page = page.replace(_CSRF_SLOT, generate_csrf())
+    return page.replace(_KEY_SLOT, secrets.token_urlsafe(16))
 
 
 @bp.get("/c/<slug>/apply/thanks")
@@ -226,7 +231,7 @@ def status(application: Application, token: str) -> ResponseReturnValue:
             consultation=application.consultation,
             token=token,
             form=WithdrawForm(version=application.version),
-            offer=application.offer,
+            offer=application.consultation.offer_for(application.role),
             now=utcnow(),
             message=application.secretariat_message,
             other_links=other_links(application, token),

@@ -116,6 +116,14 @@ class Consultation(db.Model):
         """Open for applications, but the window has not started yet."""
         return self.state == ConsultationState.OPEN and moment < self.applications_open_at
 
+    def call_phase(self, moment: datetime) -> str:
+        """What the public pages say of the call at `moment` ("open", "later",
+        "closed"): kept pages name it, so a page kept before the call opened is not
+        shown after."""
+        if self.accepts_applications_at(moment):
+            return "open"
+        return "later" if self.opens_later(moment) else "closed"
+
     @property
     def retention_until(self) -> datetime | None:
         """When applicants' personal data is erased (and private links stop working):

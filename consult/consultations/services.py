@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from consult.cache import cached, cached_graph
+from consult.cache import cached, cached_graph, cached_graphs
 from consult.consultations.models import (
     Consultation,
     Organization,
@@ -26,15 +26,21 @@ PUBLIC_STATES = (ConsultationState.OPEN, ConsultationState.CLOSED)
 
 
 def public_consultations() -> list[Consultation]:
-    """Consultations shown on the home page: open ones first, soonest first."""
-    rows = db.session.execute(
-        select(Consultation)
-        .where(Consultation.state.in_(PUBLIC_STATES))
-        .options(selectinload(Consultation.offers))
-        .order_by(Consultation.state.desc(), Consultation.starts_at)
-        .limit(50)
-    ).scalars()
-    return list(rows)
+    """Consultations shown on the home page: open ones first, soonest first (from the
+    process's cache, without a query)."""
+
+    def load(session) -> list[Consultation]:
+        return list(
+            session.execute(
+                select(Consultation)
+                .where(Consultation.state.in_(PUBLIC_STATES))
+                .options(selectinload(Consultation.offers))
+                .order_by(Consultation.state.desc(), Consultation.starts_at)
+                .limit(50)
+            ).scalars()
+        )
+
+    return cached_graphs("public_consultations", None, load)
 
 
 def public_consultation(slug: str) -> Consultation | None:
@@ -62,6 +68,21 @@ def active_organizations() -> list[Organization]:
         )
 
     return cached("active_organizations", None, load)
+
+
+def consultation_by_id(consultation_id: int) -> Consultation | None:
+    """Any consultation (drafts too) with offers and categories, from the process's
+    cache: for pages that reach it through an application (the private pages), so that
+    `application.consultation` and `.category` need no query of their own."""
+
+    def load(session):
+        return session.execute(
+            select(Consultation)
+            .where(Consultation.id == consultation_id)
+            .options(selectinload(Consultation.offers), selectinload(Consultation.categories))
+        ).scalar_one_or_none()
+
+    return cached_graph("consultation", consultation_id, load)
 
 
 def all_consultations() -> list[Consultation]:

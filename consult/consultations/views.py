@@ -25,6 +25,7 @@ from consult.database import local_to_utc, utc_to_local, utcnow
 from consult.enums import ConsultationState, Role
 from consult.extensions import db
 from consult.http import status_for
+from consult.pages import public_page
 from consult.security.models import SecurityTag
 from consult.security.services import record_event
 
@@ -33,8 +34,11 @@ bp = Blueprint("consultations", __name__)
 
 @bp.get("/")
 def home() -> ResponseReturnValue:
-    return render_template(
-        "consultations/home.html", consultations=public_consultations(), now=utcnow()
+    now = utcnow()
+    consultations = public_consultations()
+    return public_page(
+        tuple(c.call_phase(now) for c in consultations),
+        lambda: render_template("consultations/home.html", consultations=consultations, now=now),
     )
 
 
@@ -43,11 +47,13 @@ def detail(slug: str) -> ResponseReturnValue:
     consultation = public_consultation(slug)
     if consultation is None:
         abort(404)
-    return render_template(
-        "consultations/detail.html",
-        consultation=consultation,
-        availability=availability(consultation),
-        now=utcnow(),
+    now = utcnow()
+    offers = availability(consultation)
+    return public_page(
+        (slug, consultation.call_phase(now), tuple(a.places_left for a in offers)),
+        lambda: render_template(
+            "consultations/detail.html", consultation=consultation, availability=offers, now=now
+        ),
     )
 
 

@@ -1,14 +1,18 @@
 """How the programme plugs into the app (create_app calls init_app): its pages, and
-its handlers for the applications' and consultations' hooks."""
+its handlers for the applications' and consultations' hooks, and what raises the
+stamp its public pages are kept under."""
 
 from flask import Flask
 
+from consult.applications.models import Application
 from consult.applications.privacy import collecting
 from consult.applications.states import leaving_selection
+from consult.cache import LISTINGS, watch
 from consult.consultations.translations import translatable_rows
-from consult.programme import models  # noqa: F401  (its tables on the metadata)
+from consult.programme.models import ProgrammeSession
 from consult.programme.services import (
     placement_for_the_applicant,
+    shown_in_public_lists,
     translatable_sessions,
     unplace_on_leaving,
 )
@@ -20,3 +24,6 @@ def init_app(app: Flask) -> None:
     leaving_selection.register(unplace_on_leaving)
     translatable_rows.register(translatable_sessions)
     collecting.register(placement_for_the_applicant)
+    # The public programme and participants pages are kept under LISTINGS.
+    watch(ProgrammeSession, LISTINGS)
+    watch(Application, LISTINGS, shown_in_public_lists)

@@ -24,6 +24,7 @@ from consult.applications.audit import record_change
 from consult.applications.models import Application, AuditEvent
 from consult.applications.services import queue_applicant_email
 from consult.applications.states import holds_place
+from consult.cache import previous
 from consult.consultations.content import localized
 from consult.consultations.models import Consultation, StakeholderCategory
 from consult.database import contains, transaction, utc_to_local, utcnow
@@ -90,6 +91,21 @@ def speakers_by_session(consultation: Consultation) -> dict[int, list[Applicatio
     for application in rows:
         placed.setdefault(application.programme_session_id, []).append(application)
     return placed
+
+
+def shown_in_public_lists(application: Application) -> bool:
+    """Whether a change of this application can change the public programme or the
+    participants list (it is or was placed in a session, or confirmed): those pages are
+    kept under the LISTINGS stamp, which such a change raises (consult/cache.py). A
+    new, verified or reviewed application is neither, so the day a call opens does not
+    empty those pages from the cache with every applicant."""
+    confirmed = ApplicationState.CONFIRMED
+    return (
+        application.programme_session_id is not None
+        or previous(application, "programme_session_id") is not None
+        or application.state is confirmed
+        or previous(application, "state") is confirmed
+    )
 
 
 def meeting_days(consultation: Consultation) -> tuple[date, date]:

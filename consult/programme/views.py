@@ -20,6 +20,7 @@ from sqlalchemy import select
 from consult.access import admin_required, secretariat_required
 from consult.applications.models import Application, AuditEvent
 from consult.applications.states import listed_publicly
+from consult.cache import LISTINGS, stamp
 from consult.consultations.models import Consultation
 from consult.consultations.services import public_consultation
 from consult.database import local_to_utc, utc_to_local
@@ -27,6 +28,7 @@ from consult.enums import ApplicationState
 from consult.extensions import db
 from consult.forms import ActionForm
 from consult.http import csv_download, parse_id, safe_return, status_for
+from consult.pages import public_page
 from consult.programme.forms import PlacementForm, SessionForm, SpeakerFilterForm
 from consult.programme.models import ProgrammeSession, SessionKind
 from consult.programme.services import (
@@ -324,15 +326,16 @@ def _published(slug: str) -> tuple[Consultation, bool]:
 @bp.get("/c/<slug>/programme")
 def public_programme(slug: str) -> ResponseReturnValue:
     consultation, preview = _published(slug)
-    sessions = sessions_of(consultation)
-    placed = speakers_by_session(consultation)
-    return render_template(
-        "programme/public.html",
-        consultation=consultation,
-        sessions=sessions,
-        placed=placed,
-        listed=listed_publicly,
-        preview=preview,
+    return public_page(
+        (slug, stamp(LISTINGS)),
+        lambda: render_template(
+            "programme/public.html",
+            consultation=consultation,
+            sessions=sessions_of(consultation),
+            placed=speakers_by_session(consultation),
+            listed=listed_publicly,
+            preview=preview,
+        ),
     )
 
 
@@ -350,8 +353,11 @@ def public_participants(slug: str) -> ResponseReturnValue:
     consultation = public_consultation(slug)
     if consultation is None or not consultation.participants_public:
         abort(404)
-    return render_template(
-        "programme/participants.html",
-        consultation=consultation,
-        groups=participants(consultation),
+    return public_page(
+        (slug, stamp(LISTINGS)),
+        lambda: render_template(
+            "programme/participants.html",
+            consultation=consultation,
+            groups=participants(consultation),
+        ),
     )

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from consult.applications.privacy import erase_application, purge_expired
 from consult.applications.services import Decision, confirm_participation, decide_application
+from consult.cache import bump
 from consult.consultations.models import Consultation
 from consult.database import utcnow
 from consult.database.personal import classification
@@ -99,6 +100,7 @@ def test_a_purged_consultation_leaves_nobody_in_the_database(ctx, admin, reviewe
         .where(Consultation.id == consultation.id)
         .values(starts_at=utcnow() - timedelta(days=400), ends_at=utcnow() - timedelta(days=399))
     )
+    bump()  # a plain UPDATE tells the cache itself (consult/cache.py)
     db.session.commit()
     assert purge_expired() == [consultation]
     assert _where_it_stays("vexhollow") == []

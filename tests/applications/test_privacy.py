@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from consult.applications.models import AccessToken, Application, AuditEvent
 from consult.applications.privacy import purge_expired
 from consult.applications.services import Decision, confirm_participation, decide_application
+from consult.cache import bump
 from consult.consultations.models import Consultation
 from consult.database import utcnow
 from consult.enums import ApplicationState, Role
@@ -120,6 +121,7 @@ def test_the_purge_erases_consultations_past_retention_and_is_cron_safe(app, ctx
             applications_close_at=utcnow() - timedelta(days=450),
         )
     )
+    bump()  # a plain UPDATE tells the cache itself (consult/cache.py)
     db.session.commit()
     assert client.get(f"/a/{gone_raw}").status_code == 404  # past retention: no link
     result = app.test_cli_runner().invoke(args=["data", "purge"])

@@ -6,13 +6,14 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test translations compile-translations stack e2e lint audit lock bench clean-db help
+.PHONY: run test translations compile-translations stack e2e lint audit lock bench loadtest clean-db help
 
 help:
 	@echo "make run   - set up, migrate, seed the demo and serve on http://$(HOST):$(PORT)"
 	@echo "make test  - set up and run the test suite (SQLite; PostgreSQL with CONSULT_TEST_DATABASE_URL)"
 	@echo "make stack - the production stack on this machine (nginx, gunicorn, PostgreSQL, Redis)"
-	@echo "make bench - the performance record: apply, outbox, workers side by side; pages at 100,000"
+	@echo "make bench - the performance record: apply, outbox, workers side by side; page CPU; pages at 100,000"
+	@echo "make loadtest - the stack under 25, 50 and 100 clients (LOADTEST_ARGS=--smoke: a short one)"
 	@echo "make lint  - ruff and pip-audit"
 	@echo "make audit - pip-audit of requirements.lock; make lock re-pins it"
 
@@ -66,6 +67,10 @@ e2e: $(STAMP) compile-translations
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+# The stack under a crowd (scripts/loadtest.py): 25, 50, 100 clients; --smoke for a short one.
+loadtest: $(STAMP) compile-translations
+	$(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)
 
 lint: $(STAMP) audit
 	$(BIN)/ruff check consult tests migrations config scripts

@@ -29,9 +29,18 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 # On SIGTERM, requests in flight get this long to finish.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 20))
 keepalive = 5
-# Recycle workers now and then (a slow leak never becomes an outage).
-max_requests = 5000
-max_requests_jitter = 500
+# No recycling by request count: measured over `make loadtest` (about 20,000 requests
+# per worker) a worker's memory grows only while its caches fill (128 -> 134 MB in the
+# first 7,000 requests, then +1-3 MB), and workers recycled at 5000 +- 500 requests went
+# together, freezing the site for the length of a boot (docs/decisions.md). An operator
+# who sees a worker grow can set GUNICORN_MAX_REQUESTS: the jitter is then half of it,
+# so that two workers are unlikely to restart together.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 0))
+max_requests_jitter = max_requests // 2
+# The app is built once in the master and forked: a new or replaced worker (a crash, a
+# timeout) serves at once instead of spending a second importing and building the app.
+# Nothing holds a connection across the fork (post_fork below makes sure).
+preload_app = True
 # Only nginx on this machine may set X-Forwarded-*; the app trusts one hop
 # (CONSULT_PROXY_FIX_X_FOR=1).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
@@ -42,3 +51,12 @@ logconfig_dict = gunicorn_logconfig()
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
 errorlog = "-"
+
+
+def post_fork(_server, _worker):
+    """Connections are the worker's own: drop any pooled database connection the
+    master might hold (without closing it under the master's feet)."""
+    from consult.extensions import db
+
+    with _server.app.wsgi().app_context():
+        db.engine.dispose(close=False)

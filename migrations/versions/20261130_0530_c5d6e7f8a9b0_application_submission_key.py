@@ -16,9 +16,7 @@ depends_on = None
 
 def upgrade() -> None:
     # (Not a batch rebuild: the application table carries triggers; add in place.)
-    op.add_column(
-        "application", sa.Column("submission_key", sa.String(length=64), nullable=True)
-    )
+    op.add_column("application", sa.Column("submission_key", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:

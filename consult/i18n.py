@@ -15,6 +15,8 @@ from pathlib import Path
 import pycountry
 from babel import Locale
 from flask import current_app, has_request_context, request, session
+from flask_babel import _get_current_context as _babel_state
+from flask_babel import get_translations
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 # Each language named in itself, for the switcher.
@@ -129,3 +131,33 @@ def country_name(code: str, language: str) -> str:
 @cache
 def _country_names(language: str) -> dict[str, str]:
     return dict(countries(language))
+
+
+def current_translations():
+    """Flask-Babel's translations of the current locale, looked up once per context and
+    locale: templates call gettext some 50 times a page, and each of Flask-Babel's own
+    lookups walks the context three times over. Kept beside Flask-Babel's state and
+    keyed by its current locale object, so `force_locale` (each email in its reader's
+    language) is obeyed."""
+    state = _babel_state()
+    if state is None:
+        return get_translations()
+    locale = getattr(state, "babel_locale", None)
+    kept = getattr(state, "consult_translations", None)
+    if locale is not None and kept is not None and kept[0] is locale:
+        return kept[1]
+    translations = get_translations()
+    state.consult_translations = (getattr(state, "babel_locale", None), translations)
+    return translations
+
+
+def install_template_gettext(app) -> None:
+    """Jinja's _() and ngettext() through `current_translations` (in place of the
+    callables Flask-Babel installs, which do the same, more slowly)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: current_translations().ugettext(s),
+        ngettext=lambda s, p, n: current_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: current_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: current_translations().unpgettext(c, s, p, n),
+    )

@@ -28,6 +28,7 @@ from consult.i18n import (
     NATIVE_NAMES,
     country_name,
     html_lang,
+    install_template_gettext,
     locale_display_name,
     offered_languages,
     text_direction,
@@ -86,6 +87,7 @@ def register_web(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    install_template_gettext(app)
     env = app.jinja_env
     env.filters["local_datetime"] = local_datetime
     env.filters["paragraphs"] = paragraphs

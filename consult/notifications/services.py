@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from consult.cache import cached
 from consult.database import transaction, utcnow
@@ -75,6 +75,22 @@ def queue_email(
     )
     db.session.add(message)
     return message
+
+
+def withdraw_unsent(application_ids, template: str) -> int:
+    """Delete the messages of `template` to these applications (ids, or a select of
+    them) that are queued and were never tried: what they said no longer holds (a
+    programme made a draft again). Returns how many; no commit."""
+    return db.session.execute(
+        delete(OutboxMessage)
+        .where(
+            OutboxMessage.application_id.in_(application_ids),
+            OutboxMessage.template == template,
+            OutboxMessage.state == OutboxState.QUEUED,
+            OutboxMessage.attempts == 0,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
 def _unsent(application_id: int, template: str) -> OutboxMessage | None:

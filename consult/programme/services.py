@@ -32,6 +32,7 @@ from consult.enums import PLACE_HOLDING_STATES, ApplicationState, Role
 from consult.errors import Conflict, DomainError
 from consult.extensions import db
 from consult.notifications.calendar import location, new_calendar
+from consult.notifications.services import withdraw_unsent
 from consult.programme.models import ProgrammeSession, SessionKind
 from consult.regions import region_of
 from consult.spreadsheets import excel_safe
@@ -256,8 +257,11 @@ def _record(application: Application, by: User | None, note: str) -> AuditEvent:
         )
     except StaleDataError as exc:
         raise StaleProgramme(STALE) from exc
-    if application.state == ApplicationState.CONFIRMED:
-        notify_speaker(application)
+    if (
+        application.state == ApplicationState.CONFIRMED
+        and application.consultation.programme_published_at is not None
+    ):
+        notify_speaker(application)  # (a draft tells nobody: publishing tells everyone)
     return event
 
 
@@ -437,27 +441,57 @@ def programme_rows(
     return rows
 
 
-def notify_speaker(application: Application) -> None:
+def notify_speaker(application: Application, *, published: bool = False) -> None:
     """Tell a confirmed speaker their session, time and room, with the calendar entry
     (same UID, higher SEQUENCE). Edits within PROGRAMME_NOTICE_DELAY_SECONDS make one
-    email: an unsent notice is rewritten in place and waits again."""
+    email: an unsent notice is rewritten in place and waits again. `published`: the
+    programme has just been made public -- sent at once, saying so; a speaker told of
+    this very placement before (the key: its calendar SEQUENCE) is not told again."""
     db.session.flush()
     db.session.refresh(application, ["programme_session"])
+    delay = current_app.config["PROGRAMME_NOTICE_DELAY_SECONDS"]
     queue_applicant_email(
         application,
         "programme_changed",
         None,
         key=f"application:{application.id}:programme:{application.calendar_sequence}",
         calendar=True,
-        send_after=timedelta(seconds=current_app.config["PROGRAMME_NOTICE_DELAY_SECONDS"]),
+        send_after=timedelta(seconds=0 if published else delay),
         coalesce=True,
         session=application.programme_session,
+        published=published,
     )
 
 
 def publish(consultation: Consultation, published: bool) -> None:
+    """Make the programme public (each confirmed speaker in it gets one email with
+    their place) or a draft again (notices not yet sent are withdrawn: nobody is told
+    of a draft)."""
     with transaction():
+        was_published = consultation.programme_published_at is not None
         consultation.programme_published_at = utcnow() if published else None
+        if published and not was_published:
+            for application in _confirmed_placed(consultation):
+                notify_speaker(application, published=True)
+        elif not published:
+            withdraw_unsent(
+                select(Application.id).where(Application.consultation_id == consultation.id),
+                "programme_changed",
+            )
+
+
+def _confirmed_placed(consultation: Consultation) -> list[Application]:
+    return list(
+        db.session.execute(
+            select(Application)
+            .where(
+                Application.consultation_id == consultation.id,
+                Application.state == ApplicationState.CONFIRMED,
+                Application.programme_session_id.is_not(None),
+            )
+            .order_by(Application.id)
+        ).scalars()
+    )
 
 
 def set_participants_public(consultation: Consultation, public: bool) -> None:

@@ -28,6 +28,7 @@ from consult.programme.services import (
     ProgrammeError,
     SessionData,
     place_speaker,
+    publish,
     save_session,
     sessions_of,
 )
@@ -367,6 +368,7 @@ def test_public_pages_run_a_fixed_number_of_queries(app, consultation, admin):
 def test_a_batch_of_edits_makes_one_email_with_the_updated_calendar(consultation, admin):
     one = make_session(consultation, admin, 0, 1)
     two = make_session(consultation, admin, 1, 2, title="Panel 2", room="Room XII")
+    publish(consultation, True)
     person = speaker(consultation, admin, confirm=True)
     place_speaker(person, one, by=admin, expected_version=person.version)
     place_speaker(person, two, by=admin, expected_version=person.version)

@@ -93,6 +93,7 @@ class ApplicationState(LabelledEnum):
     DECLINED = "declined"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+    CANCELLED = "cancelled"  # confirmed, then could not come after all
 
     @property
     def short_label(self) -> str:
@@ -111,6 +112,7 @@ STATE_LABELS = with_labels(
         ApplicationState.DECLINED: _l("Declined"),
         ApplicationState.REJECTED: _l("Not accepted"),
         ApplicationState.WITHDRAWN: _l("Withdrawn"),
+        ApplicationState.CANCELLED: _l("Participation cancelled"),
     },
 )
 
@@ -123,10 +125,16 @@ STATE_SHORT_LABELS = {
     ApplicationState.DECLINED: _l("Declined"),
     ApplicationState.REJECTED: _l("Rejected"),
     ApplicationState.WITHDRAWN: _l("Withdrawn"),
+    ApplicationState.CANCELLED: _l("Cancelled"),
 }
 
 # States that no longer hold a place or block a new application for the same role.
-ENDED_STATES = (ApplicationState.WITHDRAWN, ApplicationState.REJECTED, ApplicationState.DECLINED)
+ENDED_STATES = (
+    ApplicationState.WITHDRAWN,
+    ApplicationState.REJECTED,
+    ApplicationState.DECLINED,
+    ApplicationState.CANCELLED,
+)
 # States that take one of the role offer's places.
 PLACE_HOLDING_STATES = (ApplicationState.ACCEPTED, ApplicationState.CONFIRMED)
 

@@ -188,3 +188,14 @@ class ApplicationForm(BaseForm):
 class WithdrawForm(BaseForm):
     # The version the person saw; a change in between refuses the withdrawal.
     version = VersionField(validators=[DataRequired()])
+
+
+class CancelForm(WithdrawForm):
+    """Withdrawing, or cancelling a confirmed place, with an optional reason for the
+    secretariat."""
+
+    reason = TextAreaField(
+        _l("Reason (optional)"),
+        description=_l("Only the secretariat reads it."),
+        validators=[Optional(), Length(max=1000)],
+    )

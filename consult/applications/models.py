@@ -69,6 +69,9 @@ class Application(db.Model):
     # The secretariat's latest message to the applicant (with a decision). Kept here,
     # not in the append-only audit log, so that it can be erased with the person.
     secretariat_message: Mapped[str] = mapped_column(sa.Text, default="", info=personal())
+    # Why the person withdrew or cancelled, if they said (it may be their health): here,
+    # not in the append-only audit log, so that it is erased with them.
+    leaving_reason: Mapped[str] = mapped_column(sa.Text, default="", info=personal(SPECIAL))
     erasure_requested_at: Mapped[datetime | None]
     erased_at: Mapped[datetime | None]
     # SHA-256 of the one-time key of the form that made it: the same form sent again (a

@@ -8,6 +8,7 @@ Views and the CLI call these; none of them sets `state` by hand.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,7 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from consult.accounts.models import User
+from consult.accounts.models import User, UserRole
 from consult.applications.audit import record_change
 from consult.applications.models import Application, AuditEvent
 from consult.applications.places import (  # noqa: F401  (re-exported for callers)
@@ -35,6 +36,7 @@ from consult.applications.states import (  # noqa: F401  (re-exported for caller
     can_verify,
     can_withdraw,
     confirmation_open,
+    holds_place,
     leaving_selection,
 )
 from consult.applications.tokens import find_by_token, hash_token, status_link  # noqa: F401
@@ -44,6 +46,7 @@ from consult.database import transaction, utcnow
 from consult.enums import ENDED_STATES, ApplicationState, Role
 from consult.errors import Conflict, DomainError, Forbidden, Gone, Invalid
 from consult.extensions import db
+from consult.http import public_url
 from consult.notifications.calendar import consultation_ics
 from consult.notifications.models import OutboxMessage
 from consult.notifications.services import queue_email
@@ -485,14 +488,17 @@ def _applicant_answer(
     *,
     note: str,
     expected_version: int,
+    then: Callable[[ApplicationState], None] | None = None,
 ) -> Application:
     """An applicant's own move from their status page (withdraw, confirm, decline):
-    one transaction with the offer locked (a place it frees goes to the waiting list)."""
+    one transaction with the offer locked (a place it frees goes to the waiting list).
+    `then(previous_state)` runs in the same transaction, after the move."""
     with transaction():
         offer = lock_offer(application)
         _check_version(application, expected_version)
         if to == S.CONFIRMED:
             _check_confirmation_deadline(offer)
+        previous = application.state
         move_state(
             application,
             to,
@@ -501,6 +507,8 @@ def _applicant_answer(
             note=note,
             expected_version=expected_version,
         )
+        if then is not None:
+            then(previous)
     return application
 
 
@@ -525,17 +533,62 @@ def set_public_listing(application: Application, listed: bool, *, expected_versi
     return application
 
 
-def withdraw_application(application: Application, *, expected_version: int) -> Application:
-    """The applicant withdraws (from any state before confirmed/declined/rejected).
+def withdraw_application(
+    application: Application, *, expected_version: int, reason: str = ""
+) -> Application:
+    """The applicant withdraws, or cancels a confirmed place (CANCELLED), with an
+    optional reason for the secretariat (kept on the application, erased with it; the
+    append-only audit event only says that one was given).
 
-    Withdrawing an accepted application frees its place (see fill_free_places).
+    A place held (accepted, confirmed) is freed: the waiting list moves up
+    (fill_free_places), a speaker leaves their session, and the secretariat's admins
+    are emailed, so that nobody learns of it only on the day.
     """
+    reason = reason.strip()
+    cancelling = application.state is S.CONFIRMED
+    note = ("Cancelled" if cancelling else "Withdrawn") + " by the applicant."
+    note += " They gave a reason." if reason else ""
+
+    def keep_reason_and_tell(previous: ApplicationState) -> None:
+        application.leaving_reason = reason
+        if holds_place(previous):
+            _queue_secretariat_notice(application, previous, reason)
+
     return _applicant_answer(
         application,
-        S.WITHDRAWN,
-        note="Withdrawn by the applicant.",
+        S.CANCELLED if cancelling else S.WITHDRAWN,
+        note=note,
         expected_version=expected_version,
+        then=keep_reason_and_tell,
     )
+
+
+def _queue_secretariat_notice(
+    application: Application, previous: ApplicationState, reason: str
+) -> None:
+    """Email each active admin that a person holding a place has left (in the admin's
+    own language), with a link to the application."""
+    admins = db.session.execute(
+        select(User).where(User.role == UserRole.ADMIN, User.active.is_(True))
+    ).scalars()
+    link = public_url("review.detail", application_id=application.id)
+    for admin in admins:
+        queue_email(
+            key=f"application:{application.id}:left:{application.version}:{admin.id}",
+            template="participant_left",
+            to=admin.email,
+            language=admin.language or "en",
+            # (It names the person: tied to the application, it is erased with it.)
+            application_id=application.id,
+            context={
+                "user": admin,
+                "application": application,
+                "consultation": application.consultation,
+                "was_confirmed": previous is S.CONFIRMED,
+                "reason": reason,
+                "link": link,
+            },
+        )
 
 
 def fill_free_places(offer: RoleOffer) -> list[Application]:

@@ -44,6 +44,8 @@ TRANSITIONS: dict[tuple[ApplicationState, ApplicationState], frozenset[Actor]] =
     (S.UNDER_REVIEW, S.WITHDRAWN): frozenset({Actor.APPLICANT}),
     (S.ACCEPTED, S.WITHDRAWN): frozenset({Actor.APPLICANT}),
     (S.WAITLISTED, S.WITHDRAWN): frozenset({Actor.APPLICANT}),
+    # A confirmed person who cannot come after all cancels: the place goes back.
+    (S.CONFIRMED, S.CANCELLED): frozenset({Actor.APPLICANT}),
 }
 # Erasing a person's data (their request, an admin's action) withdraws a live
 # application first, so that its place is freed: the only admin withdrawals.
@@ -63,8 +65,11 @@ def can_verify(application) -> bool:
 
 
 def can_withdraw(application) -> bool:
-    """May the applicant still withdraw this application?"""
-    return can_transition(application.state, S.WITHDRAWN, Actor.APPLICANT)
+    """May the applicant still withdraw this application, or cancel their confirmed
+    place (the same way out on their page)?"""
+    return can_transition(application.state, S.WITHDRAWN, Actor.APPLICANT) or can_transition(
+        application.state, S.CANCELLED, Actor.APPLICANT
+    )
 
 
 def can_answer(application) -> bool:
@@ -111,6 +116,7 @@ EFFECTS: dict[tuple[ApplicationState, ApplicationState], Effects] = {
     (S.ACCEPTED, S.WITHDRAWN): Effects(email="withdrawal_acknowledged", **_LEAVES),
     # Only erasure withdraws a confirmed application (and sends nothing: see privacy.py).
     (S.CONFIRMED, S.WITHDRAWN): Effects(email="withdrawal_acknowledged", **_LEAVES),
+    (S.CONFIRMED, S.CANCELLED): Effects(email="cancellation_acknowledged", **_LEAVES),
 }
 
 # Fired by move_state when a move's effects say the speaker leaves the programme, before

@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from consult.applications.forms import ApplicationForm, WithdrawForm
+from consult.applications.forms import ApplicationForm, CancelForm, WithdrawForm
 from consult.applications.models import Application
 from consult.applications.places import offer_availability
 from consult.applications.privacy import personal_data as personal_data_of
@@ -284,6 +284,9 @@ def confirm(application: Application, token: str) -> ResponseReturnValue:
 @bp.route("/a/<token>/decline", methods=["GET", "POST"])
 @private_link_view
 def decline(application: Application, token: str) -> ResponseReturnValue:
+    if application.state == ApplicationState.CONFIRMED:
+        # Confirmed already: what is left to "decline" is cancelling the place.
+        return redirect(url_for(".withdraw", token=token))
     if request.method == "POST":
         return _answer(
             application,
@@ -337,7 +340,9 @@ def confirmation(application: Application, token: str) -> ResponseReturnValue:
 @bp.route("/a/<token>/withdraw", methods=["GET", "POST"])
 @private_link_view
 def withdraw(application: Application, token: str) -> ResponseReturnValue:
-    form = WithdrawForm(version=application.version)
+    """Withdraw an application, or cancel a confirmed place (the same move: the place
+    goes to the next person waiting), with an optional reason for the secretariat."""
+    form = CancelForm(version=application.version)
     status_code = 200
     error = None
     if not can_withdraw(application):
@@ -348,7 +353,10 @@ def withdraw(application: Application, token: str) -> ResponseReturnValue:
         status_code = 409
     elif form.validate_on_submit():
         try:
-            withdraw_application(application, expected_version=form.version.data)
+            was_confirmed = application.state == ApplicationState.CONFIRMED
+            withdraw_application(
+                application, expected_version=form.version.data, reason=form.reason.data or ""
+            )
         except ApplicationError as exc:
             error = exc.message
             status_code = status_for(exc)
@@ -356,10 +364,14 @@ def withdraw(application: Application, token: str) -> ResponseReturnValue:
             form.version.data = application.version
         else:
             flash(
-                _("Your application has been withdrawn. We have sent you a confirmation."),
+                _("Your participation is cancelled. We have sent you a confirmation.")
+                if was_confirmed
+                else _("Your application has been withdrawn. We have sent you a confirmation."),
                 "success",
             )
             return redirect(url_for(".status", token=token))
+    elif form.is_submitted():
+        status_code = 422
     return _private(
         render_template(
             "applications/withdraw.html",

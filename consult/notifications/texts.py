@@ -86,6 +86,11 @@ EMAIL_KINDS = [
         _l("Withdrawal acknowledged"),
         _l("When someone withdraws their application."),
     ),
+    EmailKind(
+        "cancellation_acknowledged",
+        _l("Cancellation acknowledged"),
+        _l("When a confirmed participant cancels their place."),
+    ),
 ]
 KINDS = {kind.template: kind for kind in EMAIL_KINDS}
 

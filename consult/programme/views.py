@@ -61,14 +61,21 @@ bp = Blueprint("programme", __name__)
 
 
 def _removed_speakers(consultation: Consultation) -> list[AuditEvent]:
-    """Speakers who left the programme by declining or withdrawing (newest first)."""
+    """Speakers who left the programme by declining, withdrawing or cancelling (newest
+    first)."""
     return list(
         db.session.execute(
             select(AuditEvent)
             .join(Application, Application.id == AuditEvent.application_id)
             .where(
                 Application.consultation_id == consultation.id,
-                AuditEvent.to_state.in_((ApplicationState.DECLINED, ApplicationState.WITHDRAWN)),
+                AuditEvent.to_state.in_(
+                    (
+                        ApplicationState.DECLINED,
+                        ApplicationState.WITHDRAWN,
+                        ApplicationState.CANCELLED,
+                    )
+                ),
                 AuditEvent.note.like("%Removed from session%"),
             )
             .order_by(AuditEvent.id.desc())

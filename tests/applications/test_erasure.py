@@ -12,7 +12,12 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from consult.applications.privacy import erase_application, purge_expired
-from consult.applications.services import Decision, confirm_participation, decide_application
+from consult.applications.services import (
+    Decision,
+    confirm_participation,
+    decide_application,
+    withdraw_application,
+)
 from consult.cache import bump
 from consult.consultations.models import Consultation
 from consult.database import utcnow
@@ -67,7 +72,8 @@ def _where_it_stays(mark: str) -> list[str]:
 
 def _a_full_life(consultation: Consultation, admin, reviewer, mark: str):
     """An application with everything that can carry the person: a custom subject with
-    {name}, a review comment, a decision message, a confirmation with its calendar."""
+    {name}, a review comment, a decision message, a confirmation with its calendar, a
+    cancellation with a reason (and the secretariat's email about it)."""
     save_custom_text(
         consultation.id, "accepted", "en", "{name}, you are selected", "Dear {name}.", "admin"
     )
@@ -81,6 +87,10 @@ def _a_full_life(consultation: Consultation, admin, reviewer, mark: str):
         message=f"Dear Zoltan {mark.title()}, welcome.",
     )
     confirm_participation(application, expected_version=application.version)
+    # Then cannot come after all, and says why (kept for the secretariat, emailed to it).
+    withdraw_application(
+        application, expected_version=application.version, reason=f"Zoltan {mark} is unwell."
+    )
     assert _where_it_stays(mark)  # the search does find the person before
     return application
 

@@ -197,7 +197,7 @@ def test_withdraw_from_every_state_before_a_final_one(ctx, state):
     assert outbox(application.id)[-1].template == "withdrawal_acknowledged"
 
 
-@pytest.mark.parametrize("state", [S.CONFIRMED, S.DECLINED, S.REJECTED, S.WITHDRAWN])
+@pytest.mark.parametrize("state", [S.DECLINED, S.REJECTED, S.WITHDRAWN, S.CANCELLED])
 def test_withdraw_is_refused_from_final_states_and_writes_nothing(ctx, state):
     application, raw = submit(make_consultation())
     _force_state(application, state)
@@ -281,8 +281,11 @@ def test_design_state_machine_edges_are_all_present():
     } | {(s, S.WITHDRAWN) for s in (S.SUBMITTED, S.UNDER_REVIEW, S.ACCEPTED, S.WAITLISTED)}
     # Erasure withdraws a confirmed person too, by an admin only.
     expected.add((S.CONFIRMED, S.WITHDRAWN))
+    # A confirmed person who cannot come after all cancels.
+    expected.add((S.CONFIRMED, S.CANCELLED))
     assert set(TRANSITIONS) == expected
     assert TRANSITIONS[(S.CONFIRMED, S.WITHDRAWN)] == {Actor.ADMIN}
+    assert TRANSITIONS[(S.CONFIRMED, S.CANCELLED)] == {Actor.APPLICANT}
 
 
 def test_duplicate_live_application_is_refused(ctx):

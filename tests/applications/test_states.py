@@ -38,6 +38,7 @@ DESIGNED_MOVES = {
     (S.ACCEPTED, S.WITHDRAWN): {A, ADMIN},
     (S.WAITLISTED, S.WITHDRAWN): {A, ADMIN},
     (S.CONFIRMED, S.WITHDRAWN): {ADMIN},  # erasure of a confirmed person
+    (S.CONFIRMED, S.CANCELLED): {A},  # cannot come after all
 }
 
 # What each move sends and does: (email, calendar, frees a place, leaves the programme).
@@ -57,6 +58,7 @@ DESIGNED_EFFECTS = {
     (S.WAITLISTED, S.WITHDRAWN): ("withdrawal_acknowledged", False, False, False),
     (S.ACCEPTED, S.WITHDRAWN): ("withdrawal_acknowledged", False, True, True),
     (S.CONFIRMED, S.WITHDRAWN): ("withdrawal_acknowledged", False, True, True),
+    (S.CONFIRMED, S.CANCELLED): ("cancellation_acknowledged", False, True, True),
 }
 
 
@@ -88,7 +90,7 @@ def test_the_rules_templates_ask(state):
     assert can_verify(application) is (state is S.SUBMITTED)
     assert can_answer(application) is (state is S.ACCEPTED)
     assert can_withdraw(application) is (
-        state in (S.SUBMITTED, S.UNDER_REVIEW, S.ACCEPTED, S.WAITLISTED)
+        state in (S.SUBMITTED, S.UNDER_REVIEW, S.ACCEPTED, S.WAITLISTED, S.CONFIRMED)
     )
     assert holds_place(state) is (state in (S.ACCEPTED, S.CONFIRMED))
     assert reviewable(application) is (state not in (S.SUBMITTED, S.WITHDRAWN))

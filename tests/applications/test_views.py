@@ -13,7 +13,7 @@ from consult.applications.models import Application
 from consult.enums import ApplicationState, ConsultationState
 from consult.extensions import db
 from consult.notifications.models import OutboxMessage
-from tests.conftest import csrf_token, form_version
+from tests.conftest import csrf_token, form_version, login
 from tests.factories import category, make_consultation, sent_link
 
 
@@ -346,14 +346,72 @@ def test_withdrawing_on_a_stale_page_is_refused(client, consultation):
     )
 
 
-def test_a_confirmed_attendee_cannot_withdraw(client, consultation):
-    post_application(client, role="attendee")
-    link = latest_link("amina@example.org")
-    confirm_address(client, link)
+def test_a_confirmed_attendee_cancels_and_the_next_one_waiting_gets_the_place(
+    app, client, consultation, admin
+):
+    """Attendee places are first come, first served (3 here): the fourth waits. When a
+    confirmed one cancels online, with a reason, the place goes to the fourth (emailed),
+    the secretariat is emailed, and the first is told."""
+    people = [f"person{n}@example.org" for n in range(4)]
+    for address in people:
+        visitor = app.test_client()
+        post_application(visitor, role="attendee", email=address)
+        confirm_address(visitor, latest_link(address))
+    link = latest_link(people[0])
     assert "Your participation is confirmed" in client.get(link).text
+    assert "you are on the waiting list" in client.get(latest_link(people[3])).text
+    status = client.get(link).text
+    assert "Cancel my participation" in status
+    # "Decline" means cancel once confirmed: that page leads here.
+    assert client.get(f"{link}/decline").headers["Location"].endswith(f"{link}/withdraw")
     page = client.get(f"{link}/withdraw")
-    assert page.status_code == 409
-    assert "can no longer be withdrawn" in page.text
+    assert page.status_code == 200 and "Cancel your participation" in page.text
+    too_long = client.post(
+        f"{link}/withdraw",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "version": form_version(page.text),
+            "reason": "x" * 1001,
+        },
+    )
+    assert too_long.status_code == 422 and 'id="reason-error"' in too_long.text
+    response = client.post(
+        f"{link}/withdraw",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "version": form_version(page.text),
+            "reason": "My flight was cancelled.",
+        },
+    )
+    assert response.status_code == 302
+    assert "Your participation is cancelled" in client.get(response.headers["Location"]).text
+    db.session.expire_all()
+    first, fourth = (
+        db.session.execute(select(Application).where(Application.email == address)).scalar_one()
+        for address in (people[0], people[3])
+    )
+    assert first.state == ApplicationState.CANCELLED
+    assert first.events[-1].note == "Cancelled by the applicant. They gave a reason."
+    assert first.leaving_reason == "My flight was cancelled."  # (erased with the person)
+    assert fourth.state == ApplicationState.CONFIRMED  # promoted from the waiting list
+    mails = {
+        (m.to_address, m.template) for m in db.session.execute(select(OutboxMessage)).scalars()
+    }
+    assert (people[0], "cancellation_acknowledged") in mails
+    assert (people[3], "promoted") in mails
+    [notice] = [
+        m
+        for m in db.session.execute(select(OutboxMessage)).scalars()
+        if m.template == "participant_left"
+    ]
+    assert notice.to_address == admin.email
+    assert "My flight was cancelled." in notice.body_text and first.reference in notice.subject
+    login(admin_client := app.test_client(), admin.email)
+    detail = admin_client.get(f"/secretariat/applications/{first.id}").text
+    assert "Why they left" in detail and "My flight was cancelled." in detail
+    # Cancelled is final: no second cancellation, and the place is not held.
+    again = client.get(f"{link}/withdraw")
+    assert again.status_code == 409
 
 
 def test_the_thanks_page_without_an_application_goes_back(client, consultation):

@@ -16,10 +16,11 @@ from consult.applications.services import (
     confirm_participation,
     decide_application,
     decline_participation,
+    withdraw_application,
 )
 from consult.database import utcnow
 from consult.demo.seed import seed_demo
-from consult.enums import Role
+from consult.enums import ApplicationState, Role
 from consult.extensions import db
 from consult.http import status_for
 from consult.notifications.models import OutboxMessage
@@ -188,6 +189,19 @@ def test_declining_takes_the_speaker_out_and_tells_the_secretariat(
     assert person.programme_session_id is None
     assert person.events[-1].note.endswith("Removed from session “Panel 1”.")
     assert person.version == audit_count(person)
+    page = admin_client.get(f"/secretariat/consultations/{consultation.id}/programme").text
+    assert "Speakers who left the programme" in page and person.reference in page
+
+
+def test_a_confirmed_speaker_who_cancels_leaves_their_session(admin_client, consultation, admin):
+    panel = make_session(consultation, admin)
+    person = speaker(consultation, admin, confirm=True, full_name="Dana Okafor")
+    place_speaker(person, panel, by=admin, expected_version=person.version)
+    withdraw_application(person, expected_version=person.version, reason="Visa refused")
+    db.session.expire_all()
+    assert person.state == ApplicationState.CANCELLED
+    assert person.programme_session_id is None
+    assert person.events[-1].note.endswith("Removed from session “Panel 1”.")
     page = admin_client.get(f"/secretariat/consultations/{consultation.id}/programme").text
     assert "Speakers who left the programme" in page and person.reference in page
 

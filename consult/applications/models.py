@@ -128,6 +128,8 @@ class Application(db.Model):
         sa.Index("ix_application_queue_state_created", "consultation_id", "state", "created_at"),
         # The queue's counts per state for a country (the kept counts have regions only).
         sa.Index("ix_application_country_state", "consultation_id", "country", "state"),
+        # The queue's organization filter, and search by a listed organization's name.
+        sa.Index("ix_application_organization", "consultation_id", "organization_id"),
     )
 
     @property

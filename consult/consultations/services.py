@@ -70,6 +70,16 @@ def active_organizations() -> list[Organization]:
     return cached("active_organizations", None, load)
 
 
+def all_organizations() -> list[Organization]:
+    """Every listed organization, active or not, by acronym (cached; read-only copies):
+    the queue filters by those applications may name."""
+
+    def load(session):
+        return list(session.execute(select(Organization).order_by(Organization.acronym)).scalars())
+
+    return cached("all_organizations", None, load)
+
+
 def consultation_by_id(consultation_id: int) -> Consultation | None:
     """Any consultation (drafts too) with offers and categories, from the process's
     cache: for pages that reach it through an application (the private pages), so that

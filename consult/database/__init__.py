@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -50,7 +51,19 @@ def transaction() -> Iterator[None]:
         raise
 
 
+def fold(text: str | None) -> str | None:
+    """`text` as search compares it: accents and case folded ("Ministère" -> "ministere").
+    On SQLite the database calls it as consult_fold() (registered on every connection),
+    so the search index and the query fold alike; PostgreSQL has its own consult_fold()
+    (unaccent, lower), made by the search migration."""
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.create_function("consult_fold", 1, fold, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")

@@ -2,23 +2,26 @@
 
 One function, `text_condition(model, text)` (used by
 consult.applications.search.matching_applications), gives the condition for "the application's
-name, organization, topic, reference or email contains `text`" (case-insensitive, the
-text taken literally). Behind it:
+name, organization, topic, reference or email contains `text`" (accents and case folded:
+"ministere" finds "Ministère"; the text taken literally). Behind it:
 
-- PostgreSQL: a `pg_trgm` GIN index on those fields joined into one text
-  (`SEARCH_DOCUMENT`); `ILIKE '%text%'` on that same expression uses the index.
+- PostgreSQL: a `pg_trgm` GIN index on those fields joined into one text and folded
+  (`consult_fold`: `lower(unaccent(...))`, an immutable function the migration makes);
+  `LIKE '%text%'` on that same expression, with the text folded the same way, uses it.
 - SQLite: an FTS5 table with the trigram tokenizer (`application_search`, kept by
-  triggers); a phrase query finds substrings of three characters or more.
+  triggers) over the folded document (`consult_fold`, a Python function registered on
+  every connection: consult.database.fold); a phrase query finds substrings of three
+  characters or more.
 
 Texts shorter than three characters cannot use a trigram index; they are matched with
-`ILIKE` over the columns (a scan, still correct).
+`LIKE` over each folded column (a scan, still correct).
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from consult.database import contains
+from consult.database import fold
 from consult.extensions import db
 
 SEARCHED_COLUMNS = ("full_name", "organization_name", "topic", "reference", "email")
@@ -31,19 +34,36 @@ SEARCH_INDEX = "ix_application_search"  # the trigram index (PostgreSQL)
 
 
 def text_condition(Application, text: str):  # noqa: N803  (the mapped class searched)
-    """The condition "this row contains `text`" for a query over the searched model
-    (Application, whose table carries the index and the SEARCHED_COLUMNS)."""
+    """The condition "this row contains `text`" (accents and case folded) for a query
+    over the searched model (Application, whose table carries the index and the
+    SEARCHED_COLUMNS)."""
     text = text.strip()
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    # The text folded as the index is: by the database's own function on PostgreSQL
+    # (unaccent's rules), by the very function the SQLite index was made with.
+    folded = sa.func.consult_fold(sa.literal(_escaped(text))) if postgres else _escaped(fold(text))
     if len(text) < MIN_INDEXED_LENGTH or SEPARATOR in text:
-        return contains(text, *(getattr(Application, name) for name in SEARCHED_COLUMNS))
-    if db.session.get_bind().dialect.name == "postgresql":
-        return contains(text, _document(Application))
-    phrase = '"' + text.replace('"', '""') + '"'
+        columns = (sa.func.consult_fold(getattr(Application, name)) for name in SEARCHED_COLUMNS)
+        return sa.or_(*(_like(column, folded) for column in columns))
+    if postgres:
+        return _like(sa.func.consult_fold(_document(Application)), folded)
+    phrase = '"' + fold(text).replace('"', '""') + '"'
     return Application.id.in_(
         sa.select(sa.literal_column("rowid"))
         .select_from(sa.table("application_search"))
         .where(sa.literal_column("application_search").op("MATCH")(phrase))
     )
+
+
+def _escaped(text: str) -> str:
+    """`text` with LIKE's own characters taken literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _like(folded_column, folded_text):
+    """folded_column LIKE '%' || folded_text || '%' (the escapes of _escaped)."""
+    pattern = sa.literal("%").op("||")(folded_text).op("||")(sa.literal("%"))
+    return folded_column.like(pattern, escape="\\")
 
 
 def _document(table):
@@ -62,15 +82,33 @@ def include_object(object_, name, type_, reflected, compare_to) -> bool:
     return not (type_ == "index" and name == SEARCH_INDEX)
 
 
-def create_search_index(op) -> None:
+# PostgreSQL's folding: unaccent is not immutable (its dictionary could change), so an
+# index cannot use it directly; this wrapper names the dictionary and is declared
+# immutable, as unaccent's documentation suggests.
+_PG_FOLD = (
+    "CREATE OR REPLACE FUNCTION consult_fold(text) RETURNS text "
+    "LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT "
+    "AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$"
+)
+
+
+def create_search_index(op, folded: bool = False) -> None:
+    """The index (`folded`: over the accent- and case-folded text, since migration
+    d6e7f8a9b0c1; the first search migration made it unfolded)."""
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        expression = SEARCH_DOCUMENT
+        if folded:
+            op.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+            op.execute(_PG_FOLD)
+            expression = f"consult_fold({SEARCH_DOCUMENT})"
         op.execute(
-            f"CREATE INDEX {SEARCH_INDEX} ON application "
-            f"USING gin (({SEARCH_DOCUMENT}) gin_trgm_ops)"
+            f"CREATE INDEX {SEARCH_INDEX} ON application USING gin (({expression}) gin_trgm_ops)"
         )
         return
     document = " || char(31) || ".join(f"{{row}}.{c}" for c in SEARCHED_COLUMNS)
+    if folded:
+        document = f"consult_fold({document})"
     op.execute("CREATE VIRTUAL TABLE application_search USING fts5(document, tokenize='trigram')")
     op.execute(
         "INSERT INTO application_search (rowid, document) "

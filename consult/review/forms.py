@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from consult.applications.services import Decision
 from consult.consultations.content import localized
 from consult.consultations.models import Consultation
+from consult.consultations.services import all_organizations
 from consult.enums import ApplicationState, Role
 from consult.forms import BaseForm, LongSelectField, VersionField, country_choices, optional_int
 from consult.review.models import MAX_SCORE, MIN_SCORE
@@ -38,6 +39,9 @@ class QueueFilterForm(BaseForm):
     category = SelectField(_l("Stakeholder category"), coerce=optional_int, validators=[Optional()])
     state = SelectField(_l("State"), validators=[Optional()])
     country = LongSelectField(_l("Country"), validators=[Optional()])
+    organization = SelectField(
+        _l("Listed organization"), coerce=optional_int, validators=[Optional()]
+    )
     q = StringField(
         _l("Search"),
         validators=[Optional(), Length(max=100)],
@@ -69,6 +73,9 @@ class QueueFilterForm(BaseForm):
             SelectChoice(state.value, state.short_label) for state in ApplicationState
         ]
         self.country.choices = country_choices(language, any_)
+        self.organization.choices = [SelectChoice("", any_)] + [
+            SelectChoice(o.id, o.display_name) for o in all_organizations()
+        ]
 
 
 class ReviewForm(BaseForm):

@@ -103,6 +103,7 @@ class ReviewQueueFilter:
     category_id: int | None = None
     state: ApplicationState | None = None
     country: str | None = None
+    organization_id: int | None = None  # a listed organization
     unreviewed_by: int | None = None  # a user id: hide what this user has reviewed
     text: str = ""
     sort: str = "newest"
@@ -117,6 +118,8 @@ class ReviewQueueFilter:
             conds.append(Application.state == self.state)
         if self.country:
             conds.append(Application.country == self.country)
+        if self.organization_id is not None:
+            conds.append(Application.organization_id == self.organization_id)
         if self.unreviewed_by is not None:
             conds.append(
                 ~exists().where(
@@ -236,10 +239,15 @@ def queue_page(
 def state_counts(queue_filter: ReviewQueueFilter) -> dict[ApplicationState, int]:
     """How many applications match the filter in each state (state filter ignored).
 
-    Filters by role and category read the kept counts (tally.py); a country, text or
-    "not reviewed by me" filter counts the matching applications."""
+    Filters by role and category read the kept counts (tally.py); a country,
+    organization, text or "not reviewed by me" filter counts the matching applications."""
     found: dict[ApplicationState, int] = dict.fromkeys(ApplicationState, 0)
-    if not queue_filter.country and not queue_filter.text and queue_filter.unreviewed_by is None:
+    if (
+        not queue_filter.country
+        and queue_filter.organization_id is None
+        and not queue_filter.text
+        and queue_filter.unreviewed_by is None
+    ):
         kept = counts_by_role_and_state(
             queue_filter.consultation_id,
             role=queue_filter.role,

@@ -93,7 +93,7 @@ def _queue_filter() -> tuple[QueueFilterForm, ReviewQueueFilter | None, Consulta
     # An edited URL: what is not one of the field's choices (" ", "emperor") is dropped
     # rather than passed on. Optional() lets blank values through validation, so the
     # choices are checked here, for every select.
-    for field in (form.role, form.category, form.state, form.country, form.sort):
+    for field in (form.role, form.category, form.state, form.country, form.organization, form.sort):
         if field.data not in {value for value, *_ in field.iter_choices()}:
             field.data = field.default if field.name == "sort" else None
     if form.q.errors:
@@ -104,6 +104,7 @@ def _queue_filter() -> tuple[QueueFilterForm, ReviewQueueFilter | None, Consulta
         category_id=form.category.data or None,
         state=ApplicationState(form.state.data) if form.state.data else None,
         country=form.country.data or None,
+        organization_id=form.organization.data or None,
         unreviewed_by=current_user.id if form.mine.data else None,
         text=(form.q.data or "").strip(),
     )

@@ -71,6 +71,34 @@ def test_category_filter(admin_client, consultation):
     assert refs(admin_client.get(url).text) == ["FM-P-0002"]
 
 
+def test_listed_organizations_are_searched_and_filtered(admin_client, consultation):
+    """Rows show the listed organization's name: the search finds it by that name or its
+    acronym, accents folded; the organization filter lists exactly its applicants."""
+    import sqlalchemy as sa
+
+    from consult.consultations.models import Organization
+    from consult.extensions import db
+
+    orgs = {o.acronym: o for o in db.session.execute(sa.select(Organization)).scalars()}
+    under_review(consultation, organization_id=orgs["UNDP"].id)  # FM-P-0001
+    under_review(consultation, organization_id=orgs["ITU"].id)  # FM-P-0002
+    under_review(consultation, organization_name="Ministère de l’Économie")  # FM-P-0003
+    base = f"/secretariat/applications?consultation={consultation.id}"
+    for query, expected in (
+        ("q=UNDP", ["FM-P-0001"]),
+        ("q=Development+Programme", ["FM-P-0001"]),
+        ("q=Telecommunication", ["FM-P-0002"]),
+        ("q=ministere+de+l", ["FM-P-0003"]),
+        ("q=economie", ["FM-P-0003"]),
+        (f"organization={orgs['ITU'].id}", ["FM-P-0002"]),
+        (f"organization={orgs['ITU'].id}&q=undp", []),
+        ("organization=999999", ["FM-P-0003", "FM-P-0002", "FM-P-0001"]),  # not a choice
+    ):
+        html = admin_client.get(f"{base}&{query}").text
+        assert refs(html) == expected, query
+    assert "Listed organization" in admin_client.get(base).text
+
+
 def test_not_yet_reviewed_by_me(admin_client, admin, reviewer, consultation):
     first, _ = under_review(consultation)
     second, _ = under_review(consultation)

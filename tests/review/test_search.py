@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from consult.applications.models import Application
 from consult.applications.privacy import erase_application
 from consult.applications.search import SEARCHED_COLUMNS, matching_applications
-from consult.database import transaction
+from consult.database import fold, transaction
 from consult.enums import Role
 from consult.extensions import db
 from tests.factories import make_consultation, submit
@@ -31,11 +31,12 @@ def _found(text: str) -> set[int]:
 
 
 def _expected(text: str) -> set[int]:
-    needle = text.strip().lower()
+    """The reference: a substring test, accents and case folded."""
+    needle = fold(text.strip())
     return {
         a.id
         for a in db.session.execute(sa.select(Application)).scalars()
-        if any(needle in getattr(a, c).lower() for c in SEARCHED_COLUMNS)
+        if any(needle in fold(getattr(a, c)) for c in SEARCHED_COLUMNS)
     }
 
 
@@ -71,9 +72,14 @@ texts = st.one_of(
             "Diallo\x1fDigital",
             "ère des",
             "ministère",
+            "ministere",
+            "MINISTERE DES",
+            "Ministere",
+            "é",
+            "ère",
         ]
     ),
-    st.text(alphabet="abdeiln %_\\\"'-.", min_size=1, max_size=6),
+    st.text(alphabet="abdeilnèé %_\\\"'-.", min_size=1, max_size=6),
 )
 
 
@@ -100,3 +106,30 @@ def test_the_index_follows_changes_and_erasure(ctx):
     erase_application(jean, by="admin")
     assert _found("broadband") == set()
     assert _found("Jeanne") == set()
+
+
+def test_accents_and_case_are_folded_on_both_sides(ctx):
+    consultation = make_consultation()
+    li = submit(consultation, Role.PANELIST, organization_name="Ministère des Postes")[0]
+    zoe = submit(consultation, Role.PANELIST, full_name="ZOË Ångström")[0]
+    for text in ("ministere", "MINISTÈRE", "Ministere des postes", "postes"):
+        assert _found(text) == {li.id}, text
+    for text in ("zoe", "angstrom", "Zoë Ång", "ström"):
+        assert _found(text) == {zoe.id}, text
+
+
+def test_a_listed_organization_is_found_by_its_name_and_acronym(ctx):
+    """Applicants who picked an organization from the list typed no name: the list's
+    own names are searched too (UNDP, ITU and the others of the seed)."""
+    from consult.consultations.models import Organization
+
+    consultation = make_consultation()
+    by_acronym = {o.acronym: o for o in db.session.execute(sa.select(Organization)).scalars()}
+    undp = submit(consultation, Role.PANELIST, organization_id=by_acronym["UNDP"].id)[0]
+    itu = submit(consultation, Role.PANELIST, organization_id=by_acronym["ITU"].id)[0]
+    typed = submit(consultation, Role.PANELIST, organization_name="UNDP country office")[0]
+    assert _found("UNDP") == {undp.id, typed.id}
+    assert _found("undp") == {undp.id, typed.id}
+    assert _found("Development Programme") == {undp.id}
+    assert _found("ITU") >= {itu.id}
+    assert _found("telecommunication") == {itu.id}

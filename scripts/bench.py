@@ -281,8 +281,19 @@ def _fill(rows: int):
     consultation, _ = seed_demo()
     categories = [c.id for c in consultation.categories]
     countries = sorted(REGION_OF_COUNTRY)
-    states = [s for s in ApplicationState]
-    weights = [5, 50, 8, 10, 15, 2, 8, 2]
+    # How often each state occurs (a state without a weight here does not occur).
+    spread = {
+        "submitted": 5,
+        "under_review": 50,
+        "accepted": 8,
+        "waitlisted": 10,
+        "confirmed": 15,
+        "declined": 2,
+        "rejected": 8,
+        "withdrawn": 2,
+    }
+    states = [ApplicationState(value) for value in spread]
+    weights = list(spread.values())
     rng = random.Random(42)
     now = utcnow()
     started = time.perf_counter()

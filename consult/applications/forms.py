@@ -127,8 +127,18 @@ class ApplicationForm(BaseForm):
             "captioning or a seat near the front."
         ),
     )
+    # One consent for both public lists (docs/decisions.md, "Self-service"): a speaker
+    # who agreed to be named among the participants expects to be named in the programme
+    # they speak in, and one who did not expects neither.
     list_publicly = BooleanField(
-        _l("List my name, organization and country in the public list of participants")
+        _l(
+            "Name me in public: my name, organization and country in the list of "
+            "participants and, if I speak, in the programme"
+        ),
+        description=_l(
+            "Only once your participation is confirmed. You can change this later from "
+            "the page of your application."
+        ),
     )
 
     def __init__(

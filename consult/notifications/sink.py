@@ -1,14 +1,17 @@
 """A local SMTP server for demos (`consult mail sink`): keeps every email it receives.
 
 `make run` starts it when no real SMTP server is configured, so the person trying
-the app can read each email: a line is printed per message and the message is saved
-as an .eml file (openable by any mail program) under instance/mailbox/.
+the app can read each email: two lines are printed per message (to whom and the
+subject, then its first link) and the message is saved as an .eml file (openable by
+any mail program) under instance/mailbox/. The SMTP server's own protocol log is
+kept quiet: it was most of the terminal.
 """
 
 from __future__ import annotations
 
 import email
 import email.policy
+import logging
 import time
 from pathlib import Path
 
@@ -30,13 +33,14 @@ class MailboxHandler:
         body = text.get_content() if text is not None else ""
         links = [word for word in body.split() if word.startswith(("http://", "https://"))]
         self.echo(f"[mail] to {', '.join(envelope.rcpt_tos)}: {message['subject']}")
-        for link in links[:2]:
-            self.echo(f"[mail]   {link}")
-        self.echo(f"[mail]   saved {path}")
+        if links:
+            self.echo(f"[mail]   {links[0]}")
         return "250 Message accepted for delivery"
 
 
 def serve(host: str, port: int, folder: Path, echo=print) -> None:
+    # aiosmtpd logs every command of every session at INFO ("mail.log"): not for a demo.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     controller = Controller(MailboxHandler(folder, echo), hostname=host, port=port)
     controller.start()
     echo(f"[mail] SMTP sink listening on {host}:{port}, saving to {folder}")

@@ -60,7 +60,7 @@ def test_apply_confirm_follow_and_withdraw_in_a_browser(app, live, page, smtp):
     page.get_by_label("Proposed topic").fill("Blended finance for rural broadband")
     page.get_by_label("Abstract").fill("How public guarantees crowd in private capital.")
     page.get_by_label("Short biography").fill("Economist working on connectivity finance.")
-    page.get_by_label("List my name").check()
+    page.get_by_label("Name me in public").check()
     page.get_by_role("button", name="Send application").click()
 
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()

@@ -559,3 +559,12 @@ def test_the_apply_path_runs_a_fixed_number_of_statements(app, client, consultat
 
 def test_public_pages_keep_the_applicants_footer(client, consultation):
     assert "Questions about your application?" in client.get("/c/geneva").text
+
+
+def test_the_consent_to_be_named_says_where(client, consultation):
+    """One consent names a person in the participants list and, for a speaker, in the
+    programme: the form says both (issue 19.6)."""
+    page = unescape(client.get("/c/geneva/apply").text)
+    label = re.search(r'<label for="list_publicly">(.*?)</label>', page, re.S).group(1)
+    assert "list of participants" in label and "in the programme" in label
+    assert "Only once your participation is confirmed" in page

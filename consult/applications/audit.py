@@ -1,14 +1,74 @@
 """The audit event of a change that is not a state transition (consent, erasure, a
-place in the programme). Transitions go through services.move_state."""
+place in the programme), and how the history tells any event to the applicant and to
+the secretariat. Transitions go through services.move_state."""
 
 from __future__ import annotations
+
+import enum
+
+from flask_babel import lazy_gettext as _l
 
 from consult.applications.models import Application, AuditEvent
 from consult.extensions import db
 
 
+class EventKind(enum.StrEnum):
+    """What a change that is not a transition was (AuditEvent.kind)."""
+
+    PROGRAMME = "programme"  # placed in, moved between or removed from sessions
+    CONSENT = "consent"  # agreed, or no longer, to be named in public
+    LINKS = "links"  # the other private links signed out
+    ERASURE_REQUESTED = "erasure_requested"
+    ERASED = "erased"
+
+
+# What the applicant's history says of each (the secretariat's also shows the note).
+_TOLD = {
+    EventKind.PROGRAMME: _l("Your place in the programme changed"),
+    EventKind.CONSENT: _l("Your choice to be named in public changed"),
+    EventKind.LINKS: _l("Older links to this page were signed out"),
+    EventKind.ERASURE_REQUESTED: _l("You asked for your data to be erased"),
+    EventKind.ERASED: _l("Personal data erased"),
+}
+_STAFF = {
+    EventKind.PROGRAMME: _l("Programme"),
+    EventKind.CONSENT: _l("Public listing"),
+    EventKind.LINKS: _l("Private links"),
+    EventKind.ERASURE_REQUESTED: _l("Erasure asked for"),
+    EventKind.ERASED: _l("Personal data erased"),
+}
+
+
+def told_to_applicant(event: AuditEvent) -> str:
+    """One history row on the applicant's page: the new state for a transition, what
+    happened for any other change (never the state again, as if it had been reached
+    a second time)."""
+    if event.kind in _TOLD:
+        return str(_TOLD[EventKind(event.kind)])
+    if event.from_state is not None and event.from_state == event.to_state:
+        return str(_l("Your application was updated"))  # (events from before kinds)
+    return str(event.to_state.label)
+
+
+def told_to_staff(event: AuditEvent) -> str:
+    """One history row on the secretariat's page: "From -> To" for a transition, the
+    kind of change otherwise (the note says the rest)."""
+    if event.kind in _STAFF:
+        return str(_STAFF[EventKind(event.kind)])
+    if event.from_state is None:
+        return str(event.to_state.short_label)
+    if event.from_state == event.to_state:
+        return str(_l("Changed"))
+    return f"{event.from_state.short_label} → {event.to_state.short_label}"
+
+
 def record_change(
-    application: Application, *, actor: str, note: str, user_id: int | None = None
+    application: Application,
+    *,
+    actor: str,
+    note: str,
+    kind: EventKind,
+    user_id: int | None = None,
 ) -> AuditEvent:
     """Flush the change first, so the event carries the version it produced (one event
     per version); a concurrent change raises StaleDataError here, for the caller."""
@@ -21,6 +81,7 @@ def record_change(
         to_state=application.state,
         version=application.version,
         note=note,
+        kind=kind.value,
     )
     db.session.add(event)
     return event

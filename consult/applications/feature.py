@@ -6,6 +6,7 @@ from flask import Flask
 
 from consult.applications import models, tally  # noqa: F401  (their tables on the metadata)
 from consult.applications import settings as places_on_settings
+from consult.applications.audit import told_to_applicant, told_to_staff
 from consult.applications.cli import data_cli, recount_cmd, remind_cmd
 from consult.applications.services import sample_application
 from consult.applications.tokens import mint_link_for_message
@@ -18,6 +19,8 @@ from consult.notifications.worker import link_minter
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.jinja_env.globals["told_to_applicant"] = told_to_applicant
+    app.jinja_env.globals["told_to_staff"] = told_to_staff
     app.cli.add_command(data_cli)
     mail_cli.add_command(remind_cmd)
     db_cli.add_command(recount_cmd)

@@ -178,6 +178,9 @@ class AuditEvent(db.Model):
     to_state: Mapped[ApplicationState] = mapped_column(enum_column(ApplicationState))
     version: Mapped[int]  # the application's version after this change
     note: Mapped[str] = mapped_column(sa.Text, default="")
+    # What a change that is not a transition was (consult.applications.audit.EventKind):
+    # what the history shows instead of "Confirmed -> Confirmed". "" for transitions.
+    kind: Mapped[str] = mapped_column(sa.String(32), default="", server_default="")
 
     application: Mapped[Application] = relationship(back_populates="events")
     actor_user: Mapped[User | None] = relationship()

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
-from consult.applications.audit import record_change
+from consult.applications.audit import EventKind, record_change
 from consult.applications.models import AccessToken, Application
 from consult.applications.places import lock_offer
 from consult.applications.services import move_state
@@ -107,6 +107,7 @@ def request_erasure(application: Application) -> None:
             application,
             actor=Actor.APPLICANT.value,
             note="The applicant asked for their personal data to be erased.",
+            kind=EventKind.ERASURE_REQUESTED,
         )
 
 
@@ -131,7 +132,13 @@ def erase_application(application: Application, *, by: str, user_id: int | None 
             )
         _blank(application)
         # That it happened, by whom, never what was erased.
-        record_change(application, actor=by, user_id=user_id, note="Personal data erased.")
+        record_change(
+            application,
+            actor=by,
+            user_id=user_id,
+            note="Personal data erased.",
+            kind=EventKind.ERASED,
+        )
 
 
 def _blank(application: Application) -> None:
@@ -188,6 +195,7 @@ def purge_expired(now: datetime | None = None) -> list[Consultation]:
                     application,
                     actor=Actor.SYSTEM.value,
                     note="Personal data erased after the retention period.",
+                    kind=EventKind.ERASED,
                 )
             consultation.purged_at = now
         purged.append(consultation)

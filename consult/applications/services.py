@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from consult.accounts.models import User, UserRole
-from consult.applications.audit import record_change
+from consult.applications.audit import EventKind, record_change
 from consult.applications.models import Application, AuditEvent
 from consult.applications.places import (  # noqa: F401  (re-exported for callers)
     lock_offer,
@@ -527,6 +527,7 @@ def set_public_listing(application: Application, listed: bool, *, expected_versi
                 note="Agreed to be named in public."
                 if listed
                 else "Withdrew consent to be named in public.",
+                kind=EventKind.CONSENT,
             )
         except StaleDataError as exc:
             raise StaleApplication(_STALE_MESSAGE) from exc

@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
-from consult.applications.audit import record_change
+from consult.applications.audit import EventKind, record_change
 from consult.applications.models import AccessToken, Application
 from consult.applications.states import Actor
 from consult.consultations.services import consultation_by_id
@@ -110,6 +110,7 @@ def revoke_other_links(application: Application, raw: str) -> int:
                 application,
                 actor=Actor.APPLICANT.value,
                 note=f"Signed out {gone} other private link(s).",
+                kind=EventKind.LINKS,
             )
     return gone
 

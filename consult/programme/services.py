@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from consult.accounts.models import User
-from consult.applications.audit import record_change
+from consult.applications.audit import EventKind, record_change
 from consult.applications.models import Application, AuditEvent
 from consult.applications.services import queue_applicant_email
 from consult.applications.states import holds_place
@@ -254,6 +254,7 @@ def _record(application: Application, by: User | None, note: str) -> AuditEvent:
             actor=by.email if by else "system",
             user_id=by.id if by else None,
             note=note,
+            kind=EventKind.PROGRAMME,
         )
     except StaleDataError as exc:
         raise StaleProgramme(STALE) from exc

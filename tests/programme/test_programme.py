@@ -426,6 +426,38 @@ def test_speakers_not_confirmed_are_not_emailed(consultation, admin):
     ).first()
 
 
+def test_the_history_says_what_happened_not_a_state_twice(app, admin_client, consultation, admin):
+    """A placement is not a second "Accepted" or "Confirmed" (issue 19.7): the
+    applicant reads that their place in the programme changed, the secretariat reads
+    "Programme" and the move itself."""
+    from tests.factories import link_token
+
+    one = make_session(consultation, admin, 0, 1, title="Panel 1")
+    two = make_session(consultation, admin, 1, 2, title="Panel 2")
+    accepted = speaker(consultation, admin, full_name="Not Yet Confirmed")
+    place_speaker(accepted, one, by=admin, expected_version=accepted.version)
+    person = speaker(consultation, admin, confirm=True)
+    place_speaker(person, one, by=admin, expected_version=person.version)
+    place_speaker(person, two, by=admin, expected_version=person.version)
+
+    def history(html: str) -> list[str]:
+        section = html.split('id="history"')[1].split("</table>")[0]
+        return [
+            " ".join(re.sub(r"<[^>]+>", " ", row).split())
+            for row in re.findall(r"<tr>(.*?)</tr>", section, re.S)[1:]
+        ]
+
+    rows = history(app.test_client().get(f"/a/{link_token(accepted)}").text)
+    assert sum("Accepted – please confirm" in row for row in rows) == 1
+    assert any("Your place in the programme changed" in row for row in rows)
+    rows = history(app.test_client().get(f"/a/{link_token(person)}").text)
+    assert sum("Confirmed" in row for row in rows) == 1
+    assert sum("Your place in the programme changed" in row for row in rows) == 2
+    staff = admin_client.get(f"/secretariat/applications/{person.id}").text
+    assert "Confirmed → Confirmed" not in staff
+    assert "Programme" in staff and "Moved from “Panel 1” to “Panel 2”" in staff
+
+
 def test_a_confirmed_speakers_status_page_names_their_session(app, consultation, admin):
     from tests.factories import link_token
 

@@ -39,7 +39,13 @@ RATELIMIT_HEADERS_ENABLED = True
 RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 0.3, "socket_connect_timeout": 0.3}
 RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 RATELIMIT_SWALLOW_ERRORS = True
-APPLY_RATE_LIMIT = "10 per minute;60 per hour"
+# Applications accepted (the form was valid) per client address -- generous: a ministry
+# or a UN office sends many from one shared address -- and per email address. A form
+# that is refused for a mistake does not count. Every POST of the form, valid or not,
+# counts towards APPLY_POST_RATE_LIMIT (a flood, not a person).
+APPLY_RATE_LIMIT = "30 per minute;300 per hour"
+APPLY_EMAIL_RATE_LIMIT = "5 per hour"
+APPLY_POST_RATE_LIMIT = "120 per minute"
 # Sign-in attempts, counted before the password is checked: per client address and
 # email (cleared by a successful sign-in), and per client address whatever the email.
 LOGIN_RATE_LIMIT = "5 per 15 minutes"

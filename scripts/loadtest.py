@@ -311,6 +311,7 @@ class Stack:
             STACK_REDIS_URL=REDIS_URL,
             # The crowd comes from many addresses; this client from one.
             CONSULT_APPLY_RATE_LIMIT="1000000 per minute",
+            CONSULT_APPLY_POST_RATE_LIMIT="1000000 per minute",
             CONSULT_LOGIN_ADDRESS_RATE_LIMIT="1000 per minute",
         )
 

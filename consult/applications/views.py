@@ -21,9 +21,12 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import generate_csrf
+from limits import parse_many
 from markupsafe import Markup
 
+from consult import ratelimits
 from consult.applications.forms import ApplicationForm, CancelForm, WithdrawForm
 from consult.applications.models import Application
 from consult.applications.places import offer_availability
@@ -69,8 +72,26 @@ for _rule in (can_answer, can_verify, can_withdraw, confirmation_open, holds_pla
     bp.add_app_template_global(_rule)
 
 
-def _apply_rate_limit() -> str:
-    return current_app.config["APPLY_RATE_LIMIT"]
+def _apply_post_rate_limit() -> str:
+    return current_app.config["APPLY_POST_RATE_LIMIT"]
+
+
+def _over_application_limit(email: str) -> bool:
+    """Count one accepted application against the limits per client address and per
+    email address (consult/ratelimits.py); True when it is over one of them."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return False
+    config = current_app.config
+    address = get_remote_address()
+    over = False
+    for setting, scope, who in (
+        ("APPLY_RATE_LIMIT", "apply-address", address),
+        ("APPLY_EMAIL_RATE_LIMIT", "apply-email", normalise_email(email)),
+    ):
+        for item in parse_many(config[setting]):
+            if not ratelimits.hit(item, scope, who):
+                over = True
+    return over
 
 
 def _closed_response(consultation: Consultation):
@@ -84,7 +105,7 @@ def _closed_response(consultation: Consultation):
 
 
 @bp.route("/c/<slug>/apply", methods=["GET", "POST"])
-@limiter.limit(_apply_rate_limit, methods=["POST"])
+@limiter.limit(_apply_post_rate_limit, methods=["POST"])
 def apply(slug: str) -> ResponseReturnValue:
     consultation = public_consultation(slug)
     if consultation is None:
@@ -98,7 +119,17 @@ def apply(slug: str) -> ResponseReturnValue:
     status = 200
     if form.is_submitted():
         status = 422
-        if form.validate():
+        if form.validate() and _over_application_limit(form.email.data):
+            # What was typed stays in the form: they send it again in a while.
+            form.form_errors.append(
+                _(
+                    "Too many applications have come from your network or for this email "
+                    "address just now. Your answers are kept: please send the form again "
+                    "in a few minutes."
+                )
+            )
+            status = 429
+        elif not form.errors:
             data = ApplicationData(
                 full_name=form.full_name.data,
                 email=form.email.data,

@@ -428,14 +428,56 @@ def test_security_headers(client, consultation):
 
 
 class TestRateLimit:
+    """Accepted applications are counted per client address and per email address; a
+    form refused for a mistake is not; one over the limit keeps what was typed and says
+    why, in the page's language (issue 19.11)."""
+
     @pytest.fixture
     def app_overrides(self):
-        return {"RATELIMIT_ENABLED": True, "APPLY_RATE_LIMIT": "2 per minute"}
+        return {
+            "RATELIMIT_ENABLED": True,
+            "APPLY_RATE_LIMIT": "2 per minute",
+            "APPLY_EMAIL_RATE_LIMIT": "1 per minute",
+        }
 
-    def test_too_many_applications_from_one_address_get_429(self, client, consultation):
+    def test_only_accepted_applications_count(self, client, consultation):
+        for _ in range(3):  # mistakes do not use up the limit
+            assert post_application(client, email="not an address").status_code == 422
         codes = [post_application(client, email=f"p{i}@example.org").status_code for i in range(3)]
         assert codes == [302, 302, 429]
         assert application_count() == 2
+
+    def test_over_the_limit_the_form_keeps_what_was_typed_in_the_page_language(
+        self, client, consultation
+    ):
+        for i in range(2):
+            post_application(client, email=f"p{i}@example.org")
+        page = client.get("/c/geneva/apply?lang=fr")
+        refused = client.post(
+            "/c/geneva/apply",
+            data=form_data(page.text, full_name="Amélie Ndiaye", email="amelie@example.org"),
+        )
+        assert refused.status_code == 429
+        html = unescape(refused.text)
+        assert 'value="Amélie Ndiaye"' in html and 'value="amelie@example.org"' in html
+        assert "Trop de candidatures" in html  # French, like the page
+        assert application_count() == 2
+
+    def test_a_flood_of_posts_is_refused_in_the_page_language(self, app, client, consultation):
+        app.config["APPLY_POST_RATE_LIMIT"] = "2 per minute"
+        client.get("/c/geneva?lang=fr")  # the visitor reads French
+        codes = [post_application(client, email="not an address").status_code for _ in range(3)]
+        assert codes == [422, 422, 429]
+        refused = post_application(client, email="not an address")
+        assert refused.status_code == 429 and '<html lang="fr"' in refused.text
+
+    def test_one_email_address_is_limited_across_roles(self, client, consultation):
+        assert (
+            post_application(client, role="panelist", email="same@example.org").status_code == 302
+        )
+        assert (
+            post_application(client, role="attendee", email="same@example.org").status_code == 429
+        )
 
 
 @pytest.mark.parametrize(

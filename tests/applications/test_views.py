@@ -610,3 +610,22 @@ def test_the_consent_to_be_named_says_where(client, consultation):
     label = re.search(r'<label for="list_publicly">(.*?)</label>', page, re.S).group(1)
     assert "list of participants" in label and "in the programme" in label
     assert "Only once your participation is confirmed" in page
+
+
+def test_stakeholder_category_hints_speak_the_page_language(client, consultation):
+    """The categories' descriptions are translated on the Translations page: the apply
+    form's hints use them (issue 19.12), as the form's other texts do."""
+    from consult.consultations.content import set_translation
+    from consult.database import transaction
+
+    civil = category("civil_society")
+    with transaction():
+        civil.description = "Non-governmental organizations and networks."
+        set_translation(
+            civil, "description", "fr", "Organisations non gouvernementales et réseaux."
+        )
+    french = unescape(client.get("/c/geneva/apply?lang=fr").text)
+    assert french_text in french
+    assert "Non-governmental organizations and networks." not in french
+    english = unescape(client.get("/c/geneva/apply?lang=en").text)
+    assert "Non-governmental organizations and networks." in english

@@ -619,11 +619,10 @@ def test_stakeholder_category_hints_speak_the_page_language(client, consultation
     from consult.database import transaction
 
     civil = category("civil_society")
+    french_text = "Organisations non gouvernementales et réseaux."
     with transaction():
         civil.description = "Non-governmental organizations and networks."
-        set_translation(
-            civil, "description", "fr", "Organisations non gouvernementales et réseaux."
-        )
+        set_translation(civil, "description", "fr", french_text)
     french = unescape(client.get("/c/geneva/apply?lang=fr").text)
     assert french_text in french
     assert "Non-governmental organizations and networks." not in french

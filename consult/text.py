@@ -15,15 +15,26 @@ from markupsafe import Markup, escape
 from consult.database import utc_to_local
 
 
+# Meetings of the UN in Geneva are given with a 24-hour clock in every language, and
+# English as the UN writes it (British: "Friday 29 January 2027"), whatever the browser.
+TIME_PATTERN = "HH:mm"
+_FORMAT_LOCALES = {"en": "en_GB"}
+
+
+def _reader_locale() -> Locale:
+    code = str(get_locale())
+    return Locale.parse(_FORMAT_LOCALES.get(code, code))
+
+
 def local_datetime(value: datetime | None, tz: str = "Europe/Zurich", fmt: str = "long") -> str:
     """A naive-UTC timestamp shown in `tz` for the current locale, e.g.
-    "Thursday, January 28, 2027, 10:00 AM CET" (long) or "Jan 28, 2027, 10:00 AM CET"."""
+    "Friday 29 January 2027, 10:00 CET" (long) or "29 Jan 2027, 10:00 CET"."""
     if value is None:
         return ""
     aware = utc_to_local(value, tz)
-    locale = Locale.parse(str(get_locale()))
+    locale = _reader_locale()
     day = format_date(aware, format="full" if fmt == "long" else "medium", locale=locale)
-    time = format_time(aware, format="short", locale=locale)
+    time = format_time(aware, format=TIME_PATTERN, locale=locale)
     # The locale's own way to join a date and a time ("{1}, {0}", "{1} {0}", ...).
     pattern = str(locale.datetime_formats["medium"])
     return pattern.replace("{1}", day).replace("{0}", f"{time} {aware.tzname()}")
@@ -33,14 +44,14 @@ def local_date(value: datetime | None, tz: str = "Europe/Zurich") -> str:
     """The day only ("Thursday, 28 January 2027"), in `tz`, for the current locale."""
     if value is None:
         return ""
-    return format_date(utc_to_local(value, tz), format="full", locale=str(get_locale()))
+    return format_date(utc_to_local(value, tz), format="full", locale=_reader_locale())
 
 
 def local_time(value: datetime | None, tz: str = "Europe/Zurich") -> str:
-    """The time of day only ("11:30", "11:30 AM"), in `tz`, for the current locale."""
+    """The time of day only ("11:30", a 24-hour clock), in `tz`, for the current locale."""
     if value is None:
         return ""
-    return format_time(utc_to_local(value, tz), format="short", locale=str(get_locale()))
+    return format_time(utc_to_local(value, tz), format=TIME_PATTERN, locale=_reader_locale())
 
 
 def paragraphs(text: str) -> Markup:

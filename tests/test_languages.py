@@ -215,3 +215,17 @@ def test_the_translation_pages_read_each_language_once(app, admin_client, consul
             admin_client.get(url)
         many.append(len(queries))
     assert many == few  # the same, however many texts
+
+
+@pytest.mark.parametrize("browser", ["en-GB", "en-US", "fr", "ar", "zh", "ru", "es"])
+def test_meeting_times_use_a_24_hour_clock_and_un_english(client, consultation, browser):
+    """An en-GB browser got "January 29, 2027, 10:00 AM" (issue 19.14): times of a Geneva
+    meeting are on a 24-hour clock in every language, and English dates are written as
+    the UN writes them ("29 January 2027")."""
+    page = client.get("/c/geneva", headers={"Accept-Language": browser}).text
+    facts = page.split('<dl class="facts">')[1].split("</dl>")[0]
+    assert not re.search(r"\b(AM|PM|a\.m\.|p\.m\.)\b", facts), facts
+    assert re.search(r"\b\d{2}:\d{2}\b", facts), facts
+    if browser.startswith("en"):
+        months = "January|February|March|April|May|June|July|August|September|October"
+        assert re.search(rf"\b\d{{1,2}} ({months}|November|December) \d{{4}}", facts), facts

@@ -14,7 +14,6 @@ from markupsafe import Markup, escape
 
 from consult.database import utc_to_local
 
-
 # Meetings of the UN in Geneva are given with a 24-hour clock in every language, and
 # English as the UN writes it (British: "Friday 29 January 2027"), whatever the browser.
 TIME_PATTERN = "HH:mm"

@@ -141,6 +141,27 @@ def normalise_email(address: str) -> str:
     return address.strip().lower()
 
 
+def other_live_applications(application: Application) -> list[Application]:
+    """The same person's other live applications to the same consultation (another
+    role: one per role is allowed), by email address. Someone applying as a panelist and
+    as an attendee is told, and the secretariat sees it (issue 19.10)."""
+    if application.erased_at is not None:
+        return []
+    return list(
+        db.session.execute(
+            select(Application)
+            .where(
+                Application.consultation_id == application.consultation_id,
+                Application.email == application.email,
+                Application.id != application.id,
+                Application.state.not_in(ENDED_STATES),
+                Application.erased_at.is_(None),
+            )
+            .order_by(Application.id)
+        ).scalars()
+    )
+
+
 _STALE_MESSAGE = _l(
     "This application changed while you were looking at it. "
     "Please review its current state and try again."

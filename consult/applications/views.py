@@ -38,6 +38,7 @@ from consult.applications.services import (
     confirm_participation,
     decline_participation,
     normalise_email,
+    other_live_applications,
     set_public_listing,
     verify_email_address,
     withdraw_application,
@@ -266,6 +267,7 @@ def status(application: Application, token: str) -> ResponseReturnValue:
             now=utcnow(),
             message=application.secretariat_message,
             other_links=other_links(application, token),
+            also_applied=other_live_applications(application),
             link_idle_days=current_app.config["LINK_IDLE_DAYS"],
         )
     )

@@ -32,6 +32,7 @@ from consult.applications.services import (
     decide_application,
     decide_many,
     decisions_from,
+    other_live_applications,
 )
 from consult.applications.states import holds_place
 from consult.consultations.content import localized
@@ -229,6 +230,7 @@ def _detail(
         can_decide=current_user.is_admin and bool(allowed),
         decision_error=decision_error,
         emails=emails,
+        also_applied=other_live_applications(application),
         erase_form=EraseForm(),
         availability=availability,
     ), status

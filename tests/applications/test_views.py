@@ -628,3 +628,28 @@ def test_stakeholder_category_hints_speak_the_page_language(client, consultation
     assert "Non-governmental organizations and networks." not in french
     english = unescape(client.get("/c/geneva/apply?lang=en").text)
     assert "Non-governmental organizations and networks." in english
+
+
+def test_applying_twice_is_told_to_the_person_and_shown_to_the_secretariat(
+    app, client, consultation, admin
+):
+    """One person, a panelist and an attendee application at once (issue 19.10)."""
+    post_application(client, role="panelist", email="twice@example.org")
+    post_application(app.test_client(), role="attendee", email="TWICE@example.org")
+    post_application(app.test_client(), role="panelist", email="someone.else@example.org")
+    from tests.factories import link_token
+
+    panelist, attendee, other = db.session.execute(
+        select(Application).order_by(Application.id)
+    ).scalars()
+    speaker_page = unescape(client.get(f"/a/{link_token(panelist)}").text)
+    also = speaker_page.split("You have applied more than once")[1].split("</section>")[0]
+    assert attendee.reference in also and panelist.reference not in also
+    assert "You have applied more than once" not in client.get(f"/a/{link_token(other)}").text
+    login(staff := app.test_client(), admin.email)
+    detail = staff.get(f"/secretariat/applications/{panelist.id}").text
+    assert "The same person applied again" in detail and attendee.reference in detail
+    assert (
+        "The same person applied again"
+        not in staff.get(f"/secretariat/applications/{other.id}").text
+    )

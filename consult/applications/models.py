@@ -188,3 +188,13 @@ class AuditEvent(db.Model):
 
 # The name tests and callers know the refusal by.
 AuditLogIsAppendOnly = AppendOnlyViolation
+
+
+def applications_where(*conditions, order_by=None, limit: int | None = None) -> list[Application]:
+    """The applications that meet every condition, in `order_by` (default: by id): the
+    one shape of "list these applications" that several features need."""
+    query = sa.select(Application).where(*conditions)
+    query = query.order_by(*(order_by if order_by is not None else (Application.id,)))
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.execute(query).scalars())

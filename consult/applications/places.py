@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from consult.applications.models import Application
+from consult.applications.models import Application, applications_where
 from consult.applications.states import holds_place
 from consult.applications.tally import counts_by_role_and_state
 from consult.consultations.models import Consultation, RoleOffer
@@ -50,17 +50,12 @@ def lock_offers(consultation: Consultation) -> list[RoleOffer]:
 
 def waiting_list(offer: RoleOffer, limit: int) -> list[Application]:
     """The first `limit` people waiting for a place in an offer, first come first."""
-    return list(
-        db.session.execute(
-            select(Application)
-            .where(
-                Application.consultation_id == offer.consultation_id,
-                Application.role == offer.role,
-                Application.state == ApplicationState.WAITLISTED,
-            )
-            .order_by(Application.created_at, Application.id)
-            .limit(limit)
-        ).scalars()
+    return applications_where(
+        Application.consultation_id == offer.consultation_id,
+        Application.role == offer.role,
+        Application.state == ApplicationState.WAITLISTED,
+        order_by=(Application.created_at, Application.id),
+        limit=limit,
     )
 
 

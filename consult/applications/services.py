@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from consult.accounts.models import User, UserRole
 from consult.applications.audit import EventKind, record_change
-from consult.applications.models import Application, AuditEvent
+from consult.applications.models import Application, AuditEvent, applications_where
 from consult.applications.places import (  # noqa: F401  (re-exported for callers)
     lock_offer,
     places_taken,
@@ -147,18 +147,12 @@ def other_live_applications(application: Application) -> list[Application]:
     as an attendee is told, and the secretariat sees it (issue 19.10)."""
     if application.erased_at is not None:
         return []
-    return list(
-        db.session.execute(
-            select(Application)
-            .where(
-                Application.consultation_id == application.consultation_id,
-                Application.email == application.email,
-                Application.id != application.id,
-                Application.state.not_in(ENDED_STATES),
-                Application.erased_at.is_(None),
-            )
-            .order_by(Application.id)
-        ).scalars()
+    return applications_where(
+        Application.consultation_id == application.consultation_id,
+        Application.email == application.email,
+        Application.id != application.id,
+        Application.state.not_in(ENDED_STATES),
+        Application.erased_at.is_(None),
     )
 
 

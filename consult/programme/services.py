@@ -21,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from consult.accounts.models import User
 from consult.applications.audit import EventKind, record_change
-from consult.applications.models import Application, AuditEvent
+from consult.applications.models import Application, AuditEvent, applications_where
 from consult.applications.services import queue_applicant_email
 from consult.applications.states import holds_place
 from consult.cache import previous
@@ -482,16 +482,10 @@ def publish(consultation: Consultation, published: bool) -> None:
 
 
 def _confirmed_placed(consultation: Consultation) -> list[Application]:
-    return list(
-        db.session.execute(
-            select(Application)
-            .where(
-                Application.consultation_id == consultation.id,
-                Application.state == ApplicationState.CONFIRMED,
-                Application.programme_session_id.is_not(None),
-            )
-            .order_by(Application.id)
-        ).scalars()
+    return applications_where(
+        Application.consultation_id == consultation.id,
+        Application.state == ApplicationState.CONFIRMED,
+        Application.programme_session_id.is_not(None),
     )
 
 

@@ -77,3 +77,21 @@ def test_every_complete_language_is_offered(app):
 
     with app.app_context():
         assert offered_languages() == ["en", "fr", "es", "ar", "zh", "ru"]
+
+
+def test_french_typography():
+    """French puts a no-break space before : ; ! ? and inside « », so that the sign never
+    starts a line; and its emails greet without "Cher/Chère" slashes (issue 19.14)."""
+    problems = []
+    for message in catalog("fr"):
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings:
+            # (placeholders, links and times are not French text)
+            prose = re.sub(r"%\([a-z_]+\)[sd]|https?://\S+|\{[a-z_]+\}|\d{1,2}:\d{2}", "", text)
+            if re.search(r"[^\u00a0\u202f]([:;!?»])(?=\s|$)|«[^\u00a0\u202f]", prose):
+                problems.append(text)
+            if "/" in text and re.search(r"\bCher\b", text):
+                problems.append(text)
+    assert problems == []

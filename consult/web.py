@@ -95,6 +95,9 @@ def register_template_helpers(app: Flask) -> None:
     env.filters["local_date"] = local_date
     # A person's name or address inside text in another script keeps its own direction.
     env.filters["bdi"] = lambda value: Markup("<bdi>{}</bdi>").format(value)
+    # The same where no markup can go (a page's <title>, an attribute): Unicode's
+    # first-strong isolate ... pop directional isolate.
+    env.filters["isolate"] = lambda value: f"\u2068{value}\u2069" if value else value
     env.filters["decimal1"] = lambda value: format_decimal(value, format="0.0")
     # "5 minutes", "2 hours" in the current locale (flask_babel.format_timedelta).
     env.filters["duration"] = lambda value: format_timedelta(value, threshold=1.5)

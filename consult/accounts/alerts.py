@@ -14,7 +14,7 @@ from limits import parse
 from sqlalchemy import func, select
 
 from consult import ratelimits
-from consult.accounts.models import User, UserRole
+from consult.accounts.services import active_admins
 from consult.database import utcnow
 from consult.extensions import db
 from consult.notifications.services import queue_email
@@ -44,10 +44,7 @@ def raise_alert(kind: str, subject: str, detail: str) -> bool:
     ).first():
         return False
     record_event(SecurityTag.ALERT, actor="system", target=target, detail=detail)
-    admins = db.session.execute(
-        select(User).where(User.role == UserRole.ADMIN, User.active.is_(True))
-    ).scalars()
-    for admin in admins:
+    for admin in active_admins():
         queue_email(
             key=f"alert:{target}:{now:%Y%m%dT%H}:{admin.id}",
             template="security_alert",

@@ -155,6 +155,16 @@ def sign_in_actor(typed: str) -> str:
     return f"unknown address #{digest.hexdigest()[:12]}"
 
 
+def active_admins() -> list[User]:
+    """The admins who can sign in: whom the system tells of what needs the secretariat
+    (security alerts, a participant who left)."""
+    return list(
+        db.session.execute(
+            select(User).where(User.role == UserRole.ADMIN, User.active.is_(True))
+        ).scalars()
+    )
+
+
 def find_user(email: str) -> User | None:
     return db.session.execute(
         select(User).where(User.email == email.strip().lower())

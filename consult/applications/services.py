@@ -18,7 +18,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from consult.accounts.models import User, UserRole
+from consult.accounts.models import User
+from consult.accounts.services import active_admins
 from consult.applications.audit import EventKind, record_change
 from consult.applications.models import Application, AuditEvent, applications_where
 from consult.applications.places import (  # noqa: F401  (re-exported for callers)
@@ -584,11 +585,8 @@ def _queue_secretariat_notice(
 ) -> None:
     """Email each active admin that a person holding a place has left (in the admin's
     own language), with a link to the application."""
-    admins = db.session.execute(
-        select(User).where(User.role == UserRole.ADMIN, User.active.is_(True))
-    ).scalars()
     link = public_url("review.detail", application_id=application.id)
-    for admin in admins:
+    for admin in active_admins():
         queue_email(
             key=f"application:{application.id}:left:{application.version}:{admin.id}",
             template="participant_left",

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 
 from flask import current_app
-from limits import RateLimitItem
+from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
@@ -58,6 +58,20 @@ def hit(item: RateLimitItem, *identifiers: str) -> bool:
         except Exception as error:  # any storage failure: refused, timed out, reset
             state.shared_failed(error)
     return state.memory.hit(item, *identifiers)
+
+
+def hit_each(*limits: tuple[str, tuple[str, ...]]) -> bool:
+    """Count one against every (limit string, identifiers) -- each of its items ("10 per
+    minute;60 per hour") -- and all of them even when one is over; False when any is.
+    Always True while RATELIMIT_ENABLED is off."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return True
+    allowed = True
+    for limit, identifiers in limits:
+        for item in parse_many(limit):
+            if not hit(item, *identifiers):
+                allowed = False
+    return allowed
 
 
 def clear(item: RateLimitItem, *identifiers: str) -> None:

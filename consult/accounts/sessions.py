@@ -210,15 +210,6 @@ def end_all_sessions(user: User) -> None:
 # --- sign-in throttling ------------------------------------------------------------------
 
 
-def _login_limits() -> list:
-    config = current_app.config
-    return (
-        [(item, "login-email") for item in parse_many(config["LOGIN_RATE_LIMIT"])]
-        + [(item, "login-address") for item in parse_many(config["LOGIN_ADDRESS_RATE_LIMIT"])]
-        + [(item, "login-account") for item in parse_many(config["LOGIN_ACCOUNT_RATE_LIMIT"])]
-    )
-
-
 def count_sign_in_attempt(address: str, email: str) -> bool:
     """Count one sign-in attempt *before* the password is checked, atomically in the
     limiter's storage (Redis when configured, so every web process shares the count).
@@ -226,19 +217,13 @@ def count_sign_in_attempt(address: str, email: str) -> bool:
     account from any address (a guess spread over many addresses is slowed, never
     locked out). Parallel guesses cannot slip through: each is counted before it is
     tried."""
-    if not current_app.config.get("RATELIMIT_ENABLED", True):
-        return True
+    config = current_app.config
     email = email.strip().lower()
-    allowed = True
-    for item, scope in _login_limits():
-        identifiers = {
-            "login-email": (scope, address, email),
-            "login-address": (scope, address),
-            "login-account": (scope, email),
-        }[scope]
-        if not ratelimits.hit(item, *identifiers):
-            allowed = False
-    return allowed
+    return ratelimits.hit_each(
+        (config["LOGIN_RATE_LIMIT"], ("login-email", address, email)),
+        (config["LOGIN_ADDRESS_RATE_LIMIT"], ("login-address", address)),
+        (config["LOGIN_ACCOUNT_RATE_LIMIT"], ("login-account", email)),
+    )
 
 
 def forget_sign_in_attempts(address: str, email: str) -> None:
@@ -246,6 +231,5 @@ def forget_sign_in_attempts(address: str, email: str) -> None:
     should not lock them out later); the per-address count stays."""
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return
-    for item, scope in _login_limits():
-        if scope == "login-email":
-            ratelimits.clear(item, scope, address, email.strip().lower())
+    for item in parse_many(current_app.config["LOGIN_RATE_LIMIT"]):
+        ratelimits.clear(item, "login-email", address, email.strip().lower())

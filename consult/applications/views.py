@@ -23,7 +23,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import generate_csrf
-from limits import parse_many
 from markupsafe import Markup
 
 from consult import ratelimits
@@ -80,19 +79,11 @@ def _apply_post_rate_limit() -> str:
 def _over_application_limit(email: str) -> bool:
     """Count one accepted application against the limits per client address and per
     email address (consult/ratelimits.py); True when it is over one of them."""
-    if not current_app.config.get("RATELIMIT_ENABLED", True):
-        return False
     config = current_app.config
-    address = get_remote_address()
-    over = False
-    for setting, scope, who in (
-        ("APPLY_RATE_LIMIT", "apply-address", address),
-        ("APPLY_EMAIL_RATE_LIMIT", "apply-email", normalise_email(email)),
-    ):
-        for item in parse_many(config[setting]):
-            if not ratelimits.hit(item, scope, who):
-                over = True
-    return over
+    return not ratelimits.hit_each(
+        (config["APPLY_RATE_LIMIT"], ("apply-address", get_remote_address())),
+        (config["APPLY_EMAIL_RATE_LIMIT"], ("apply-email", normalise_email(email))),
+    )
 
 
 def _closed_response(consultation: Consultation):

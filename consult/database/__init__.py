@@ -87,8 +87,13 @@ def configure_engines(app: Flask) -> None:
 def contains(text: str, *columns):
     """Case-insensitive "any of `columns` contains `text`", the text's %, _ and \\ taken
     literally (escaped for LIKE)."""
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = "%" + like_escaped(text) + "%"
     return or_(*(column.ilike(pattern, escape="\\") for column in columns))
+
+
+def like_escaped(text: str) -> str:
+    """`text` with LIKE's own characters (\\, %, _) taken literally (escape "\\")."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def spend_once(model, row_id: int) -> bool:

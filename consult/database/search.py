@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from consult.database import fold
+from consult.database import fold, like_escaped
 from consult.extensions import db
 
 SEARCHED_COLUMNS = ("full_name", "organization_name", "topic", "reference", "email")
@@ -41,7 +41,11 @@ def text_condition(Application, text: str):  # noqa: N803  (the mapped class sea
     postgres = db.session.get_bind().dialect.name == "postgresql"
     # The text folded as the index is: by the database's own function on PostgreSQL
     # (unaccent's rules), by the very function the SQLite index was made with.
-    folded = sa.func.consult_fold(sa.literal(_escaped(text))) if postgres else _escaped(fold(text))
+    folded = (
+        sa.func.consult_fold(sa.literal(like_escaped(text)))
+        if postgres
+        else like_escaped(fold(text))
+    )
     if len(text) < MIN_INDEXED_LENGTH or SEPARATOR in text:
         columns = (sa.func.consult_fold(getattr(Application, name)) for name in SEARCHED_COLUMNS)
         return sa.or_(*(_like(column, folded) for column in columns))
@@ -55,13 +59,8 @@ def text_condition(Application, text: str):  # noqa: N803  (the mapped class sea
     )
 
 
-def _escaped(text: str) -> str:
-    """`text` with LIKE's own characters taken literally."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _like(folded_column, folded_text):
-    """folded_column LIKE '%' || folded_text || '%' (the escapes of _escaped)."""
+    """folded_column LIKE '%' || folded_text || '%' (the escapes of like_escaped)."""
     pattern = sa.literal("%").op("||")(folded_text).op("||")(sa.literal("%"))
     return folded_column.like(pattern, escape="\\")
 
@@ -94,7 +93,7 @@ _PG_FOLD = (
 
 def create_search_index(op, folded: bool = False) -> None:
     """The index (`folded`: over the accent- and case-folded text, since migration
-    d6e7f8a9b0c1; the first search migration made it unfolded)."""
+    e7f8a9b0c1d2; the first search migration made it unfolded)."""
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         expression = SEARCH_DOCUMENT

@@ -564,12 +564,7 @@ class Heartbeat(threading.Thread):
         with self.app.app_context():
             while not self._stopping.wait(HEARTBEAT_SECONDS):
                 try:
-                    db.session.execute(
-                        update(MailWorker)
-                        .where(MailWorker.worker_id == self.worker_id)
-                        .values(last_seen_at=utcnow())
-                    )
-                    db.session.commit()
+                    report_alive(self.worker_id)
                 except Exception:  # the database is away: the next beat tries again
                     db.session.rollback()
             db.session.remove()
@@ -591,8 +586,7 @@ def work_forever(batch: int = 50, interval: float = 2.0, stop=lambda: False) -> 
     heartbeat.start()
     wait = interval
     while not stop():
-        try:
-            report_alive(worker_id)
+        try:  # (alive: the heartbeat says so; each batch adds its counts)
             result = drain(worker_id, batch, stop, lambda done: report_alive(worker_id, done))
             if result.sent or result.failed or result.retried:
                 log.info(

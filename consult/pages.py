@@ -27,14 +27,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response, current_app, make_response, request, session
+from flask import Response, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
-from consult.cache import DATA, stamp
+from consult.cache import DATA, kept, stamp
 from consult.extensions import db
 
-MAX_PAGES = 256  # keys are bounded by consultations × languages; a cap all the same
+PAGES = "page"  # (the name of kept pages in the process's cache)
 
 
 @dataclass(frozen=True)
@@ -59,17 +59,15 @@ def _kept(key: tuple, render: Callable[[], str]) -> Kept | None:
     this request's page must not be kept (it is then rendered by the caller)."""
     if not _keepable():
         return None
-    full_key = (request.endpoint, *key, str(get_locale()), stamp(DATA))
-    store: dict[tuple, Kept] = current_app.extensions.setdefault("consult_pages", {})
-    hit = store.get(full_key)
-    if hit is None:
-        html = render()
-        etag = hashlib.blake2b(repr(full_key).encode(), digest_size=12).hexdigest()
-        hit = Kept(html, etag, datetime.now(UTC).replace(microsecond=0))
-        if len(store) >= MAX_PAGES:
-            store.clear()
-        store[full_key] = hit
-    return hit
+    page = (request.endpoint, *key, str(get_locale()))
+
+    def make() -> Kept:
+        version = repr((page, stamp(DATA))).encode()
+        etag = hashlib.blake2b(version, digest_size=12).hexdigest()
+        return Kept(render(), etag, datetime.now(UTC).replace(microsecond=0))
+
+    # In the process's cache, under the DATA stamp like everything kept (consult/cache.py).
+    return kept(PAGES, page, make)
 
 
 def kept_html(key: tuple, render: Callable[[], str]) -> str:

@@ -114,6 +114,17 @@ def ctx(app: Flask) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def other(database_uri: str) -> Iterator[FlaskClient]:
+    """A second app on the same database: another process, as far as caches go."""
+    app = make_app(database_uri)
+    app.test_client_class = IsolatedClient
+    yield app.test_client()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

@@ -15,19 +15,7 @@ from consult.extensions import db
 from consult.notifications.models import OutboxMessage
 from consult.notifications.services import save_custom_text
 from tests.applications.test_views import form_data
-from tests.conftest import IsolatedClient, make_app
 from tests.factories import make_consultation
-
-
-@pytest.fixture
-def other(database_uri):
-    """A second app on the same database: another process, as far as caches go."""
-    app = make_app(database_uri)
-    app.test_client_class = IsolatedClient
-    yield app.test_client()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from consult.enums import Role
 from consult.extensions import db
 from consult.programme.services import place_speaker, publish, set_participants_public
 from tests.applications.test_views import form_data
-from tests.conftest import IsolatedClient, csrf_token, login, make_app
+from tests.conftest import csrf_token, login
 from tests.factories import make_consultation, submit, under_review, verify
 from tests.programme.test_programme import make_session
 
@@ -37,17 +37,6 @@ def consultation(ctx):
     publish(consultation, True)
     set_participants_public(consultation, True)
     return consultation
-
-
-@pytest.fixture
-def other(database_uri):
-    """A second app on the same database: another process, as far as caches go."""
-    app = make_app(database_uri)
-    app.test_client_class = IsolatedClient
-    yield app.test_client()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 @contextmanager

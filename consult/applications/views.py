@@ -377,7 +377,6 @@ def withdraw(application: Application, token: str) -> ResponseReturnValue:
         status_code = 409
     elif form.validate_on_submit():
         try:
-            was_confirmed = application.state == ApplicationState.CONFIRMED
             withdraw_application(
                 application, expected_version=form.version.data, reason=form.reason.data or ""
             )
@@ -389,7 +388,7 @@ def withdraw(application: Application, token: str) -> ResponseReturnValue:
         else:
             flash(
                 _("Your participation is cancelled. We have sent you a confirmation.")
-                if was_confirmed
+                if application.state == ApplicationState.CANCELLED
                 else _("Your application has been withdrawn. We have sent you a confirmation."),
                 "success",
             )

@@ -21,7 +21,6 @@ The PostgreSQL database named in --url is emptied and refilled.
 from __future__ import annotations
 
 import argparse
-import contextvars
 import random
 import statistics
 import tempfile
@@ -32,7 +31,6 @@ from pathlib import Path
 import bench_pages  # (scripts/, beside this file)
 import bench_sxs
 import sqlalchemy as sa
-from flask.testing import FlaskClient
 
 TARGETS = """
 The targets (issue 11): apply ≥ 0.5 of the floor; ≤ 6 statements per application POST;
@@ -176,7 +174,7 @@ def _page_times(url: str, rows: int, repeat: int, *, full: bool) -> dict:
     from consult.extensions import db
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, RATELIMIT_ENABLED=False)
-    app.test_client_class = _IsolatedClient
+    app.test_client_class = bench_pages.IsolatedClient
     with app.test_request_context():
         upgrade()
         consultation = _fill(rows)
@@ -203,14 +201,6 @@ def _page_times(url: str, rows: int, repeat: int, *, full: bool) -> dict:
         db.session.remove()
         db.engine.dispose()
     return result
-
-
-class _IsolatedClient(FlaskClient):
-    """Each request in an empty context, as in its own server thread (not sharing the
-    bench's own request context, its session or its `g`)."""
-
-    def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 def _admin_client(app):

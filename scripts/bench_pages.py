@@ -43,8 +43,9 @@ class PageCpu:
         return f"{min(self.medians):.2f}–{max(self.medians):.2f}"
 
 
-class _IsolatedClient(FlaskClient):
-    """Each request in an empty context, as in its own server thread."""
+class IsolatedClient(FlaskClient):
+    """Each request in an empty context, as in its own server thread (not sharing the
+    bench's own request context, its session or its `g`); bench.py uses it too."""
 
     def open(self, *args, **kwargs):
         return contextvars.Context().run(super().open, *args, **kwargs)
@@ -118,7 +119,7 @@ def run(url: str) -> dict[str, PageCpu]:
     app = create_app(
         "testing", SQLALCHEMY_DATABASE_URI=url, RATELIMIT_ENABLED=False, WTF_CSRF_ENABLED=True
     )
-    app.test_client_class = _IsolatedClient
+    app.test_client_class = IsolatedClient
     with app.app_context():
         slug, links = publish_demo()
         private = links[0]

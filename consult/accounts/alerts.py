@@ -14,10 +14,9 @@ from limits import parse
 from sqlalchemy import func, select
 
 from consult import ratelimits
-from consult.accounts.services import active_admins
+from consult.accounts.services import email_admins
 from consult.database import utcnow
 from consult.extensions import db
-from consult.notifications.services import queue_email
 from consult.security.models import SecurityEvent, SecurityTag
 from consult.security.services import record_event
 
@@ -44,14 +43,11 @@ def raise_alert(kind: str, subject: str, detail: str) -> bool:
     ).first():
         return False
     record_event(SecurityTag.ALERT, actor="system", target=target, detail=detail)
-    for admin in active_admins():
-        queue_email(
-            key=f"alert:{target}:{now:%Y%m%dT%H}:{admin.id}",
-            template="security_alert",
-            to=admin.email,
-            language=admin.language or "en",
-            context={"user": admin, "what": WHAT[kind], "subject": subject, "when": now},
-        )
+    email_admins(
+        "security_alert",
+        f"alert:{target}:{now:%Y%m%dT%H}",
+        {"what": WHAT[kind], "subject": subject, "when": now},
+    )
     return True
 
 

@@ -155,14 +155,23 @@ def sign_in_actor(typed: str) -> str:
     return f"unknown address #{digest.hexdigest()[:12]}"
 
 
-def active_admins() -> list[User]:
-    """The admins who can sign in: whom the system tells of what needs the secretariat
-    (security alerts, a participant who left)."""
-    return list(
-        db.session.execute(
-            select(User).where(User.role == UserRole.ADMIN, User.active.is_(True))
-        ).scalars()
-    )
+def email_admins(template: str, key: str, context: dict, **options) -> None:
+    """Queue `template` for each admin who can sign in, in their own language (the
+    admin is `user` in the template; `key` is made one per admin): how the system tells
+    the secretariat of what needs it (security alerts, a participant who left).
+    `options` are queue_email's. The caller commits."""
+    admins = db.session.execute(
+        select(User).where(User.role == UserRole.ADMIN, User.active.is_(True))
+    ).scalars()
+    for admin in admins:
+        queue_email(
+            key=f"{key}:{admin.id}",
+            template=template,
+            to=admin.email,
+            language=admin.language or "en",
+            context={"user": admin, **context},
+            **options,
+        )
 
 
 def find_user(email: str) -> User | None:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from consult.accounts.models import User
-from consult.accounts.services import active_admins
+from consult.accounts.services import email_admins
 from consult.applications.audit import EventKind, record_change
 from consult.applications.models import Application, AuditEvent, applications_where
 from consult.applications.places import (  # noqa: F401  (re-exported for callers)
@@ -585,24 +585,19 @@ def _queue_secretariat_notice(
 ) -> None:
     """Email each active admin that a person holding a place has left (in the admin's
     own language), with a link to the application."""
-    link = public_url("review.detail", application_id=application.id)
-    for admin in active_admins():
-        queue_email(
-            key=f"application:{application.id}:left:{application.version}:{admin.id}",
-            template="participant_left",
-            to=admin.email,
-            language=admin.language or "en",
-            # (It names the person: tied to the application, it is erased with it.)
-            application_id=application.id,
-            context={
-                "user": admin,
-                "application": application,
-                "consultation": application.consultation,
-                "was_confirmed": previous is S.CONFIRMED,
-                "reason": reason,
-                "link": link,
-            },
-        )
+    email_admins(
+        "participant_left",
+        f"application:{application.id}:left:{application.version}",
+        {
+            "application": application,
+            "consultation": application.consultation,
+            "was_confirmed": previous is S.CONFIRMED,
+            "reason": reason,
+            "link": public_url("review.detail", application_id=application.id),
+        },
+        # (It names the person: tied to the application, it is erased with it.)
+        application_id=application.id,
+    )
 
 
 def fill_free_places(offer: RoleOffer) -> list[Application]:

@@ -18,6 +18,8 @@ from flask import current_app, has_request_context, request, session
 from flask_babel import _get_current_context as _babel_state
 from flask_babel import get_translations
 
+from consult.country_names import NOT_OFFERED, un_name
+
 TRANSLATIONS = Path(__file__).parent / "translations"
 # Each language named in itself, for the switcher.
 NATIVE_NAMES = {
@@ -104,15 +106,19 @@ def locale_display_name(code: str, in_language: str) -> str:
 
 @cache
 def countries(language: str) -> tuple[tuple[str, str], ...]:
-    """ISO 3166-1 countries as (alpha-2, name in `language`, from Babel's CLDR data),
-    sorted for that language."""
+    """The countries people come from: ISO 3166-1 (without uninhabited territories) as
+    (alpha-2, name in `language`: the UN's name, else Babel's CLDR name), sorted for
+    that language (consult/country_names.py)."""
     names = Locale.parse(language).territories
     pairs = [
         (
             country.alpha_2,
-            names.get(country.alpha_2) or getattr(country, "common_name", country.name),
+            un_name(country.alpha_2, language)
+            or names.get(country.alpha_2)
+            or getattr(country, "common_name", country.name),
         )
         for country in pycountry.countries
+        if country.alpha_2 not in NOT_OFFERED
     ]
     return tuple(sorted(pairs, key=lambda pair: _sort_key(pair[1])))
 

@@ -37,7 +37,7 @@ compile-translations: $(MO_FILES)
 # After adding or changing a string: re-extract messages.pot and merge it into every
 # language's .po (new strings come out empty, changed ones fuzzy, for translators).
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-wrap --sort-by-file \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_ngettext:1,2 --no-wrap --sort-by-file \
 	  --project consult --copyright-holder "UNGIS secretariat" \
 	  -o consult/translations/messages.pot .
 	$(BIN)/pybabel update -i consult/translations/messages.pot -d consult/translations \

@@ -18,6 +18,7 @@ from wtforms import (
     HiddenField,
     PasswordField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     widgets,
@@ -247,6 +248,13 @@ class CachedOptionsSelect(widgets.Select):
 # WTForms' own message, translated by WTForms' catalogs (so not a literal here: it is
 # not one of consult's messages).
 _INVALID_CHOICE = "Not a valid choice."
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several choices as a list of checkboxes (templates: the `checkboxes` macro)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
 
 
 class LongSelectField(SelectField):

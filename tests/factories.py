@@ -14,7 +14,8 @@ from consult.applications.services import (
     verify_email_address,
 )
 from consult.applications.tokens import find_by_token, mint_token
-from consult.consultations.models import Consultation, RoleOffer, StakeholderCategory
+from consult.consultations.models import Consultation, QuestionKind, RoleOffer, StakeholderCategory
+from consult.consultations.questions import questions_asked
 from consult.consultations.reference import DEMO_CATEGORY_CODES, seed_reference_data
 from consult.database import transaction, utcnow
 from consult.enums import ConsultationState, Role
@@ -95,11 +96,28 @@ def application_data(role: Role = Role.PANELIST, **overrides) -> ApplicationData
 def submit(
     consultation: Consultation, role: Role = Role.PANELIST, *, language: str = "en", **overrides
 ) -> tuple[Application, str]:
-    """A submitted application and a private link to it (as the worker would mint)."""
+    """A submitted application and a private link to it (as the worker would mint); the
+    consultation's required questions answered unless `answers` says otherwise."""
+    if "answers" not in overrides:
+        overrides["answers"] = {
+            q.id: REQUIRED_ANSWERS[q.kind] if not q.kind.has_options else q.option_list[0]
+            for q in questions_asked(consultation.id, role)
+            if q.required
+        }
     application = submit_application(
         consultation, application_data(role, **overrides), language=language
     )
     return application, link_token(application)
+
+
+# A valid answer of each kind, for required questions the test does not care about.
+REQUIRED_ANSWERS = {
+    QuestionKind.SHORT_TEXT: "An answer",
+    QuestionKind.LONG_TEXT: "A longer answer.",
+    QuestionKind.YES_NO: "no",
+    QuestionKind.DATE: "2027-01-28",
+    QuestionKind.NUMBER: "1",
+}
 
 
 def link_token(application: Application) -> str:

@@ -98,6 +98,7 @@ def public_pages(d):
         f"/c/{slug}",
         f"/c/{slug}/apply",
         f"/a/{d['submitted']}",
+        f"/a/{d['submitted']}/edit",
         f"/a/{d['accepted']}",
         f"/a/{d['accepted']}/decline",
         f"/a/{d['accepted']}/withdraw",
@@ -135,6 +136,8 @@ def staff_pages(d, admin: bool):
             "/secretariat/consultations/new",
             f"/secretariat/consultations/{cid}/translations",
             f"/secretariat/consultations/{cid}/translations/fr",
+            f"/secretariat/consultations/{cid}/questions",
+            f"/secretariat/consultations/{cid}/questions/new",
             f"/secretariat/consultations/{cid}/emails",
             f"/secretariat/consultations/{cid}/emails/accepted/en",
             "/secretariat/users",
@@ -236,6 +239,7 @@ def test_public_pages_have_no_violations(site, page, language):
     page.fill("#organization_name", "Ministry of Digital Transition")
     page.check("#category-0")
     page.check("input[name=role][value=attendee]")
+    page.check("input[type=radio][name^=question_][value=no]")  # the demo's visa question
     with page.expect_navigation():
         page.evaluate("document.querySelector('main form[method=post]').submit()")
     assert "/apply/thanks" in page.url, page.url

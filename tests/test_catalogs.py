@@ -39,12 +39,32 @@ def test_every_message_is_translated_and_none_is_fuzzy(language):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_placeholders_match_the_english(language):
-    wrong = [
-        (m.id, m.string)
-        for m in catalog(language)
-        if m.id and sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string))
-    ]
+    """Every placeholder of the English in the translation, no other; a plural form may
+    write its number as a word ("deux", Arabic duals) and leave %(num)d out."""
+    wrong = []
+    for m in catalog(language):
+        if not m.id:
+            continue
+        if isinstance(m.id, tuple):
+            english = sorted(PLACEHOLDER.findall(m.id[1]))
+            for form in m.string:
+                found = sorted(PLACEHOLDER.findall(form))
+                if found != english and found != [p for p in english if p != "%(num)d"]:
+                    wrong.append((m.id, form))
+        elif sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string)):
+            wrong.append((m.id, m.string))
     assert wrong == []
+
+
+def test_counts_use_plural_forms():
+    """A count is never "review(s)": every English message with a number in it that
+    is not a plural message says it as "label: number" (issue 19.13)."""
+    singular_counts = [
+        m.id
+        for m in read_po((TRANSLATIONS / "messages.pot").open("rb"))
+        if m.id and not isinstance(m.id, tuple) and re.search(r"\w\(s\)", m.id)
+    ]
+    assert singular_counts == []
 
 
 def test_the_template_has_every_string_of_the_code(tmp_path):
@@ -59,6 +79,8 @@ def test_the_template_has_every_string_of_the_code(tmp_path):
             "_l",
             "-k",
             "N_",
+            "-k",
+            "lazy_ngettext:1,2",
             "-o",
             str(fresh),
             ".",

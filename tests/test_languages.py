@@ -229,3 +229,103 @@ def test_meeting_times_use_a_24_hour_clock_and_un_english(client, consultation, 
     if browser.startswith("en"):
         months = "January|February|March|April|May|June|July|August|September|October"
         assert re.search(rf"\b\d{{1,2}} ({months}|November|December) \d{{4}}", facts), facts
+
+
+@pytest.mark.parametrize(
+    ("lang", "months", "expected"),
+    [
+        ("ar", 6, "بعد 6 أشهر من الاجتماع"),  # 3-10: the plural, not "6 شهراً"
+        ("ar", 12, "بعد 12 شهراً من الاجتماع"),  # 11-99: the singular accusative
+        ("ar", 2, "بعد شهرين من الاجتماع"),  # the dual says the number itself
+        ("ru", 2, "через 2 месяца после"),
+        ("ru", 5, "через 5 месяцев после"),
+        ("en", 1, "erases it 1 month after the meeting"),
+    ],
+)
+def test_counts_take_each_languages_plural_forms(client, consultation, lang, months, expected):
+    """Issue 19.13: a count in a sentence takes the form the language gives that number."""
+    with transaction():
+        consultation.retention_months = months
+    _application, token = under_review(consultation)
+    assert expected in client.get(f"/a/{token}?lang={lang}").text
+
+
+def test_a_single_review_is_not_reviews(admin_client, admin, consultation):
+    from consult.review.services import save_review
+
+    application, _token = under_review(consultation)
+    save_review(application, admin, 4, "")
+    html = admin_client.get(f"/secretariat/applications/{application.id}").text
+    assert "Average: 4.0 from 1 review." in html and "review(s)" not in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "code", "name"),
+    [
+        ("en", "RU", "Russian Federation"),
+        ("en", "PS", "State of Palestine"),
+        ("en", "KR", "Republic of Korea"),
+        ("en", "VA", "Holy See"),
+        ("fr", "VA", "Saint-Siège"),
+        ("es", "RU", "Federación de Rusia"),
+        ("ar", "SY", "الجمهورية العربية السورية"),
+        ("zh", "KR", "大韩民国"),
+        ("ru", "TZ", "Объединенная Республика Танзания"),
+    ],
+)
+def test_countries_are_named_as_the_un_writes_them(client, consultation, lang, code, name):
+    """Issue 19.14: UNTERM short names in the six languages, on the form people use;
+    no uninhabited territory among the countries people come from."""
+    html = client.get(f"/c/geneva/apply?lang={lang}").text
+    assert f'<option value="{code}">{name}</option>' in html
+    for uninhabited in ("AQ", "BV", "HM"):
+        assert f'<option value="{uninhabited}">' not in html
+
+
+def test_listed_organizations_are_translatable_content_and_found_in_any_language(
+    client, admin_client, consultation
+):
+    """Issue 19.12: the international organizations (name and acronym) are on the
+    Translations page like the rest; the form shows them in the page's language, and the
+    queue's search finds them by any of their names."""
+    from consult.consultations.models import Organization
+    from tests.factories import category
+
+    itu = db.session.execute(select(Organization).where(Organization.acronym == "ITU")).scalar_one()
+    unu = db.session.execute(select(Organization).where(Organization.acronym == "UNU")).scalar_one()
+    # The UNGIS members come with their French names; an admin writes another language.
+    assert (
+        "Union internationale des télécommunications (UIT)"
+        in client.get("/c/geneva/apply?lang=fr").text
+    )
+    url = f"/secretariat/consultations/{consultation.id}/translations/ru"
+    page = admin_client.get(url)
+    assert f'name="org-{unu.id}-acronym"' in page.text
+    admin_client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(page.text),
+            f"org-{unu.id}-name": "Университет Организации Объединенных Наций",
+            f"org-{unu.id}-acronym": "УООН",
+        },
+    )
+    html = client.get("/c/geneva/apply?lang=ru").text
+    option = re.search(rf'<option[^>]*value="{unu.id}"[^>]*>([^<]*)</option>', html)
+    assert option.group(1) == "Университет Организации Объединенных Наций (УООН)"
+    assert 'lang="ru"' in option.group(0)
+
+    application, _token = under_review(
+        consultation,
+        Role.PANELIST,
+        organization_id=itu.id,
+        organization_name="",
+        category_id=category("international_organization").id,
+    )
+    for text in ("UIT", "télécommunications", "МСЭ", "国际电信联盟"):
+        found = admin_client.get(
+            "/secretariat/applications",
+            query_string={"consultation": consultation.id, "q": text},
+        ).text
+        assert application.reference in found, text
+    status = client.get(f"/a/{_token}?lang=fr").text
+    assert "Union internationale des télécommunications (UIT)" in status

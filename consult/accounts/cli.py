@@ -14,6 +14,7 @@ from consult.accounts.services import (
     set_active,
     set_password,
 )
+from consult.text import counted
 
 users_cli = click.Group("users", help="Secretariat user accounts.")
 
@@ -111,4 +112,4 @@ def reseal_cmd() -> None:
     """Seal every TOTP seed again with the first of CONSULT_ENCRYPTION_KEYS (key
     rotation: put the new key first, run this, then drop the old key)."""
     count = two_factor.reseal_all()
-    click.echo(f"Sealed {count} TOTP seed(s) with the first key.")
+    click.echo(f"Sealed {counted(count, 'TOTP seed')} with the first key.")

@@ -1,6 +1,7 @@
 """Sign-in and account forms."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from wtforms import EmailField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -38,10 +39,16 @@ def new_password_field(label) -> PasswordField:
             Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=MAX_PASSWORD_LENGTH,
-                message=_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+                message=lazy_ngettext(
+                    "Use at least %(num)d character.",
+                    "Use at least %(num)d characters.",
+                    MIN_PASSWORD_LENGTH,
+                ),
             ),
         ],
-        description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+        description=lazy_ngettext(
+            "At least %(num)d character.", "At least %(num)d characters.", MIN_PASSWORD_LENGTH
+        ),
     )
 
 

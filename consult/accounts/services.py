@@ -9,6 +9,7 @@ from functools import cache
 
 from flask import current_app, has_request_context
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
@@ -119,7 +120,11 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
     passwords, keyboard patterns and the person's own name and address) -- with
     zxcvbn's own advice on what to change, in the reader's language (ASVS 2.1.8)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return _("Passwords need at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
+        return ngettext(
+            "Passwords need at least %(num)d character.",
+            "Passwords need at least %(num)d characters.",
+            MIN_PASSWORD_LENGTH,
+        )
     inputs = [part for part in (email, email.split("@")[0], name, "ungis", "consult") if part]
     result = zxcvbn(password[:100], user_inputs=inputs)
     if result["score"] >= 3:

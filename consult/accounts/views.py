@@ -62,6 +62,7 @@ from consult.forms import ActionForm
 from consult.http import parse_id, render_error
 from consult.security.models import SecurityTag
 from consult.security.services import record_event
+from consult.text import counted
 
 bp = Blueprint("accounts", __name__, url_prefix="/secretariat")
 
@@ -327,7 +328,9 @@ def active_sessions() -> ResponseReturnValue:
             if target is None or target == current_id:
                 abort(400)
             ended = end_sessions(user, only=target)
-        record_event(SecurityTag.SIGNOUT, detail=f"ended {ended} other session(s)", commit=True)
+        record_event(
+            SecurityTag.SIGNOUT, detail=f"ended {counted(ended, 'other session')}", commit=True
+        )
         flash(
             _("Every other session is ended.") if which == "others" else _("The session is ended."),
             "success",

@@ -20,6 +20,9 @@ class EventKind(enum.StrEnum):
     LINKS = "links"  # the other private links signed out
     ERASURE_REQUESTED = "erasure_requested"
     ERASED = "erased"
+    EDITED = "edited"  # the applicant changed their application (the note says what)
+    EDITING_LOCKED = "editing_locked"  # the secretariat stopped the applicant editing
+    EDITING_UNLOCKED = "editing_unlocked"
 
 
 # What the applicant's history says of each (the secretariat's also shows the note).
@@ -29,6 +32,9 @@ _TOLD = {
     EventKind.LINKS: _l("Older links to this page were signed out"),
     EventKind.ERASURE_REQUESTED: _l("You asked for your data to be erased"),
     EventKind.ERASED: _l("Personal data erased"),
+    EventKind.EDITED: _l("You changed your application"),
+    EventKind.EDITING_LOCKED: _l("The secretariat closed your application to changes"),
+    EventKind.EDITING_UNLOCKED: _l("The secretariat opened your application to changes again"),
 }
 _STAFF = {
     EventKind.PROGRAMME: _l("Programme"),
@@ -36,6 +42,9 @@ _STAFF = {
     EventKind.LINKS: _l("Private links"),
     EventKind.ERASURE_REQUESTED: _l("Erasure asked for"),
     EventKind.ERASED: _l("Personal data erased"),
+    EventKind.EDITED: _l("Changed by the applicant"),
+    EventKind.EDITING_LOCKED: _l("Editing locked"),
+    EventKind.EDITING_UNLOCKED: _l("Editing unlocked"),
 }
 
 

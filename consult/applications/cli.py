@@ -12,6 +12,7 @@ from consult.applications.tally import differences, recount
 from consult.extensions import db
 from consult.security.models import SecurityTag
 from consult.security.services import record_event
+from consult.text import counted
 
 data_cli = click.Group("data", help="Applicants' personal data: retention and erasure.")
 
@@ -26,7 +27,7 @@ def purge_cmd() -> None:
             SecurityTag.PURGED, actor="consult data purge", target=f"consultation {consultation.id}"
         )
     db.session.commit()
-    click.echo(f"Purged {len(purged)} consultation(s).")
+    click.echo(f"Purged {counted(len(purged), 'consultation')}.")
 
 
 @data_cli.command("erase")
@@ -53,7 +54,7 @@ def remind_cmd() -> None:
     """Queue one reminder per accepted speaker who has not confirmed, 3 days before
     the confirmation deadline. Safe to run from cron as often as you like."""
     count = queue_confirmation_reminders()
-    click.echo(f"Queued {count} reminder(s).")
+    click.echo(f"Queued {counted(count, 'reminder')}.")
 
 
 @click.command("recount")

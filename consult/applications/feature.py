@@ -6,11 +6,13 @@ from flask import Flask
 
 from consult.applications import models, tally  # noqa: F401  (their tables on the metadata)
 from consult.applications import settings as places_on_settings
+from consult.applications.answers import answer_counts
 from consult.applications.audit import told_to_applicant, told_to_staff
 from consult.applications.cli import data_cli, recount_cmd, remind_cmd
 from consult.applications.services import sample_application
 from consult.applications.tokens import mint_link_for_message
 from consult.applications.views import bp
+from consult.consultations.questions import answer_counts as answer_counts_hook
 from consult.database.cli import db_cli
 from consult.notifications.cli import mail_cli
 from consult.notifications.texts import preview_recipient
@@ -27,3 +29,4 @@ def init_app(app: Flask) -> None:
     places_on_settings.register()
     link_minter.register(mint_link_for_message)
     preview_recipient.register(sample_application)
+    answer_counts_hook.register(answer_counts)

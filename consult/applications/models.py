@@ -69,6 +69,8 @@ class Application(db.Model):
     # The secretariat's latest message to the applicant (with a decision). Kept here,
     # not in the append-only audit log, so that it can be erased with the person.
     secretariat_message: Mapped[str] = mapped_column(sa.Text, default="", info=personal())
+    # The secretariat stopped the applicant from editing the application themself.
+    editing_locked: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Why the person withdrew or cancelled, if they said (it may be their health): here,
     # not in the append-only audit log, so that it is erased with them.
     leaving_reason: Mapped[str] = mapped_column(sa.Text, default="", info=personal(SPECIAL))
@@ -100,6 +102,9 @@ class Application(db.Model):
         " Application.role == foreign(RoleOffer.role))",
         viewonly=True,
         uselist=False,
+    )
+    answers: Mapped[list[Answer]] = relationship(
+        cascade="all, delete-orphan", order_by="Answer.question_id"
     )
     events: Mapped[list[AuditEvent]] = relationship(
         back_populates="application", order_by="AuditEvent.id", viewonly=True
@@ -141,6 +146,22 @@ class Application(db.Model):
         if self.organization is not None:
             return self.organization.display_name
         return self.organization_name
+
+
+class Answer(db.Model):
+    """An applicant's answer to one of the consultation's own questions, as text: the
+    option's English text for a choice (several joined by new lines), "yes"/"no", an
+    ISO date, a number as typed. Personal data: erased with the person."""
+
+    __tablename__ = "application_answer"
+
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("application.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("question.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    value: Mapped[str] = mapped_column(sa.Text, default="", info=personal())
 
 
 class AccessToken(db.Model):

@@ -3,6 +3,7 @@
 Classification (docs/data-protection.md explains it for people):
 - personal: name, email, organization, job title, topic, abstract, biography, the
   secretariat's message, reviewers' comments, email bodies and addresses;
+- personal too: the answers to the consultation's own questions (deleted on erasure);
 - special category: gender and accessibility needs (never exported in bulk without a
   security event, erased like the rest);
 - kept after erasure, anonymous: reference, role, stakeholder category, country, state,
@@ -15,6 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
+from consult.applications.answers import answered_questions, erase_answers
 from consult.applications.audit import EventKind, record_change
 from consult.applications.models import AccessToken, Application
 from consult.applications.places import lock_offer
@@ -65,6 +67,11 @@ def personal_data(application: Application) -> dict:
         "accessibility_needs": application.accessibility_needs,
         "listed_publicly": application.list_publicly,
         "language": application.language,
+        "answers": [
+            {"question": a.question.label, "answer": a.value}
+            for a in answered_questions(application)
+            if a.value
+        ],
         "message_from_the_secretariat": application.secretariat_message,
         "submitted_at": _iso(application.created_at),
         "email_confirmed_at": _iso(application.email_verified_at),
@@ -153,6 +160,7 @@ def _blank(application: Application) -> None:
 
 def _erase_related(application_ids: list[int]) -> None:
     db.session.execute(delete(AccessToken).where(AccessToken.application_id.in_(application_ids)))
+    erase_answers(application_ids)
     erasing(application_ids)
     # Unsent email to an erased person is not sent; of the others, what is not personal
     # stays (template, language, dates, state).

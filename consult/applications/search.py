@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 
 from consult.applications.models import Application
 from consult.cache import cached
-from consult.consultations.models import Organization
+from consult.consultations.models import ContentTranslation, Organization
 from consult.database import fold
 from consult.database.search import SEARCHED_COLUMNS, text_condition  # noqa: F401
 
@@ -38,7 +38,18 @@ def _organization_names() -> list[tuple[int, str]]:
     (a few hundred rows: matched in Python, the same folding as the text index)."""
 
     def load(session):
-        rows = session.execute(select(Organization.id, Organization.name, Organization.acronym))
-        return [(id_, fold(f"{name}\x1f{acronym}")) for id_, name, acronym in rows]
+        names: dict[int, list[str]] = {}
+        for id_, name, acronym in session.execute(
+            select(Organization.id, Organization.name, Organization.acronym)
+        ):
+            names[id_] = [name, acronym]
+        # Their names and acronyms in every language offered: "UIT" finds the ITU.
+        for id_, text in session.execute(
+            select(ContentTranslation.owner_id, ContentTranslation.text).where(
+                ContentTranslation.owner == "organization"
+            )
+        ):
+            names.setdefault(id_, []).append(text)
+        return [(id_, fold("\x1f".join(texts))) for id_, texts in names.items()]
 
     return cached("organization_names", None, load)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from consult.accounts.models import User
 from consult.accounts.services import email_admins
 from consult.applications.audit import EventKind, record_change
-from consult.applications.models import Application, AuditEvent, applications_where
+from consult.applications.models import Answer, Application, AuditEvent, applications_where
 from consult.applications.places import (  # noqa: F401  (re-exported for callers)
     lock_offer,
     places_taken,
@@ -42,6 +43,7 @@ from consult.applications.states import (  # noqa: F401  (re-exported for caller
 )
 from consult.applications.tokens import find_by_token, hash_token, status_link  # noqa: F401
 from consult.consultations.models import Consultation, RoleOffer
+from consult.consultations.questions import questions_asked
 from consult.consultations.services import active_organizations
 from consult.database import transaction, utcnow
 from consult.enums import ENDED_STATES, ApplicationState, Role
@@ -130,6 +132,9 @@ class ApplicationData:
     bio: str = ""
     accessibility_needs: str = ""
     list_publicly: bool = False
+    # Answers to the consultation's own questions asked of the role: {question id: text}
+    # (consult.applications.answers).
+    answers: dict[int, str] = field(default_factory=dict)
     # The form's one-time key (a retry of the same form is not a second application).
     submission_key: str = ""
 
@@ -157,15 +162,15 @@ def other_live_applications(application: Application) -> list[Application]:
     )
 
 
-_STALE_MESSAGE = _l(
+STALE_MESSAGE = _l(
     "This application changed while you were looking at it. "
     "Please review its current state and try again."
 )
 
 
-def _check_version(application: Application, expected_version: int | None) -> None:
+def check_version(application: Application, expected_version: int | None) -> None:
     if expected_version is not None and application.version != expected_version:
-        raise StaleApplication(_STALE_MESSAGE)
+        raise StaleApplication(STALE_MESSAGE)
 
 
 def move_state(
@@ -186,7 +191,7 @@ def move_state(
     change the state (bumping the version), write the audit event, queue the
     applicant's email (unless `notify` is off) and give a freed place to the waiting
     list. A move that frees a place needs the offer locked by the caller (lock_offer)."""
-    _check_version(application, expected_version)
+    check_version(application, expected_version)
     if not can_transition(application.state, to, actor):
         raise TransitionNotAllowed(
             _(
@@ -205,7 +210,7 @@ def move_state(
     try:
         db.session.flush()  # the UPDATE checks the version: a concurrent change fails here
     except StaleDataError as exc:
-        raise StaleApplication(_STALE_MESSAGE) from exc
+        raise StaleApplication(STALE_MESSAGE) from exc
     event = AuditEvent(
         application_id=application.id,
         actor=actor_name,
@@ -302,6 +307,16 @@ _DUPLICATE_MESSAGE = (
 )
 
 
+def check_answers(consultation: Consultation, role: Role, answers: dict[int, str]) -> None:
+    """Answers only to questions asked of the role, and one to each required one (the
+    form checks the same beside each field; this is the rule for any caller)."""
+    asked = questions_asked(consultation.id, role)
+    if set(answers) - {q.id for q in asked}:
+        raise InvalidApplication(_("Answer only the questions on the form."))
+    if any(q.required and not answers.get(q.id) for q in asked):
+        raise InvalidApplication(_("Answer every required question."))
+
+
 def _check_application(consultation: Consultation, data: ApplicationData) -> RoleOffer:
     """Refuse what the form cannot: a closed window, an offer, category or organization
     the consultation does not have, a live application of the same address and role.
@@ -317,6 +332,7 @@ def _check_application(consultation: Consultation, data: ApplicationData) -> Rol
         o.id for o in active_organizations()
     }:
         raise InvalidApplication(_("Please choose an organization from the list."))
+    check_answers(consultation, data.role, data.answers)
     if live_application_exists(consultation, data.role, normalise_email(data.email)):
         raise DuplicateApplication(_DUPLICATE_MESSAGE)
     return offer
@@ -347,6 +363,7 @@ def _new_application(consultation: Consultation, data: ApplicationData, language
         list_publicly=data.list_publicly,
         language=language,
         submission_key=submission_key_hash(data.submission_key),
+        answers=[Answer(question_id=q, value=v) for q, v in sorted(data.answers.items()) if v],
     )
 
 
@@ -511,7 +528,7 @@ def _applicant_answer(
     `then(previous_state)` runs in the same transaction, after the move."""
     with transaction():
         offer = lock_offer(application)
-        _check_version(application, expected_version)
+        check_version(application, expected_version)
         if to == S.CONFIRMED:
             _check_confirmation_deadline(offer)
         previous = application.state
@@ -532,7 +549,7 @@ def set_public_listing(application: Application, listed: bool, *, expected_versi
     """The applicant's consent to be named in public, changed from their status page:
     one audit event (and one version), effective at once."""
     with transaction():
-        _check_version(application, expected_version)
+        check_version(application, expected_version)
         if application.list_publicly == listed:
             return application
         application.list_publicly = listed
@@ -546,7 +563,7 @@ def set_public_listing(application: Application, listed: bool, *, expected_versi
                 kind=EventKind.CONSENT,
             )
         except StaleDataError as exc:
-            raise StaleApplication(_STALE_MESSAGE) from exc
+            raise StaleApplication(STALE_MESSAGE) from exc
     return application
 
 
@@ -642,15 +659,17 @@ def decide_application(
     message = message.strip()
     with transaction():
         offer = lock_offer(application)
-        _check_version(application, expected_version)
+        check_version(application, expected_version)
         if decision is Decision.ACCEPT and not override_capacity:
             taken = places_taken(offer)
             if taken >= offer.capacity:
                 raise CapacityReached(
-                    _(
-                        "All %(n)d places for the role “%(role)s” are taken. "
+                    ngettext(
+                        "The %(num)d place for the role “%(role)s” is taken. "
                         "Choose to accept beyond capacity if you mean to.",
-                        n=offer.capacity,
+                        "All %(num)d places for the role “%(role)s” are taken. "
+                        "Choose to accept beyond capacity if you mean to.",
+                        offer.capacity,
                         role=offer.role.label,
                     )
                 )

@@ -4,7 +4,7 @@ this feature's init_app. They run inside the transaction that saves the settings
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from consult.applications.places import lock_offers, offer_availability, places_taken_by_role
 from consult.applications.services import fill_free_places
@@ -27,9 +27,10 @@ def refuse_capacity_below_places(consultation: Consultation, settings: Consultat
     for index, offer in enumerate(settings.offers):
         if offer.capacity < taken.get(offer.role, 0):
             raise SettingsError(
-                _(
-                    "%(n)d places are already taken; the capacity cannot be lower.",
-                    n=taken[offer.role],
+                ngettext(
+                    "%(num)d place is already taken; the capacity cannot be lower.",
+                    "%(num)d places are already taken; the capacity cannot be lower.",
+                    taken[offer.role],
                 ),
                 field=f"offers-{index}-capacity",
             )

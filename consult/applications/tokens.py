@@ -25,6 +25,7 @@ from consult.database import transaction, utcnow
 from consult.extensions import db
 from consult.http import public_url
 from consult.links import LINK_TOKEN
+from consult.text import counted
 
 MAX_TOKEN_LENGTH = 128
 
@@ -109,7 +110,7 @@ def revoke_other_links(application: Application, raw: str) -> int:
             record_change(
                 application,
                 actor=Actor.APPLICANT.value,
-                note=f"Signed out {gone} other private link(s).",
+                note=f"Signed out {counted(gone, 'other private link')}.",
                 kind=EventKind.LINKS,
             )
     return gone

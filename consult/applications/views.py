@@ -26,7 +26,19 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from consult import ratelimits
-from consult.applications.forms import ApplicationForm, CancelForm, WithdrawForm
+from consult.applications.answers import answered_questions, answers_by_question, form_data
+from consult.applications.editing import (
+    FIELD_NAMES,
+    ApplicationChanges,
+    edit_application,
+    editing_closed_because,
+)
+from consult.applications.forms import (
+    CancelForm,
+    EditApplicationForm,
+    WithdrawForm,
+    application_form,
+)
 from consult.applications.models import Application
 from consult.applications.places import offer_availability
 from consult.applications.privacy import personal_data as personal_data_of
@@ -55,6 +67,7 @@ from consult.applications.states import (
 from consult.applications.tokens import find_by_token, other_links, revoke_other_links
 from consult.cache import kept
 from consult.consultations.models import Consultation
+from consult.consultations.questions import questions_asked
 from consult.consultations.services import active_organizations, public_consultation
 from consult.database import utcnow
 from consult.enums import ApplicationState, Role
@@ -107,7 +120,7 @@ def apply(slug: str) -> ResponseReturnValue:
     language = str(get_locale())
     if request.method == "GET":
         return _blank_apply_page(consultation, language, offer_availability(consultation))
-    form = ApplicationForm(consultation, active_organizations(), language)
+    form = application_form(consultation, active_organizations(), language)
     status = 200
     if form.is_submitted():
         status = 422
@@ -137,6 +150,7 @@ def apply(slug: str) -> ResponseReturnValue:
                 bio=form.bio.data or "",
                 accessibility_needs=form.accessibility_needs.data or "",
                 list_publicly=form.list_publicly.data,
+                answers=form.answers,
                 submission_key=form.form_key.data or "",
             )
             try:
@@ -177,7 +191,7 @@ def _blank_apply_page(consultation: Consultation, language: str, availability):
     key = (consultation.id, language, tuple(a.places_left for a in availability))
 
     def render_content() -> str:
-        form = ApplicationForm(consultation, active_organizations(), language)
+        form = application_form(consultation, active_organizations(), language)
         form.form_key.data = _KEY_SLOT
         html = render_template(
             "applications/_apply_content.html",
@@ -222,6 +236,22 @@ def _private(response_body, status: int = 200):
     return response
 
 
+def _private_page(
+    template: str, application: Application, token: str, status: int = 200, **context
+):
+    """A page of the private link (never cached or indexed) about its application."""
+    return _private(
+        render_template(
+            template,
+            application=application,
+            consultation=application.consultation,
+            token=token,
+            **context,
+        ),
+        status,
+    )
+
+
 def _unknown_link():
     return _private(render_template("applications/unknown_link.html"), 404)
 
@@ -247,21 +277,69 @@ def private_link_view(
 @bp.get("/a/<token>")
 @private_link_view
 def status(application: Application, token: str) -> ResponseReturnValue:
-    return _private(
-        render_template(
-            "applications/status.html",
-            application=application,
-            consultation=application.consultation,
-            token=token,
-            form=WithdrawForm(version=application.version),
-            offer=application.consultation.offer_for(application.role),
-            now=utcnow(),
-            message=application.secretariat_message,
-            other_links=other_links(application, token),
-            also_applied=other_live_applications(application),
-            link_idle_days=current_app.config["LINK_IDLE_DAYS"],
-        )
+    return _private_page(
+        "applications/status.html",
+        application,
+        token,
+        form=WithdrawForm(version=application.version),
+        offer=application.consultation.offer_for(application.role),
+        now=utcnow(),
+        message=application.secretariat_message,
+        other_links=other_links(application, token),
+        also_applied=other_live_applications(application),
+        answers=answered_questions(application),
+        editing_closed=editing_closed_because(application),
+        link_idle_days=current_app.config["LINK_IDLE_DAYS"],
     )
+
+
+@bp.route("/a/<token>/edit", methods=["GET", "POST"])
+@private_link_view
+def edit(application: Application, token: str) -> ResponseReturnValue:
+    """The applicant changes their application: their details, proposal, needs and
+    answers (not who they are: email, country, category, role)."""
+    closed = editing_closed_because(application)
+    if closed is not None:
+        flash(_("Your application can no longer be changed: %(why)s", why=closed), "error")
+        return redirect(url_for(".status", token=token))
+    questions = questions_asked(application.consultation_id, application.role)
+    form_class = EditApplicationForm.asking(questions)
+    organizations = active_organizations()
+    if request.method == "POST":
+        form = form_class(application, organizations, questions)
+    else:
+        data = {name: getattr(application, name) for name in FIELD_NAMES}
+        data.update(form_data(answers_by_question(application), questions))
+        form = form_class(
+            application, organizations, questions, data=data, version=application.version
+        )
+    status_code = 200
+    if form.is_submitted():
+        status_code = 422
+        if form.validate():
+            changes = ApplicationChanges(
+                **{
+                    name: form[name].data or "" for name in FIELD_NAMES if name != "organization_id"
+                },
+                organization_id=form.organization_id.data,
+                answers=form.answers,
+            )
+            try:
+                changed = edit_application(application, changes, expected_version=form.version.data)
+            except ApplicationError as error:
+                form.form_errors.append(error.message)
+                status_code = status_for(error)
+                db.session.refresh(application)
+                form.version.data = application.version
+            else:
+                flash(
+                    _("Your changes are saved. The secretariat sees what you changed.")
+                    if changed
+                    else _("Nothing was changed."),
+                    "success",
+                )
+                return redirect(url_for(".status", token=token))
+    return _private_page("applications/edit.html", application, token, status_code, form=form)
 
 
 @bp.post("/a/<token>/verify")
@@ -318,14 +396,11 @@ def decline(application: Application, token: str) -> ResponseReturnValue:
             decline_participation,
             _("You have declined. Thank you for telling us."),
         )
-    return _private(
-        render_template(
-            "applications/decline.html",
-            application=application,
-            consultation=application.consultation,
-            token=token,
-            form=WithdrawForm(version=application.version),
-        )
+    return _private_page(
+        "applications/decline.html",
+        application,
+        token,
+        form=WithdrawForm(version=application.version),
     )
 
 
@@ -351,14 +426,7 @@ def confirmation(application: Application, token: str) -> ResponseReturnValue:
     """A printable confirmation of participation (for visas, employers, registration)."""
     if application.state != ApplicationState.CONFIRMED:
         return _unknown_link()
-    return _private(
-        render_template(
-            "applications/confirmation.html",
-            application=application,
-            consultation=application.consultation,
-            issued=utcnow(),
-        )
-    )
+    return _private_page("applications/confirmation.html", application, token, issued=utcnow())
 
 
 @bp.route("/a/<token>/withdraw", methods=["GET", "POST"])
@@ -395,16 +463,8 @@ def withdraw(application: Application, token: str) -> ResponseReturnValue:
             return redirect(url_for(".status", token=token))
     elif form.is_submitted():
         status_code = 422
-    return _private(
-        render_template(
-            "applications/withdraw.html",
-            application=application,
-            consultation=application.consultation,
-            form=form,
-            token=token,
-            error=error,
-        ),
-        status_code,
+    return _private_page(
+        "applications/withdraw.html", application, token, status_code, form=form, error=error
     )
 
 
@@ -474,12 +534,4 @@ def request_erasure(application: Application, token: str) -> ResponseReturnValue
             "success",
         )
         return redirect(url_for(".status", token=token))
-    return _private(
-        render_template(
-            "applications/erasure.html",
-            application=application,
-            consultation=application.consultation,
-            token=token,
-            form=form,
-        )
-    )
+    return _private_page("applications/erasure.html", application, token, form=form)

@@ -19,6 +19,8 @@ from consult.cache import bump, cached
 from consult.consultations.models import (
     Consultation,
     ContentTranslation,
+    Organization,
+    Question,
     RoleOffer,
     StakeholderCategory,
 )
@@ -32,12 +34,16 @@ FIELDS = {
     "offer": ("description",),
     "category": ("name", "description"),
     "session": ("title", "description"),
+    "question": ("label", "help", "options"),
+    "organization": ("name", "acronym"),
 }
 # By table, so that other features' rows (the programme's sessions) need no import here.
 OWNER_BY_TABLE = {
     Consultation.__tablename__: "consultation",
     RoleOffer.__tablename__: "offer",
     StakeholderCategory.__tablename__: "category",
+    Question.__tablename__: "question",
+    Organization.__tablename__: "organization",
     "programme_session": "session",
 }
 
@@ -105,6 +111,35 @@ def localized(obj, field: str, *, block: bool = False) -> Localized:
         if text:
             return Localized(text, language, block=block)
     return Localized(english, "en", block=block)
+
+
+def localized_organization(organization) -> Localized:
+    """A listed organization as "name (acronym)" in the current language (its
+    translated name and acronym: "Union internationale des télécommunications (UIT)"),
+    or in English, marked so."""
+    name, acronym = localized(organization, "name"), localized(organization, "acronym")
+    if name.lang != acronym.lang:  # half translated: the English, whole
+        name, acronym = Localized(organization.name, "en"), Localized(organization.acronym, "en")
+    return Localized(f"{name} ({acronym})", name.lang)
+
+
+def organization_of(application) -> str:
+    """An application's organization as its reader reads it: the listed one in their
+    language, or the name the applicant typed."""
+    if application.organization is not None:
+        return localized_organization(application.organization)
+    return application.organization_name
+
+
+def localized_lines(obj, field: str) -> list[Localized]:
+    """A field of one item per line (a question's options) in the current language,
+    line by line: the translation only where it has as many lines as the English."""
+    english = [line.strip() for line in (getattr(obj, field) or "").splitlines() if line.strip()]
+    text = localized(obj, field)
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    if text.lang == "en" or len(lines) != len(english):
+        return [Localized(line, "en") for line in english]
+    return [Localized(line, text.lang) for line in lines]
 
 
 def translations_of(obj, language: str) -> dict[str, str]:

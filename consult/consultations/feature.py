@@ -3,7 +3,7 @@
 from flask import Flask
 
 from consult.consultations import models  # noqa: F401  (its tables on the metadata)
-from consult.consultations.content import localized
+from consult.consultations.content import localized, organization_of
 from consult.consultations.translations import bp as translations_bp
 from consult.consultations.views import bp
 
@@ -14,3 +14,4 @@ def init_app(app: Flask) -> None:
     # {{ t(consultation, 'title') }}: the admin's text in the page's language, or the
     # English one inside lang="en" (consult.consultations.content).
     app.jinja_env.globals["t"] = localized
+    app.jinja_env.globals["organization_of"] = organization_of

@@ -13,10 +13,8 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -29,8 +27,9 @@ from wtforms.validators import (
     Regexp,
 )
 
+from consult.consultations.models import QuestionKind
 from consult.enums import ConsultationState, Role
-from consult.forms import BaseForm, BaseSubForm, strip_whitespace
+from consult.forms import BaseForm, BaseSubForm, CheckboxListField, strip_whitespace
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 STATE_LABELS = {
@@ -39,11 +38,6 @@ STATE_LABELS = {
     ConsultationState.CLOSED: _l("Closed – shown, no more applications"),
     ConsultationState.ARCHIVED: _l("Archived – hidden from the public"),
 }
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class OfferForm(BaseSubForm):
@@ -164,3 +158,41 @@ class ConsultationForm(BaseForm):
                 entry.form.capacity.errors.append(_l("Give the number of places."))
                 valid = False
         return valid
+
+
+class QuestionForm(BaseForm):
+    """One of the secretariat's own questions on the application form."""
+
+    label = StringField(
+        _l("Question"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(_l("Write the question.")), Length(max=300)],
+        description=_l("In English; other languages on the Translations page."),
+    )
+    help = TextAreaField(
+        _l("Hint (optional)"),
+        filters=[strip_whitespace],
+        validators=[Length(max=1000)],
+        description=_l("Shown under the question, for example why you ask."),
+    )
+    kind = SelectField(
+        _l("Kind of answer"),
+        choices=[SelectChoice(k.value, k.label) for k in QuestionKind],
+        validators=[DataRequired()],
+    )
+    options = TextAreaField(
+        _l("Options (for one or several choices)"),
+        validators=[Length(max=7000)],
+        description=_l("One per line. Applicants pick one, or several, of them."),
+    )
+    required = BooleanField(_l("An answer is required"))
+    roles = CheckboxListField(
+        _l("Asked of"),
+        choices=[SelectChoice(r.value, r.label) for r in Role],
+        validators=[DataRequired(_l("Choose at least one role."))],
+    )
+    active = BooleanField(
+        _l("Asked on the form"),
+        default=True,
+        description=_l("Untick to retire the question: the answers given are kept."),
+    )

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.cache import cacheable
 from consult.database import add_months, utcnow
-from consult.enums import ConsultationState, Role, enum_column
+from consult.enums import ConsultationState, LabelledEnum, Role, enum_column, with_labels
 from consult.extensions import db
 
 consultation_category = sa.Table(
@@ -164,6 +165,78 @@ class RoleOffer(db.Model):
     )
 
 
+class QuestionKind(LabelledEnum):
+    """What a custom question asks for (the form field it becomes)."""
+
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    CHOICE = "choice"  # one of the options
+    CHOICES = "choices"  # any of the options
+    YES_NO = "yes_no"
+    DATE = "date"
+    NUMBER = "number"
+
+    @property
+    def has_options(self) -> bool:
+        return self in (QuestionKind.CHOICE, QuestionKind.CHOICES)
+
+    @property
+    def filterable(self) -> bool:
+        """Answers from a fixed set: the queue filters by them."""
+        return self.has_options or self is QuestionKind.YES_NO
+
+
+QUESTION_KIND_LABELS = with_labels(
+    QuestionKind,
+    {
+        QuestionKind.SHORT_TEXT: _l("Short text"),
+        QuestionKind.LONG_TEXT: _l("Long text"),
+        QuestionKind.CHOICE: _l("One choice"),
+        QuestionKind.CHOICES: _l("Several choices"),
+        QuestionKind.YES_NO: _l("Yes or no"),
+        QuestionKind.DATE: _l("A date"),
+        QuestionKind.NUMBER: _l("A number"),
+    },
+)
+
+
+@cacheable
+class Question(db.Model):
+    """A question of the secretariat's own on the application form of a consultation
+    ("Do you need a visa invitation letter?"), for some roles or all. The English text
+    is on the row; other languages are ContentTranslation rows (owner "question"); the
+    options are one per line, translated line by line."""
+
+    __tablename__ = "question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[QuestionKind] = mapped_column(enum_column(QuestionKind, 16))
+    label: Mapped[str] = mapped_column(sa.String(300))
+    help: Mapped[str] = mapped_column(sa.Text, default="")
+    options: Mapped[str] = mapped_column(sa.Text, default="")  # one per line
+    required: Mapped[bool] = mapped_column(default=False)
+    # The roles asked, comma-separated role values; "" asks every role.
+    roles: Mapped[str] = mapped_column(sa.String(64), default="")
+    # A retired question is no longer asked; the answers it has are kept and shown.
+    active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def option_list(self) -> list[str]:
+        return [line.strip() for line in self.options.splitlines() if line.strip()]
+
+    @property
+    def role_list(self) -> list[Role]:
+        return [Role(value) for value in self.roles.split(",") if value]
+
+    def asks(self, role: Role | None) -> bool:
+        """Is this question on the form of an applicant for `role`?"""
+        return self.active and (not self.roles or (role is not None and role in self.role_list))
+
+
 @cacheable
 class ContentTranslation(db.Model):
     """An admin's text in another language for one field of a consultation, a role offer
@@ -173,7 +246,7 @@ class ContentTranslation(db.Model):
     __tablename__ = "content_translation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    owner: Mapped[str] = mapped_column(sa.String(16))  # consultation | offer | category
+    owner: Mapped[str] = mapped_column(sa.String(16))  # consultation | offer | category | ...
     owner_id: Mapped[int]
     field: Mapped[str] = mapped_column(sa.String(32))
     language: Mapped[str] = mapped_column(sa.String(8))

@@ -21,6 +21,8 @@ from consult.consultations.content import (
     translations_of,
 )
 from consult.consultations.models import Consultation
+from consult.consultations.questions import questions_of
+from consult.consultations.services import all_organizations
 from consult.database import transaction
 from consult.extensions import db
 from consult.forms import BaseForm
@@ -36,10 +38,23 @@ FIELD_LABELS = {
     "description": _l("Description"),
     "venue": _l("Venue"),
     "name": _l("Name"),
+    "acronym": _l("Acronym"),
+    "label": _l("Question"),
+    "help": _l("Hint"),
+    "options": _l("Options, one per line, in the same order"),
 }
 # Long texts get a text area; the limits follow the English columns.
-LONG_FIELDS = {"description"}
-MAX_LENGTH = {"title": 300, "venue": 300, "name": 200, "description": 20000}
+LONG_FIELDS = {"description", "help", "options"}
+MAX_LENGTH = {
+    "title": 300,
+    "venue": 300,
+    "name": 200,
+    "description": 20000,
+    "acronym": 32,
+    "label": 300,
+    "help": 1000,
+    "options": 7000,
+}
 
 
 @dataclass
@@ -69,6 +84,15 @@ def translatable_texts(consultation: Consultation) -> list[TranslatableText]:
     rows += [
         (c, _("Stakeholder category: %(name)s", name=c.name), f"category-{c.id}")
         for c in consultation.categories
+    ]
+    rows += [
+        (q, _("Question: %(label)s", label=q.label), f"question-{q.id}")
+        for q in questions_of(consultation.id)
+    ]
+    # The listed organizations are shared by every consultation: translated once.
+    rows += [
+        (o, _("Listed organization (all consultations): %(name)s", name=o.acronym), f"org-{o.id}")
+        for o in all_organizations()
     ]
     for more in translatable_rows(consultation):
         rows += more

@@ -8,8 +8,19 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.access import admin_required
-from consult.consultations.forms import ConsultationForm
-from consult.consultations.models import Consultation, StakeholderCategory
+from consult.consultations.forms import ConsultationForm, QuestionForm
+from consult.consultations.models import Consultation, Question, QuestionKind, StakeholderCategory
+from consult.consultations.questions import (
+    QuestionError,
+    QuestionInUse,
+    QuestionSettings,
+    add_question,
+    answered,
+    change_question,
+    delete_question,
+    move_question,
+    questions_of,
+)
 from consult.consultations.reference import DEMO_CATEGORY_CODES
 from consult.consultations.services import (
     ConsultationSettings,
@@ -24,6 +35,7 @@ from consult.consultations.services import (
 from consult.database import local_to_utc, utc_to_local, utcnow
 from consult.enums import ConsultationState, Role
 from consult.extensions import db
+from consult.forms import ActionForm
 from consult.http import status_for
 from consult.pages import public_page
 from consult.security.models import SecurityTag
@@ -223,3 +235,130 @@ def new() -> ResponseReturnValue:
 def settings(consultation_id: int) -> ResponseReturnValue:
     consultation = db.get_or_404(Consultation, consultation_id)
     return _edit(consultation)
+
+
+# --- the secretariat's own questions on the application form (admins) ------------------
+
+
+def _question_or_404(consultation: Consultation, question_id: int) -> Question:
+    question = db.session.get(Question, question_id)
+    if question is None or question.consultation_id != consultation.id:
+        abort(404)
+    return question
+
+
+@bp.get("/secretariat/consultations/<int:consultation_id>/questions")
+@admin_required
+def questions(consultation_id: int) -> ResponseReturnValue:
+    consultation = db.get_or_404(Consultation, consultation_id)
+    return render_template(
+        "consultations/questions.html",
+        consultation=consultation,
+        questions=questions_of(consultation.id),
+        answered=answered(consultation.id),
+        form=ActionForm(),
+    )
+
+
+def _question_settings(form: QuestionForm) -> QuestionSettings:
+    return QuestionSettings(
+        label=form.label.data,
+        kind=QuestionKind(form.kind.data),
+        help=form.help.data or "",
+        options=tuple((form.options.data or "").splitlines()),
+        required=form.required.data,
+        roles=tuple(Role(value) for value in form.roles.data),
+        active=form.active.data,
+    )
+
+
+@bp.route("/secretariat/consultations/<int:consultation_id>/questions/new", methods=["GET", "POST"])
+@bp.route(
+    "/secretariat/consultations/<int:consultation_id>/questions/<int:question_id>",
+    methods=["GET", "POST"],
+)
+@admin_required
+def question(consultation_id: int, question_id: int | None = None) -> ResponseReturnValue:
+    consultation = db.get_or_404(Consultation, consultation_id)
+    existing = _question_or_404(consultation, question_id) if question_id else None
+    if request.method == "POST":
+        form = QuestionForm()
+    elif existing is None:
+        form = QuestionForm(data={"roles": [r.value for r in Role], "active": True})
+    else:
+        form = QuestionForm(
+            data={
+                "label": existing.label,
+                "help": existing.help,
+                "kind": existing.kind.value,
+                "options": existing.options,
+                "required": existing.required,
+                "roles": [r.value for r in (existing.role_list or list(Role))],
+                "active": existing.active,
+            }
+        )
+    status = 200
+    if form.is_submitted():
+        status = 422
+        if form.validate():
+            try:
+                settings = _question_settings(form)
+                if existing is None:
+                    saved = add_question(consultation, settings)
+                else:
+                    saved = change_question(existing, settings)
+            except QuestionError as error:
+                form[error.field or "label"].errors.append(error.message)
+                status = status_for(error)
+            else:
+                record_event(
+                    SecurityTag.SETTINGS_CHANGED,
+                    target=f"consultation {consultation.id}",
+                    detail=f"question {saved.id}",
+                    commit=True,
+                )
+                flash(_("The question is saved."), "success")
+                return redirect(url_for(".questions", consultation_id=consultation.id))
+    return (
+        render_template(
+            "consultations/question_form.html",
+            consultation=consultation,
+            question=existing,
+            form=form,
+            answers=answered(consultation.id).get(existing.id, 0) if existing else 0,
+        ),
+        status,
+    )
+
+
+@bp.post("/secretariat/consultations/<int:consultation_id>/questions/<int:question_id>/move")
+@admin_required
+def move(consultation_id: int, question_id: int) -> ResponseReturnValue:
+    consultation = db.get_or_404(Consultation, consultation_id)
+    question = _question_or_404(consultation, question_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    move_question(question, -1 if request.form.get("direction") == "up" else 1)
+    return redirect(url_for(".questions", consultation_id=consultation.id))
+
+
+@bp.post("/secretariat/consultations/<int:consultation_id>/questions/<int:question_id>/delete")
+@admin_required
+def delete(consultation_id: int, question_id: int) -> ResponseReturnValue:
+    consultation = db.get_or_404(Consultation, consultation_id)
+    question = _question_or_404(consultation, question_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        delete_question(question)
+    except QuestionInUse as error:
+        flash(error.message, "error")
+    else:
+        record_event(
+            SecurityTag.SETTINGS_CHANGED,
+            target=f"consultation {consultation.id}",
+            detail=f"question {question_id} deleted",
+            commit=True,
+        )
+        flash(_("The question is deleted."), "success")
+    return redirect(url_for(".questions", consultation_id=consultation.id))

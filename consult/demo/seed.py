@@ -23,9 +23,11 @@ from consult.consultations.content import set_translation, translations_of
 from consult.consultations.models import (
     Consultation,
     Organization,
+    QuestionKind,
     RoleOffer,
     StakeholderCategory,
 )
+from consult.consultations.questions import QuestionSettings, add_question, questions_of
 from consult.consultations.reference import DEMO_CATEGORY_CODES, seed_reference_data
 from consult.database import transaction, utcnow
 from consult.demo import texts as seed_texts
@@ -91,6 +93,7 @@ def seed_demo(now: datetime | None = None) -> tuple[Consultation, bool]:
     ).scalar_one_or_none()
     if existing is not None:
         seed_programme(existing)
+        seed_questions(existing)
         seed_translations(existing)
         return existing, False
     now = now or utcnow()
@@ -131,6 +134,7 @@ def seed_demo(now: datetime | None = None) -> tuple[Consultation, bool]:
             )
         db.session.add(consultation)
     seed_programme(consultation)
+    seed_questions(consultation)
     seed_translations(consultation)
     return consultation, True
 
@@ -232,6 +236,30 @@ def seed_programme(consultation: Consultation) -> None:
             )
 
 
+def seed_questions(consultation: Consultation) -> None:
+    """The demo's own questions (a visa letter, the mechanisms a speaker will address),
+    in six languages, once: only into a consultation that has none."""
+    if questions_of(consultation.id):
+        return
+    for position, (label, kind, required, roles, options) in enumerate(seed_texts.QUESTIONS):
+        question = add_question(
+            consultation,
+            QuestionSettings(
+                label=label,
+                kind=QuestionKind(kind),
+                required=required,
+                roles=tuple(Role(r) for r in roles),
+                options=options,
+            ),
+        )
+        with transaction():
+            for language, texts in seed_texts.QUESTION_TEXTS.items():
+                translated_label, translated_options = texts[position]
+                set_translation(question, "label", language, translated_label)
+                if translated_options:
+                    set_translation(question, "options", language, "\n".join(translated_options))
+
+
 def seed_translations(consultation: Consultation) -> None:
     """The demo's texts and the categories in the other five languages, where missing."""
     categories = list(db.session.execute(select(StakeholderCategory)).scalars())
@@ -331,6 +359,8 @@ def seed_demo_speakers(consultation: Consultation, admin) -> int:
     ).first():
         return 0
     categories = {c.code: c for c in consultation.categories}
+    # The required question (a visa letter) answered: every third speaker needs one.
+    visa = next((q for q in questions_of(consultation.id) if q.required), None)
     organizations = {o.acronym: o.id for o in db.session.execute(select(Organization)).scalars()}
     for n, (name, role, category, country, gender, org, confirmed) in enumerate(DEMO_SPEAKERS):
         international = category == "international_organization"
@@ -351,6 +381,7 @@ def seed_demo_speakers(consultation: Consultation, admin) -> int:
                 abstract="How public and private finance can close the last gaps.",
                 bio="Works on finance for digital development.",
                 list_publicly=confirmed,
+                answers={visa.id: "no" if n % 3 else "yes"} if visa else {},
             ),
         )
         db.session.commit()

@@ -286,3 +286,78 @@ SESSIONS = {
         "Закрытие",
     ],
 }
+
+# The demo's own questions on the application form: (label, kind, required, roles,
+# options) in English, and the other languages (label, options) by label.
+QUESTIONS = [
+    ("Do you need a letter of invitation to apply for a visa?", "yes_no", True, (), ()),
+    (
+        "Which financing mechanisms will you address?",
+        "choices",
+        False,
+        ("keynote", "panelist"),
+        (
+            "Blended finance",
+            "Universal service funds",
+            "Public-private partnerships",
+            "Development bank lending",
+        ),
+    ),
+]
+QUESTION_TEXTS = {
+    "fr": [
+        ("Avez-vous besoin d’une lettre d’invitation pour demander un visa\u00a0?", ()),
+        (
+            "Quels mécanismes de financement aborderez-vous\u00a0?",
+            (
+                "Financement mixte",
+                "Fonds de service universel",
+                "Partenariats public-privé",
+                "Prêts des banques de développement",
+            ),
+        ),
+    ],
+    "es": [
+        ("¿Necesita una carta de invitación para solicitar un visado?", ()),
+        (
+            "¿Qué mecanismos de financiación abordará?",
+            (
+                "Financiación combinada",
+                "Fondos de servicio universal",
+                "Asociaciones público-privadas",
+                "Préstamos de bancos de desarrollo",
+            ),
+        ),
+    ],
+    "ar": [
+        ("هل تحتاج إلى رسالة دعوة لطلب تأشيرة؟", ()),
+        (
+            "ما آليات التمويل التي ستتناولها؟",
+            (
+                "التمويل المختلط",
+                "صناديق الخدمة الشاملة",
+                "الشراكات بين القطاعين العام والخاص",
+                "قروض مصارف التنمية",
+            ),
+        ),
+    ],
+    "zh": [
+        ("您是否需要邀请函以申请签证？", ()),
+        (
+            "您将谈及哪些筹资机制？",
+            ("混合融资", "普遍服务基金", "公私伙伴关系", "开发银行贷款"),
+        ),
+    ],
+    "ru": [
+        ("Нужно ли Вам приглашение для получения визы?", ()),
+        (
+            "Какие механизмы финансирования Вы затронете?",
+            (
+                "Смешанное финансирование",
+                "Фонды универсального обслуживания",
+                "Государственно-частное партнёрство",
+                "Кредиты банков развития",
+            ),
+        ),
+    ],
+}

@@ -21,6 +21,7 @@ from consult.notifications.services import (
 )
 from consult.notifications.sink import serve
 from consult.notifications.worker import drain, work_forever
+from consult.text import counted
 
 mail_cli = click.Group("mail", help="The email outbox.")
 
@@ -112,7 +113,8 @@ def sink_cmd(host: str | None, port: int | None) -> None:
 def resend_cmd(message_id: int | None, all_failed: bool) -> None:
     """Queue a failed message (or, with --all-failed, every one) again."""
     if all_failed:
-        click.echo(f"{resend_all_failed()} failed message(s) are queued again.")
+        n = resend_all_failed()
+        click.echo(f"{counted(n, 'failed message')} {'is' if n == 1 else 'are'} queued again.")
         return
     if message_id is None:
         raise click.UsageError("Give a MESSAGE_ID, or --all-failed.")

@@ -33,7 +33,7 @@ class EmailTextForm(BaseForm):
             if unknown:
                 field.errors.append(
                     _l(
-                        "Unknown placeholder(s): %(names)s. This email can use: %(allowed)s.",
+                        "Not a placeholder this email knows: %(names)s. It can use: %(allowed)s.",
                         names=", ".join("{" + n + "}" for n in unknown),
                         allowed=", ".join("{" + n + "}" for n in self.kind.placeholders),
                     )

@@ -15,6 +15,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -123,7 +124,14 @@ def resend_failed() -> ResponseReturnValue:
     count = resend_all_failed()
     record_event(SecurityTag.OUTBOX_RESENT, target="all failed messages", detail=str(count))
     db.session.commit()
-    flash(_("%(n)d failed message(s) are queued again.", n=count), "success")
+    flash(
+        ngettext(
+            "%(num)d failed message is queued again.",
+            "%(num)d failed messages are queued again.",
+            count,
+        ),
+        "success",
+    )
     return redirect(url_for(".outbox"))
 
 

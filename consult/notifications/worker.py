@@ -39,6 +39,7 @@ from consult.extensions import db, mail
 from consult.hooks import Hook
 from consult.links import LINK_TOKEN, fill_token
 from consult.notifications.models import MailWorker, OutboxMessage, OutboxState
+from consult.text import counted
 
 log = logging.getLogger(__name__)
 
@@ -510,7 +511,7 @@ class _Batch:
         except Exception:
             db.session.rollback()  # the database went too: those are sent again later
         reason = f"SMTP server unavailable: {type(error).__name__}: {error}"
-        log.warning("%s; %d message(s) go back to the queue", reason, len(self.pending))
+        log.warning("%s; %s back to the queue", reason, counted(len(self.pending), "message"))
         self.result.unavailable = True
         db.session.rollback()
         db.session.execute(

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from icalendar import Event
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -21,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from consult.accounts.models import User
 from consult.applications.audit import EventKind, record_change
+from consult.applications.labels import ExportLabels
 from consult.applications.models import Application, AuditEvent, applications_where
 from consult.applications.services import queue_applicant_email
 from consult.applications.states import holds_place
@@ -36,6 +38,7 @@ from consult.notifications.services import withdraw_unsent
 from consult.programme.models import ProgrammeSession, SessionKind
 from consult.regions import region_of
 from consult.spreadsheets import excel_safe
+from consult.text import calendar_date, local_span
 
 SPEAKER_ROLES = (Role.KEYNOTE, Role.PANELIST)
 STALE = _l("Someone else changed this meanwhile. Check the current state and try again.")
@@ -137,8 +140,8 @@ def _check(consultation: Consultation, data: SessionData, session: ProgrammeSess
         raise ProgrammeError(
             _(
                 "Sessions take place during the meeting, from %(first)s to %(last)s.",
-                first=first.isoformat(),
-                last=last.isoformat(),
+                first=calendar_date(first),
+                last=calendar_date(last),
             ),
             field="starts_at",
         )
@@ -166,9 +169,10 @@ def _check(consultation: Consultation, data: SessionData, session: ProgrammeSess
         placed = _placed_count(session)
         if data.speaker_capacity < placed:
             raise ProgrammeError(
-                _(
-                    "%(n)d speakers are placed in this session; the capacity cannot be lower.",
-                    n=placed,
+                ngettext(
+                    "%(num)d speaker is placed in this session; the capacity cannot be lower.",
+                    "%(num)d speakers are placed in this session; the capacity cannot be lower.",
+                    placed,
                 ),
                 field="speaker_capacity",
             )
@@ -233,11 +237,11 @@ def _speakers(session: ProgrammeSession) -> list[Application]:
 
 
 def _when(session: ProgrammeSession) -> str:
+    """When and where, for the audit log's note (written in English, like every note,
+    with the formatter of every date people read)."""
     tz = session_tz(session)
-    start = utc_to_local(session.starts_at, tz)
-    end = utc_to_local(session.ends_at, tz)
     room = f", {session.room}" if session.room else ""
-    return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M} {start.tzname()}{room}"
+    return local_span(session.starts_at, session.ends_at, tz, language="en") + room
 
 
 def session_tz(session: ProgrammeSession) -> str:
@@ -325,11 +329,13 @@ def place_speaker(
             placed = _placed_count(session)
             if placed >= session.speaker_capacity and not override_capacity:
                 raise SessionFull(
-                    _(
-                        "“%(title)s” has all its %(n)d speakers. Choose to place beyond "
+                    ngettext(
+                        "“%(title)s” is full with its %(num)d speaker. Choose to place "
+                        "beyond capacity if you mean to.",
+                        "“%(title)s” has all its %(num)d speakers. Choose to place beyond "
                         "capacity if you mean to.",
+                        session.speaker_capacity,
                         title=session.title,
-                        n=session.speaker_capacity,
                     ),
                     field="session",
                 )
@@ -513,62 +519,60 @@ def participants(consultation: Consultation) -> list[tuple[StakeholderCategory, 
     return [(c, by_category[c.id]) for c in consultation.categories if c.id in by_category]
 
 
-class _ExcelSafeWriter:
-    """csv.writer whose every cell goes through the one Excel-safe rule."""
-
-    def __init__(self, out: io.StringIO):
-        self._writer = csv.writer(out)
-
-    def writerow(self, row: list) -> None:
-        self._writer.writerow([excel_safe(cell) for cell in row])
-
-
 def programme_csv(consultation: Consultation) -> str:
-    """The programme for the secretariat: one row per session and speaker."""
+    """The programme for the secretariat: one row per session and speaker, in the
+    reader's language with the consultation's local times, and the same labels as the
+    applications' export (consult.applications.labels)."""
+    labels = ExportLabels(consultation)
     out = io.StringIO()
-    writer = _ExcelSafeWriter(out)
+    out.write("\ufeff")  # (Excel then reads accents right)
+    writer = csv.writer(out)
     writer.writerow(
         [
-            "start",
-            "end",
-            "session",
-            "kind",
-            "room",
-            "moderators",
-            "reference",
-            "speaker",
-            "role",
-            "organization",
-            "country",
-            "state",
-            "listed publicly",
+            _("Starts (local time)"),
+            _("Ends (local time)"),
+            _("Session"),
+            _("Kind"),
+            _("Room"),
+            _("Moderators"),
+            _("Reference"),
+            _("Speaker"),
+            _("Role"),
+            _("Organization"),
+            _("Country"),
+            _("UN regional group"),
+            _("Language"),
+            _("State"),
+            _("Listed publicly"),
         ]
     )
     placed = speakers_by_session(consultation)
     tz = consultation.timezone
     for session in sessions_of(consultation):
         base = [
-            utc_to_local(session.starts_at, tz).isoformat(timespec="minutes"),
-            utc_to_local(session.ends_at, tz).isoformat(timespec="minutes"),
-            session.title,
-            session.kind.value,
-            session.room,
-            session.moderators,
+            utc_to_local(session.starts_at, tz).strftime("%Y-%m-%d %H:%M"),
+            utc_to_local(session.ends_at, tz).strftime("%Y-%m-%d %H:%M"),
+            excel_safe(localized(session, "title")),
+            excel_safe(session.kind.label),
+            excel_safe(session.room),
+            excel_safe(session.moderators),
         ]
         speakers = placed.get(session.id, [])
         if not speakers:
-            writer.writerow(base + [""] * 7)
+            writer.writerow(base + [""] * 9)
         for a in speakers:
             writer.writerow(
                 base
                 + [
                     a.reference,
-                    a.full_name,
-                    a.role.value,
-                    a.display_organization,
-                    a.country,
-                    a.state.value,
-                    "yes" if a.list_publicly else "no",
+                    excel_safe(a.full_name),
+                    labels.roles[a.role.value],
+                    excel_safe(a.display_organization),
+                    labels.country(a.country),
+                    labels.region(a.country),
+                    labels.languages.get(a.language, a.language),
+                    labels.states[a.state.value],
+                    labels.yes_no[bool(a.list_publicly)],
                 ]
             )
     return out.getvalue()

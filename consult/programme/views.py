@@ -14,6 +14,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -220,7 +221,12 @@ def delete(session_id: int) -> ResponseReturnValue:
             flash(error.message, "error")
             return redirect(url_for(".delete", session_id=session_id))
         flash(
-            _("The session is deleted; %(n)d speaker(s) are unassigned again.", n=count), "success"
+            ngettext(
+                "The session is deleted; %(num)d speaker is unassigned again.",
+                "The session is deleted; %(num)d speakers are unassigned again.",
+                count,
+            ),
+            "success",
         )
         return redirect(url_for(".manage", consultation_id=consultation.id))
     return render_template(

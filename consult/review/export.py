@@ -1,6 +1,9 @@
 """The CSV export of the filtered queue: streamed from a server-side cursor in chunks of
 about 64 KB, so memory stays flat however many rows there are (≥ 100,000 rows/s,
-`make bench`). Cells are made safe for Excel (consult.spreadsheets)."""
+`make bench`). What people read is in the export's language (the reader's): labels for
+the codes, the consultation's local time, the UN regional group, the programme session
+and a column per question of the consultation's own (consult.applications.labels).
+Cells are made safe for Excel (consult.spreadsheets)."""
 
 from __future__ import annotations
 
@@ -9,36 +12,51 @@ import io
 from collections.abc import Iterator
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
-from consult.applications.models import Application
-from consult.consultations.models import Organization, StakeholderCategory
+from consult.applications.answers import readable
+from consult.applications.labels import ExportLabels
+from consult.applications.models import Answer, Application
+from consult.consultations.content import localized
+from consult.consultations.models import Consultation, Organization
+from consult.consultations.questions import questions_of
 from consult.extensions import db
+from consult.programme.services import sessions_of
 from consult.review.services import SORTS, ReviewQueueFilter
-from consult.spreadsheets import excel_safe_sql
+from consult.spreadsheets import excel_safe, excel_safe_sql
 
-COLUMNS = [
-    "Reference",
-    "State",
-    "Role",
-    "Stakeholder category",
-    "Name",
-    "Email",
-    "Organization",
-    "Job title",
-    "Country",
-    "Gender",
-    "Proposed topic",
-    "Abstract",
-    "Short biography",
-    "Accessibility needs",
-    "Listed publicly",
-    "Reviews",
-    "Average score",
-    "Submitted (UTC)",
-]
 CHUNK = 64_000
 FETCH = 2_000
+
+
+def headings() -> list[str]:
+    """The column headings in the reader's language (before the questions')."""
+    return [
+        _("Reference"),
+        _("State"),
+        _("Role"),
+        _("Stakeholder category"),
+        _("Name"),
+        _("Email"),
+        _("Organization"),
+        _("Job title"),
+        _("Country"),
+        _("Country code"),
+        _("UN regional group"),
+        _("Gender"),
+        _("Language"),
+        _("Proposed topic"),
+        _("Abstract"),
+        _("Short biography"),
+        _("Accessibility needs"),
+        _("Listed publicly"),
+        _("Session"),
+        _("Reviews"),
+        _("Average score"),
+        _("Submitted (local time)"),
+    ]
 
 
 def _score(dialect: str):
@@ -52,12 +70,17 @@ def _score(dialect: str):
 
 
 def csv_chunks(queue_filter: ReviewQueueFilter) -> Iterator[str]:
-    """The export as text chunks: a BOM (Excel then reads accents right), the header,
+    """The export as text chunks: a BOM (Excel then reads accents right), the headings,
     then every matching application in queue order.
 
-    Each cell comes out of the database as the text the file holds (Core rows, no
-    objects made per row), fetched FETCH rows at a time from a server-side cursor."""
+    The text cells come out of the database as the file holds them (Core rows, no
+    objects made per row), fetched FETCH rows at a time from a server-side cursor; the
+    codes are turned into labels by dictionary lookups made once per export."""
     a = Application
+    consultation = db.session.get(Consultation, queue_filter.consultation_id)
+    labels = ExportLabels(consultation)
+    questions = questions_of(consultation.id)
+    sessions = {s.id: excel_safe(localized(s, "title")) for s in sessions_of(consultation)}
     connection = db.session.connection()
     column, descending = SORTS[queue_filter.sort]
     order = (column.desc(), a.id.desc()) if descending else (column, a.id)
@@ -68,44 +91,98 @@ def csv_chunks(queue_filter: ReviewQueueFilter) -> Iterator[str]:
         ),
         else_=a.organization_name,
     )
-    as_text = [  # as stored: the same text on both databases
-        sa.type_coerce(a.state, sa.String),
-        sa.type_coerce(a.role, sa.String),
-    ]
+    answers = [aliased(Answer, name=f"answer_{q.id}") for q in questions]
     query = (
         select(
             a.reference,
-            *as_text,
-            excel_safe_sql(StakeholderCategory.name),
+            sa.type_coerce(a.state, sa.String),  # as stored: the same on both databases
+            sa.type_coerce(a.role, sa.String),
+            a.category_id,
             excel_safe_sql(a.full_name),
             excel_safe_sql(a.email),
             excel_safe_sql(organization),
             excel_safe_sql(a.job_title),
             a.country,
-            excel_safe_sql(a.gender),
+            a.gender,
+            a.language,
             excel_safe_sql(a.topic),
             excel_safe_sql(a.abstract),
             excel_safe_sql(a.bio),
             excel_safe_sql(a.accessibility_needs),
-            sa.case((a.list_publicly, "yes"), else_="no"),
+            a.list_publicly,
+            a.programme_session_id,
             a.review_count,
             _score(connection.dialect.name),
             sa.func.substr(sa.cast(a.created_at, sa.String), 1, 16),
+            *(answer.value for answer in answers),
         )
-        .join(StakeholderCategory, StakeholderCategory.id == a.category_id)
         .outerjoin(Organization, Organization.id == a.organization_id)
         .where(*queue_filter.conditions())
         .order_by(*order)
     )
+    for question, answer in zip(questions, answers, strict=True):
+        query = query.outerjoin(
+            answer, sa.and_(answer.application_id == a.id, answer.question_id == question.id)
+        )
+    states, roles, categories = labels.states, labels.roles, labels.categories
+    countries, regions, genders = labels.countries, labels.regions, labels.genders
+    languages, yes_no, local_minute = labels.languages, labels.yes_no, labels.local_minute
+    answer_cells = [_answer_cell(q) for q in questions]
+
+    def cells(row) -> tuple:
+        (ref, state, role, category, name, email, org, job, country, gender, language) = row[:11]
+        (topic, abstract, bio, needs, listed, session, reviews, score, submitted) = row[11:20]
+        return (
+            ref,
+            states[state],
+            roles[role],
+            categories.get(category, ""),
+            name,
+            email,
+            org,
+            job,
+            countries.get(country, country),
+            country,
+            regions.get(country) or labels.region(country),
+            genders.get(gender) or excel_safe(gender),
+            languages.get(language, language),
+            topic,
+            abstract,
+            bio,
+            needs,
+            yes_no[bool(listed)],
+            sessions.get(session, ""),
+            reviews,
+            score,
+            local_minute(submitted),
+            *(cell(value) for cell, value in zip(answer_cells, row[20:], strict=True)),
+        )
+
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
-    writer.writerow(COLUMNS)
+    writer.writerow(headings() + [excel_safe(localized(q, "label")) for q in questions])
     result = connection.execution_options(stream_results=True, yield_per=FETCH).execute(query)
     for rows in result.partitions():
-        writer.writerows(rows)
+        writer.writerows(map(cells, rows))
         if buffer.tell() >= CHUNK:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+def _answer_cell(question):
+    """The function that turns a stored answer into its cell (memoised for fixed
+    answers: a choice has few distinct ones; free text is not kept)."""
+    if not question.kind.filterable:
+        return lambda value: excel_safe(readable(question, value)) if value else ""
+    seen: dict[str | None, str] = {None: ""}
+
+    def cell(value: str | None) -> str:
+        text = seen.get(value)
+        if text is None:
+            text = seen[value] = excel_safe(readable(question, value))
+        return text
+
+    return cell

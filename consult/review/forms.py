@@ -7,9 +7,11 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from consult.applications.answers import answer_options
 from consult.applications.services import Decision
-from consult.consultations.content import localized
+from consult.consultations.content import localized, localized_organization
 from consult.consultations.models import Consultation
+from consult.consultations.questions import questions_of
 from consult.consultations.services import all_organizations
 from consult.enums import ApplicationState, Role
 from consult.forms import BaseForm, LongSelectField, VersionField, country_choices, optional_int
@@ -42,6 +44,7 @@ class QueueFilterForm(BaseForm):
     organization = SelectField(
         _l("Listed organization"), coerce=optional_int, validators=[Optional()]
     )
+    answer = SelectField(_l("Answer to a question"), validators=[Optional()])
     q = StringField(
         _l("Search"),
         validators=[Optional(), Length(max=100)],
@@ -74,7 +77,14 @@ class QueueFilterForm(BaseForm):
         ]
         self.country.choices = country_choices(language, any_)
         self.organization.choices = [SelectChoice("", any_)] + [
-            SelectChoice(o.id, o.display_name) for o in all_organizations()
+            SelectChoice(o.id, str(localized_organization(o))) for o in all_organizations()
+        ]
+        # "question id:value" for each fixed answer of the consultation's questions.
+        self.answer.choices = [SelectChoice("", any_)] + [
+            SelectChoice(f"{q.id}:{value}", f"{localized(q, 'label')} – {label}")
+            for q in (questions_of(selected.id) if selected else [])
+            if q.kind.filterable
+            for value, label in answer_options(q)
         ]
 
 

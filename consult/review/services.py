@@ -8,13 +8,16 @@ import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, exists, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from consult.accounts.models import User
-from consult.applications.models import Application
+from consult.applications.answers import answer_condition
+from consult.applications.audit import EventKind
+from consult.applications.models import Application, AuditEvent
 from consult.applications.places import places_taken_by_role, waiting_list
 from consult.applications.search import matching_applications
 from consult.applications.states import NOT_REVIEWABLE_STATES, holds_place, reviewable
@@ -72,6 +75,18 @@ def save_review(application: Application, reviewer: User, score: int, comment: s
     return review
 
 
+def changed_after_review(reviewer_id: int):
+    """The condition "the applicant changed it after `reviewer_id` last saved a review
+    of it" (a correlated EXISTS over the application's audit events)."""
+    return exists().where(
+        AuditEvent.application_id == Application.id,
+        AuditEvent.kind == EventKind.EDITED.value,
+        Review.application_id == Application.id,
+        Review.reviewer_id == reviewer_id,
+        AuditEvent.created_at > Review.updated_at,
+    )
+
+
 def reviews_of(application: Application) -> list[Review]:
     return list(
         db.session.execute(
@@ -104,6 +119,7 @@ class ReviewQueueFilter:
     state: ApplicationState | None = None
     country: str | None = None
     organization_id: int | None = None  # a listed organization
+    answer: tuple[int, str] | None = None  # (question id, an option / "yes" / "no")
     unreviewed_by: int | None = None  # a user id: hide what this user has reviewed
     text: str = ""
     sort: str = "newest"
@@ -120,6 +136,8 @@ class ReviewQueueFilter:
             conds.append(Application.country == self.country)
         if self.organization_id is not None:
             conds.append(Application.organization_id == self.organization_id)
+        if self.answer is not None:
+            conds.append(answer_condition(*self.answer))
         if self.unreviewed_by is not None:
             conds.append(
                 ~exists().where(
@@ -138,6 +156,8 @@ class QueuePage:
     next_cursor: str | None
     previous_cursor: str | None
     counts: dict[ApplicationState, int] = field(default_factory=dict)
+    # The rows the reader reviewed and the applicant changed since.
+    changed: set[int] = field(default_factory=set)
 
     @property
     def total(self) -> int:
@@ -204,17 +224,26 @@ def _keyset(query: Select, sort: str, cursor: str | None) -> tuple[Select, bool]
 
 
 def queue_page(
-    queue_filter: ReviewQueueFilter, cursor: str | None = None, size: int = PAGE_SIZE
+    queue_filter: ReviewQueueFilter,
+    cursor: str | None = None,
+    size: int = PAGE_SIZE,
+    reader_id: int | None = None,
 ) -> QueuePage:
-    """One page of the queue plus the counts per state: two queries, whatever the size."""
+    """One page of the queue plus the counts per state: two queries, whatever the size.
+    With `reader_id`, each row also says whether it changed after that reader's review
+    (in the same query)."""
+    changed = (changed_after_review(reader_id) if reader_id is not None else sa.false()).label(
+        "changed"
+    )
     query = (
-        select(Application)
+        select(Application, changed)
         .where(*queue_filter.conditions())
         .options(joinedload(Application.category), joinedload(Application.organization))
         .limit(size + 1)
     )
     query, backwards = _keyset(query, queue_filter.sort, cursor)
-    rows = list(db.session.execute(query).scalars())
+    found = db.session.execute(query).all()
+    rows = [row for row, _changed in found]
     more = len(rows) > size
     rows = rows[:size]
     if backwards:
@@ -231,6 +260,7 @@ def queue_page(
         rows=rows,
         next_cursor=cursor_for(rows[-1], "after") if rows and has_next else None,
         previous_cursor=cursor_for(rows[0], "before") if rows and has_previous else None,
+        changed={row.id for row, was_changed in found[:size] if was_changed},
     )
     page.counts = state_counts(queue_filter)
     return page
@@ -240,11 +270,13 @@ def state_counts(queue_filter: ReviewQueueFilter) -> dict[ApplicationState, int]
     """How many applications match the filter in each state (state filter ignored).
 
     Filters by role and category read the kept counts (tally.py); a country,
-    organization, text or "not reviewed by me" filter counts the matching applications."""
+    organization, answer, text or "not reviewed by me" filter counts the matching
+    applications."""
     found: dict[ApplicationState, int] = dict.fromkeys(ApplicationState, 0)
     if (
         not queue_filter.country
         and queue_filter.organization_id is None
+        and queue_filter.answer is None
         and not queue_filter.text
         and queue_filter.unreviewed_by is None
     ):

@@ -23,6 +23,9 @@ from sqlalchemy import select
 
 from consult.access import admin_required, secretariat_required
 from consult.accounts.step_up import recent_sign_in_required
+from consult.applications.answers import answered_questions
+from consult.applications.audit import EventKind
+from consult.applications.editing import EDITABLE_STATES, set_editing_locked
 from consult.applications.models import Application
 from consult.applications.places import offer_availability
 from consult.applications.privacy import erase_application
@@ -40,6 +43,7 @@ from consult.consultations.models import Consultation
 from consult.consultations.services import all_consultations
 from consult.enums import ApplicationState, Role
 from consult.extensions import db
+from consult.forms import ActionForm
 from consult.http import csv_download, parse_id, safe_return, status_for
 from consult.notifications.models import OutboxMessage
 from consult.notifications.services import delivery_health
@@ -94,7 +98,15 @@ def _queue_filter() -> tuple[QueueFilterForm, ReviewQueueFilter | None, Consulta
     # An edited URL: what is not one of the field's choices (" ", "emperor") is dropped
     # rather than passed on. Optional() lets blank values through validation, so the
     # choices are checked here, for every select.
-    for field in (form.role, form.category, form.state, form.country, form.organization, form.sort):
+    for field in (
+        form.role,
+        form.category,
+        form.state,
+        form.country,
+        form.organization,
+        form.answer,
+        form.sort,
+    ):
         if field.data not in {value for value, *_ in field.iter_choices()}:
             field.data = field.default if field.name == "sort" else None
     if form.q.errors:
@@ -106,10 +118,20 @@ def _queue_filter() -> tuple[QueueFilterForm, ReviewQueueFilter | None, Consulta
         state=ApplicationState(form.state.data) if form.state.data else None,
         country=form.country.data or None,
         organization_id=form.organization.data or None,
+        answer=_answer_filter(form.answer.data),
         unreviewed_by=current_user.id if form.mine.data else None,
         text=(form.q.data or "").strip(),
     )
     return form, with_sort(queue_filter, form.sort.data or "newest"), selected
+
+
+def _answer_filter(value: str | None) -> tuple[int, str] | None:
+    """ "question id:value" (one of the field's choices) as (id, value)."""
+    if not value:
+        return None
+    raw_id, _sep, answer = value.partition(":")
+    question_id = parse_id(raw_id)
+    return (question_id, answer) if question_id is not None else None
 
 
 def _query_string(**changes) -> str:
@@ -131,6 +153,7 @@ def queue() -> ResponseReturnValue:
             queue_filter,
             cursor=request.args.get("cursor"),
             size=current_app.config["QUEUE_PAGE_SIZE"],
+            reader_id=current_user.id,
         )
     except InvalidCursor:
         abort(400, description=_("This page link is not valid. Start again from the queue."))
@@ -219,9 +242,13 @@ def _detail(
             for s in sessions_of(application.consultation)
             if s.kind.has_speakers
         ]
+    edits = [e for e in application.events if e.kind == EventKind.EDITED.value]
     return render_template(
         "review/detail.html",
         placement_form=placement_form,
+        answers=answered_questions(application),
+        changed_since_review=[e for e in edits if mine and e.created_at > mine.updated_at],
+        editable_state=application.state in EDITABLE_STATES and application.erased_at is None,
         application=application,
         consultation=application.consultation,
         reviews=reviews,
@@ -294,6 +321,24 @@ def decide(application_id: int) -> ResponseReturnValue:
             ref=application.reference,
             state=application.state.short_label.lower(),
         ),
+        "success",
+    )
+    return redirect(url_for(".detail", application_id=application.id))
+
+
+@bp.post("/applications/<int:application_id>/editing")
+@admin_required
+def editing(application_id: int) -> ResponseReturnValue:
+    """Lock (or unlock) the application against the applicant's own changes."""
+    application = db.get_or_404(Application, application_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    locked = request.form.get("locked") == "1"
+    set_editing_locked(application, locked, by=current_user)
+    flash(
+        _("The applicant can no longer change %(ref)s.", ref=application.reference)
+        if locked
+        else _("The applicant can change %(ref)s again.", ref=application.reference),
         "success",
     )
     return redirect(url_for(".detail", application_id=application.id))

@@ -40,7 +40,7 @@ def test_a_new_encryption_key_is_rotated_in_with_reseal(app, ctx, reviewer):
     old = app.config["ENCRYPTION_KEYS"][0]
     app.config["ENCRYPTION_KEYS"] = ["the-new-key-0123456789abcdefghijklmnop", old]
     result = app.test_cli_runner().invoke(args=["users", "reseal"])
-    assert "Sealed 1 TOTP seed(s)" in result.output
+    assert "Sealed 1 TOTP seed with" in result.output
     app.config["ENCRYPTION_KEYS"] = ["the-new-key-0123456789abcdefghijklmnop"]  # old dropped
     db.session.refresh(reviewer)
     assert two_factor.verify(reviewer, pyotp.TOTP(secret).at(time.time() + 30)) == "totp"

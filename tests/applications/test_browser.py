@@ -68,7 +68,7 @@ def test_apply_confirm_follow_and_withdraw_in_a_browser(app, live, page, smtp):
     expect(page.locator("main")).not_to_contain_text("FM-P-0001")  # reference: by email only
 
     page.goto(last_link(app, smtp, "amina@example.org"))
-    expect(page.get_by_role("heading", name="Your application")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your application", exact=True)).to_be_visible()
     expect(page.locator("main")).to_contain_text("not yet confirmed")
     page.get_by_role("button", name="Confirm my email address").click()
     expect(page.get_by_role("status").first).to_contain_text("email address is confirmed")

@@ -158,7 +158,7 @@ def test_reminders_go_out_once_three_days_before_the_deadline(app, ctx, admin, s
     assert queue_confirmation_reminders() == 1
     assert queue_confirmation_reminders() == 0  # idempotent
     result = app.test_cli_runner().invoke(args=["mail", "remind"])
-    assert "Queued 0 reminder(s)." in result.output
+    assert "Queued 0 reminders." in result.output
     drain()
     reminders = [r for r in smtp.received if r.subject.startswith("Please confirm")]
     assert [r.rcpt_tos for r in reminders] == [["late@example.org"]]

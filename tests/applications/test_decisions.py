@@ -109,7 +109,7 @@ def test_accepting_past_capacity_is_refused_unless_overridden(ctx, admin):
     first, _ = under_review(consultation, Role.KEYNOTE)
     second, _ = under_review(consultation, Role.KEYNOTE)
     decide_application(first, Decision.ACCEPT, by=admin, expected_version=2)
-    full = "All 1 places for the role “Keynote speaker” are taken"
+    full = "The 1 place for the role “Keynote speaker” is taken"
     with pytest.raises(CapacityReached, match=full):
         decide_application(second, Decision.ACCEPT, by=admin, expected_version=2)
     db.session.expire_all()

@@ -125,7 +125,7 @@ def test_the_purge_erases_consultations_past_retention_and_is_cron_safe(app, ctx
     db.session.commit()
     assert client.get(f"/a/{gone_raw}").status_code == 404  # past retention: no link
     result = app.test_cli_runner().invoke(args=["data", "purge"])
-    assert "Purged 1 consultation(s)." in result.output
+    assert "Purged 1 consultation." in result.output
     assert app.test_cli_runner().invoke(args=["data", "purge"]).output.startswith("Purged 0")
     db.session.expire_all()
     assert db.session.get(Application, gone.id).email != "old@example.org"
@@ -296,7 +296,7 @@ def test_the_applicant_signs_out_the_other_links(client, ctx):
     page = client.get(f"/a/{raw}")
     assert page.status_code == 200 and "Other links to this page" not in page.text
     notes = [e.note for e in db.session.get(Application, application.id).events]
-    assert "Signed out 2 other private link(s)." in notes
+    assert "Signed out 2 other private links." in notes
 
 
 def test_a_database_error_names_no_values(ctx):

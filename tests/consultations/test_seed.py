@@ -97,3 +97,20 @@ def test_the_demo_programme_reads_in_each_language(app, ctx):
     html = app.test_client().get(f"/c/{consultation.slug}/programme?lang=fr").text
     assert "Panel 1 : Financement public et aide au développement" in html
     assert 'lang="en"' not in html.split("<main")[1]  # nothing falls back to English
+
+
+def test_the_demo_asks_its_own_questions_in_each_language(app, ctx):
+    from consult.applications.models import Answer, Application
+    from consult.consultations.models import Question
+
+    app.test_cli_runner().invoke(args=["demo", "seed"])
+    app.test_cli_runner().invoke(args=["demo", "seed"])  # (once, however often)
+    questions = db.session.execute(select(Question).order_by(Question.position)).scalars().all()
+    assert [q.kind.value for q in questions] == ["yes_no", "choices"]
+    assert questions[0].required and questions[1].roles == "keynote,panelist"
+    # The speakers the demo seeds answered the required one.
+    answers = db.session.execute(select(func.count()).select_from(Answer)).scalar_one()
+    assert answers == db.session.execute(select(func.count()).select_from(Application)).scalar_one()
+    client = app.test_client()
+    html = client.get(f"/c/{DEMO_SLUG}/apply?lang=zh").text
+    assert "您是否需要邀请函以申请签证？" in html and "混合融资" in html

@@ -102,8 +102,8 @@ def test_admin_edits_previews_saves_and_resets(admin_client, ctx):
 @pytest.mark.parametrize(
     ("subject", "body", "field", "message"),
     [
-        ("Hi {nmae}", "Open {link}", "subject", "Unknown placeholder(s): {nmae}"),
-        ("Hi", "Open {link} {message}", "body", "Unknown placeholder(s): {message}"),
+        ("Hi {nmae}", "Open {link}", "subject", "Not a placeholder this email knows: {nmae}"),
+        ("Hi", "Open {link} {message}", "body", "Not a placeholder this email knows: {message}"),
         ("Hi", "No link here", "body", "Include {link}"),
         ("", "Open {link}", "subject", "Give a subject."),
     ],

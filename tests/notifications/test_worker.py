@@ -152,7 +152,7 @@ def test_a_refused_recipient_fails_alone_and_at_once(ctx, smtp, admin_client):
     assert (bounced.state, bounced.attempts) == (OutboxState.FAILED, 1)
     assert bounced.last_error == "550 5.1.1 No such user here"
     # Admins see it: on the queue page, in the outbox (with the server's reply).
-    assert "1 email(s) could not be delivered" in admin_client.get("/secretariat/applications").text
+    assert "1 email could not be delivered" in admin_client.get("/secretariat/applications").text
     assert "No such user here" in admin_client.get(f"/secretariat/outbox/{bounced.id}").text
     # The secretariat resends it once the address is fixed on the server side.
     smtp.handler.refuse.clear()
@@ -289,7 +289,7 @@ def test_resend_all_failed_from_the_outbox_and_the_cli(app, ctx, smtp, admin_cli
     submit(consultation, email="c@example.org")
     drain()
     output = app.test_cli_runner().invoke(args=["mail", "resend", "--all-failed"]).output
-    assert "1 failed message(s) are queued again." in output
+    assert "1 failed message is queued again." in output
 
 
 class TestSlowServer:

@@ -158,7 +158,7 @@ def test_only_selected_speakers_and_only_within_capacity(consultation, admin):
         place_speaker(attendee, panel, by=admin, expected_version=attendee.version)
     first, second = speaker(consultation, admin), speaker(consultation, admin)
     place_speaker(first, panel, by=admin, expected_version=first.version)
-    with pytest.raises(ProgrammeError, match="has all its 1 speakers") as full:
+    with pytest.raises(ProgrammeError, match="is full with its 1 speaker") as full:
         place_speaker(second, panel, by=admin, expected_version=second.version)
     assert status_for(full.value) == 409
     place_speaker(second, panel, by=admin, expected_version=second.version, override_capacity=True)

@@ -59,7 +59,7 @@ def test_reviewer_scores_but_cannot_decide(live, page):
     expect(page.get_by_role("button", name="Record decision")).to_have_count(0)
     page.get_by_label("3", exact=True).check()
     page.get_by_role("button", name="Save review").click()
-    expect(page.locator("main")).to_contain_text("Average: 3.0 from 1 review(s).")
+    expect(page.locator("main")).to_contain_text("Average: 3.0 from 1 review.")
     response = page.goto(f"{live.url}/secretariat/users")
     assert response.status == 403
 

@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from consult.database import utc_to_local
 from consult.enums import Role
 from consult.spreadsheets import excel_safe, excel_safe_sql
 from tests.factories import make_consultation, under_review
@@ -62,7 +63,7 @@ def test_export_is_utf8_with_bom_and_follows_the_filters(admin_client, ctx):
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["Name"] == "'=cmd|' /C calc'!A0"
     assert row["Organization"] == "Société"
-    assert row["State"] == "under_review"
+    assert row["State"] == "Under review"
 
 
 def test_export_streams_many_rows(admin_client, ctx):
@@ -106,12 +107,48 @@ def test_export_cells_made_by_the_database(admin_client, ctx, admin):
     first, second = rows
     assert first["Organization"] == "International Telecommunication Union (ITU)"
     assert (first["Reviews"], first["Average score"]) == ("1", "4.00")
-    assert first["Listed publicly"] == "yes"
-    assert first["Gender"] == "'-female"
-    assert first["Submitted (UTC)"] == listed.created_at.strftime("%Y-%m-%d %H:%M")
+    assert first["Listed publicly"] == "Yes"
+    assert first["Gender"] == "'-female"  # (not a code the form gives: made safe)
+    local = utc_to_local(listed.created_at, consultation.timezone)
+    assert first["Submitted (local time)"] == local.strftime("%Y-%m-%d %H:%M")
     assert (second["Reviews"], second["Average score"], second["Listed publicly"]) == (
         "0",
         "",
-        "no",
+        "No",
     )
     assert second["Organization"] == "'@Home"
+
+
+def test_export_speaks_the_readers_language_with_labels_local_time_and_session(
+    admin_client, ctx, admin
+):
+    """Issue 19.16: labels (not codes) in the export's language, the consultation's
+    local time, the UN regional group, the applicant's language and the session; the
+    programme's CSV has the same."""
+    from consult.database import utc_to_local
+    from consult.programme.services import place_speaker
+    from tests.programme.test_programme import make_session, speaker
+
+    consultation = make_consultation(slug="labels")
+    person = speaker(consultation, admin, confirm=True, country="SN", gender="female")
+    panel = make_session(consultation, admin, title="Panel 1")
+    place_speaker(person, panel, by=admin, expected_version=person.version)
+    url = f"/secretariat/applications/export.csv?consultation={consultation.id}&lang=fr"
+    rows = list(csv.DictReader(io.StringIO(admin_client.get(url).data.decode("utf-8-sig"))))
+    [row] = rows
+    assert row["État"] == "Confirmée"
+    assert row["Rôle"] == "Panéliste"
+    assert row["Pays"] == "Sénégal" and row["Code pays"] == "SN"
+    assert row["Groupe régional de l'ONU"] == "États d'Afrique"
+    assert row["Genre"] == "Femme" and row["Langue"] == "anglais"
+    assert row["Session"] == "Panel 1"
+    local = utc_to_local(person.created_at, consultation.timezone).strftime("%Y-%m-%d %H:%M")
+    assert row["Envoyée (heure locale)"] == local
+
+    programme = admin_client.get(f"/secretariat/consultations/{consultation.id}/programme.csv")
+    [line] = [
+        r for r in csv.DictReader(io.StringIO(programme.data.decode("utf-8-sig"))) if r["Référence"]
+    ]
+    assert (line["Session"], line["Rôle"], line["Pays"]) == ("Panel 1", "Panéliste", "Sénégal")
+    assert line["Groupe régional de l'ONU"] == "États d'Afrique"
+    assert line["État"] == "Confirmée" and line["Langue"] == "anglais"

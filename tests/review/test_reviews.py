@@ -56,7 +56,7 @@ def test_a_reviewer_scores_from_the_detail_page(reviewer_client, ctx):
     html = reviewer_client.get(url).text
     assert "Your review is saved." in html
     assert "Solid, regional angle" in html
-    assert "Average: 4.0 from 1 review(s)." in html
+    assert "Average: 4.0 from 1 review." in html
     radio = re.search(r'<input[^>]*name="score"[^>]*value="4"[^>]*>', html).group(0)
     assert "checked" in radio  # the form shows the reviewer's own score again
     db.session.expire_all()

@@ -7,7 +7,7 @@ spreadsheet (consult.spreadsheets)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import get_locale
@@ -38,7 +38,7 @@ class ExportLabels:
         }
         self.yes_no = {True: excel_safe(_("Yes")), False: excel_safe(_("No"))}
         self._zone = ZoneInfo(consultation.timezone)
-        self._offsets: dict[str, timedelta] = {}
+        self._hours: dict[str, str] = {}  # UTC hour -> local hour ("": not whole hours)
 
     def country(self, code: str) -> str:
         return self.countries.get(code, code)
@@ -48,14 +48,19 @@ class ExportLabels:
 
     def local_minute(self, utc_minute: str) -> str:
         """ "2027-01-29 09:00" (UTC, as the database gives it) in the consultation's
-        time zone. The offset changes only on the hour, so it is worked out once per
-        hour of the export, not per row."""
+        time zone. Offsets change only on the hour: the local hour is worked out once
+        per hour of the export and the minutes copied (per row: a lookup), unless the
+        zone's offset is not whole hours (Asia/Kolkata), then per row."""
         if not utc_minute:
             return ""
         hour = utc_minute[:13]
-        offset = self._offsets.get(hour)
-        moment = datetime.fromisoformat(utc_minute)
-        if offset is None:
-            offset = moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(self._zone).utcoffset()
-            self._offsets[hour] = offset
-        return (moment + offset).strftime("%Y-%m-%d %H:%M")
+        local_hour = self._hours.get(hour)
+        if local_hour is None:
+            moment = datetime.fromisoformat(hour + ":00").replace(tzinfo=UTC)
+            local = moment.astimezone(self._zone)
+            whole = local.utcoffset() % timedelta(hours=1) == timedelta(0)
+            local_hour = self._hours[hour] = local.strftime("%Y-%m-%d %H") if whole else ""
+        if local_hour:
+            return local_hour + utc_minute[13:]
+        moment = datetime.fromisoformat(utc_minute).replace(tzinfo=UTC)
+        return moment.astimezone(self._zone).strftime("%Y-%m-%d %H:%M")

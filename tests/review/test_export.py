@@ -152,3 +152,23 @@ def test_export_speaks_the_readers_language_with_labels_local_time_and_session(
     assert (line["Session"], line["Rôle"], line["Pays"]) == ("Panel 1", "Panéliste", "Sénégal")
     assert line["Groupe régional de l'ONU"] == "États d'Afrique"
     assert line["État"] == "Confirmée" and line["Langue"] == "anglais"
+
+
+@pytest.mark.parametrize(
+    ("zone", "utc", "local"),
+    [
+        ("Europe/Zurich", "2027-01-29 09:17", "2027-01-29 10:17"),  # CET
+        ("Europe/Zurich", "2027-07-01 23:59", "2027-07-02 01:59"),  # CEST, next day
+        ("Europe/Zurich", "2027-03-28 00:30", "2027-03-28 01:30"),  # before the change
+        ("Europe/Zurich", "2027-03-28 01:30", "2027-03-28 03:30"),  # after it
+        ("Asia/Kolkata", "2027-01-29 09:17", "2027-01-29 14:47"),  # +05:30
+        ("America/St_Johns", "2027-01-29 02:10", "2027-01-28 22:40"),  # -03:30
+    ],
+)
+def test_the_exports_local_time_is_right_across_zones_and_changes(ctx, zone, utc, local):
+    from consult.applications.labels import ExportLabels
+    from consult.consultations.models import Consultation
+
+    labels = ExportLabels(Consultation(timezone=zone, categories=[]))
+    assert labels.local_minute(utc) == local
+    assert labels.local_minute(utc) == local  # (the second time from what it kept)

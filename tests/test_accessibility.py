@@ -137,6 +137,8 @@ def staff_pages(d, admin: bool):
             f"/secretariat/consultations/{cid}/translations",
             f"/secretariat/consultations/{cid}/translations/fr",
             f"/secretariat/consultations/{cid}/questions",
+            f"/secretariat/consultations/{cid}/assignments",
+            f"/secretariat/consultations/{cid}/announce",
             f"/secretariat/consultations/{cid}/questions/new",
             f"/secretariat/consultations/{cid}/emails",
             f"/secretariat/consultations/{cid}/emails/accepted/en",

@@ -131,7 +131,10 @@ def test_the_applicants_language_is_used_for_every_email_to_them(app, consultati
         select(OutboxMessage).where(OutboxMessage.template == "accepted")
     ).scalar_one()
     assert accepted.language == "fr"
-    assert accepted.subject == f"Votre candidature {application.reference} est acceptée"
+    assert (
+        accepted.subject
+        == f"Veuillez confirmer : votre candidature {application.reference} est acceptée"
+    )
     assert '<html lang="fr" dir="ltr">' in accepted.body_html
 
 

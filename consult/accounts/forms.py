@@ -2,13 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from consult.accounts.models import UserRole
 from consult.accounts.services import MIN_PASSWORD_LENGTH
-from consult.forms import BaseForm, DeliverableEmail, NoLinks, strip_whitespace
+from consult.consultations.services import all_organizations
+from consult.forms import BaseForm, DeliverableEmail, NoLinks, optional_int, strip_whitespace
 
 
 class LoginForm(BaseForm):
@@ -75,7 +76,34 @@ class UserForm(BaseForm):
         default=UserRole.REVIEWER.value,
         validators=[DataRequired(_l("Choose a role."))],
     )
+    organization = SelectField(
+        _l("Organization (optional)"),
+        coerce=optional_int,
+        validators=[Optional()],
+        description=_l(
+            "A listed organization the person works for: its applicants are never "
+            "assigned to them for review."
+        ),
+    )
     password = new_password_field(_l("Password (give it to the person privately)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization.choices = organization_choices()
+
+
+def organization_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _l("None / not listed"))] + [
+        SelectChoice(o.id, o.display_name) for o in all_organizations()
+    ]
+
+
+class OrganizationForm(BaseForm):
+    organization = SelectField(_l("Organization"), coerce=optional_int, validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization.choices = organization_choices()
 
 
 class PasswordForm(BaseForm):

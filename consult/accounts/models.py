@@ -46,6 +46,9 @@ class User(UserMixin, db.Model):
     totp_last_step: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     # The language the staff member chose for the secretariat's pages ("" = browser's).
     language: Mapped[str] = mapped_column(sa.String(8), default="")
+    # The listed organization the staff member works for: applications from it are never
+    # assigned to them for review (a conflict of interest by default).
+    organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id"))
 
     @property
     def two_factor_enabled(self) -> bool:

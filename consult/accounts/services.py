@@ -207,6 +207,7 @@ def create_user(
     *,
     must_change: bool = True,
     by: Actor = None,
+    organization_id: int | None = None,
 ) -> User:
     """A new account. Its password was chosen by someone else (an admin, the operator,
     the demo seed), so by default it must be changed at the first sign-in."""
@@ -225,6 +226,7 @@ def create_user(
             role=role,
             password_hash=hash_password(password),
             must_change_password=must_change,
+            organization_id=organization_id,
         )
         db.session.add(user)
         db.session.flush()

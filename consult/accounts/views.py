@@ -27,6 +27,7 @@ from consult.accounts.forms import (
     DisableTwoFactorForm,
     EnrolForm,
     LoginForm,
+    OrganizationForm,
     PasswordForm,
     UserForm,
 )
@@ -57,6 +58,8 @@ from consult.accounts.sessions import (
     use_pending_sign_in,
 )
 from consult.accounts.step_up import ask_again, recently_verified
+from consult.consultations.services import all_organizations
+from consult.database import transaction
 from consult.extensions import db
 from consult.forms import ActionForm
 from consult.http import parse_id, render_error
@@ -259,6 +262,7 @@ def users() -> ResponseReturnValue:
                 UserRole(form.role.data),
                 form.password.data,
                 by=current_user._get_current_object(),
+                organization_id=form.organization.data,
             )
         except AccountError as error:
             form.email.errors.append(error.message)
@@ -269,9 +273,36 @@ def users() -> ResponseReturnValue:
     elif form.is_submitted():
         status = 422
     return (
-        render_template("accounts/users.html", users=all_users(), form=form, action=ActionForm()),
+        render_template(
+            "accounts/users.html",
+            users=all_users(),
+            form=form,
+            action=ActionForm(),
+            organizations={o.id: o for o in all_organizations()},
+            organization_form=OrganizationForm(),
+        ),
         status,
     )
+
+
+@bp.post("/users/<int:user_id>/organization")
+@admin_required
+def set_organization(user_id: int) -> ResponseReturnValue:
+    """The organization a staff member works for (their conflicts of interest)."""
+    user = db.get_or_404(User, user_id)
+    form = OrganizationForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with transaction():
+        user.organization_id = form.organization.data
+    record_event(
+        SecurityTag.SETTINGS_CHANGED,
+        target=f"user {user.id}",
+        detail=f"organization {form.organization.data or 'none'}",
+        commit=True,
+    )
+    flash(_("Saved the organization of %(email)s.", email=user.email), "success")
+    return redirect(url_for(".users"))
 
 
 @bp.post("/users/<int:user_id>/active")

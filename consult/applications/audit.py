@@ -20,6 +20,9 @@ class EventKind(enum.StrEnum):
     LINKS = "links"  # the other private links signed out
     ERASURE_REQUESTED = "erasure_requested"
     ERASED = "erased"
+    DECISION_PENDING = "decision_pending"  # a decision recorded, not yet announced
+    ASSIGNED = "assigned"  # given to a reviewer to review
+    CONFLICT = "conflict"  # a reviewer declared a conflict of interest
     EDITED = "edited"  # the applicant changed their application (the note says what)
     EDITING_LOCKED = "editing_locked"  # the secretariat stopped the applicant editing
     EDITING_UNLOCKED = "editing_unlocked"
@@ -43,9 +46,25 @@ _STAFF = {
     EventKind.ERASURE_REQUESTED: _l("Erasure asked for"),
     EventKind.ERASED: _l("Personal data erased"),
     EventKind.EDITED: _l("Changed by the applicant"),
+    EventKind.DECISION_PENDING: _l("Pending decision"),
+    EventKind.ASSIGNED: _l("Assigned for review"),
+    EventKind.CONFLICT: _l("Conflict of interest"),
     EventKind.EDITING_LOCKED: _l("Editing locked"),
     EventKind.EDITING_UNLOCKED: _l("Editing unlocked"),
 }
+
+
+# What the applicant's history leaves out: a decision not yet announced is not theirs to
+# see (consult.applications.decisions).
+HIDDEN_FROM_APPLICANT = {
+    EventKind.DECISION_PENDING.value,
+    EventKind.ASSIGNED.value,  # (who reviews them is not theirs to know)
+    EventKind.CONFLICT.value,
+}
+
+
+def applicant_history(application: Application) -> list[AuditEvent]:
+    return [e for e in application.events if e.kind not in HIDDEN_FROM_APPLICANT]
 
 
 def told_to_applicant(event: AuditEvent) -> str:

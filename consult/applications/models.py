@@ -69,6 +69,12 @@ class Application(db.Model):
     # The secretariat's latest message to the applicant (with a decision). Kept here,
     # not in the append-only audit log, so that it can be erased with the person.
     secretariat_message: Mapped[str] = mapped_column(sa.Text, default="", info=personal())
+    # A decision an admin recorded but has not announced (consult.applications.decisions):
+    # the applicant sees and hears nothing of it until it is announced.
+    pending_decision: Mapped[str | None] = mapped_column(sa.String(16), info=personal(erased=None))
+    pending_message: Mapped[str] = mapped_column(
+        sa.Text, default="", server_default="", info=personal()
+    )
     # The secretariat stopped the applicant from editing the application themself.
     editing_locked: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Why the person withdrew or cancelled, if they said (it may be their health): here,

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 
 from consult.applications.answers import answered_questions, erase_answers
-from consult.applications.audit import EventKind, record_change
+from consult.applications.audit import EventKind, applicant_history, record_change
 from consult.applications.models import AccessToken, Application
 from consult.applications.places import lock_offer
 from consult.applications.services import move_state
@@ -77,7 +77,8 @@ def personal_data(application: Application) -> dict:
         "email_confirmed_at": _iso(application.email_verified_at),
         "erasure_requested_at": _iso(application.erasure_requested_at),
         "history": [
-            {"at": _iso(e.created_at), "state": e.to_state.value} for e in application.events
+            {"at": _iso(e.created_at), "state": e.to_state.value}
+            for e in applicant_history(application)
         ],
         "emails": [
             {

@@ -207,6 +207,8 @@ def move_state(
         # state changes: reading the session must not autoflush a second version.)
         note += "".join(leaving_selection(application))
     application.state = to
+    application.pending_decision = None  # (a decision not yet announced is overtaken)
+    application.pending_message = ""
     try:
         db.session.flush()  # the UPDATE checks the version: a concurrent change fails here
     except StaleDataError as exc:
@@ -660,6 +662,17 @@ def decide_application(
     with transaction():
         offer = lock_offer(application)
         check_version(application, expected_version)
+        if application.state is S.REJECTED and live_application_exists(
+            application.consultation, application.role, application.email
+        ):
+            # (A rejected application is no longer live: the person may have applied
+            # again since, and two live ones for a role cannot be.)
+            raise DuplicateApplication(
+                _(
+                    "This person has applied again for this role since: decide on that "
+                    "application instead."
+                )
+            )
         if decision is Decision.ACCEPT and not override_capacity:
             taken = places_taken(offer)
             if taken >= offer.capacity:
@@ -674,8 +687,11 @@ def decide_application(
                     )
                 )
         # The message is personal data: it lives on the application (erasable), and the
-        # append-only audit log only says that there was one.
+        # append-only audit log only says that there was one. A decision taken replaces
+        # any pending one (consult.applications.decisions).
         application.secretariat_message = message
+        application.pending_decision = None
+        application.pending_message = ""
         event = move_state(
             application,
             decision.target,
@@ -764,12 +780,15 @@ def decline_participation(application: Application, *, expected_version: int) ->
 
 
 REMINDER_WINDOW = timedelta(days=3)
+# The second, last reminder: a day before the deadline (issue 20.7).
+LAST_REMINDER_WINDOW = timedelta(days=1)
 
 
 def queue_confirmation_reminders(now: datetime | None = None) -> int:
-    """One reminder per accepted, unconfirmed application whose offer's confirmation
-    deadline is less than 3 days away. Idempotent: the key names the deadline, so
-    running it again (from cron, say) queues nothing new."""
+    """Reminders to accepted people who have not answered: one when the deadline is
+    less than 3 days away, a last one when it is less than a day away (the first is
+    skipped if the last is already due). Idempotent: the key names the deadline and
+    the reminder, so running it again (from cron, say) queues nothing new."""
     now = now or utcnow()
     due = db.session.execute(
         select(Application, RoleOffer.confirm_by)
@@ -789,6 +808,9 @@ def queue_confirmation_reminders(now: datetime | None = None) -> int:
     queued = 0
     for application, deadline in due:
         key = f"application:{application.id}:reminder:{deadline:%Y%m%dT%H%M}"
+        last = deadline - now <= LAST_REMINDER_WINDOW
+        if last:
+            key += ":last"
         if db.session.execute(
             select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)
         ).first():
@@ -801,6 +823,7 @@ def queue_confirmation_reminders(now: datetime | None = None) -> int:
                 key=key,
                 deadline=deadline,
                 offer=application.offer,
+                last_reminder=last,
             )
         queued += 1
     return queued

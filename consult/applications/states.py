@@ -46,6 +46,9 @@ TRANSITIONS: dict[tuple[ApplicationState, ApplicationState], frozenset[Actor]] =
     (S.WAITLISTED, S.WITHDRAWN): frozenset({Actor.APPLICANT}),
     # A confirmed person who cannot come after all cancels: the place goes back.
     (S.CONFIRMED, S.CANCELLED): frozenset({Actor.APPLICANT}),
+    # An announced decision that was wrong, corrected (before the person confirmed).
+    (S.ACCEPTED, S.REJECTED): frozenset({Actor.ADMIN}),
+    (S.REJECTED, S.ACCEPTED): frozenset({Actor.ADMIN}),
 }
 # Erasing a person's data (their request, an admin's action) withdraws a live
 # application first, so that its place is freed: the only admin withdrawals.
@@ -117,6 +120,9 @@ EFFECTS: dict[tuple[ApplicationState, ApplicationState], Effects] = {
     # Only erasure withdraws a confirmed application (and sends nothing: see privacy.py).
     (S.CONFIRMED, S.WITHDRAWN): Effects(email="withdrawal_acknowledged", **_LEAVES),
     (S.CONFIRMED, S.CANCELLED): Effects(email="cancellation_acknowledged", **_LEAVES),
+    # A correction says so: "our earlier email was wrong".
+    (S.ACCEPTED, S.REJECTED): Effects(email="decision_corrected", **_LEAVES),
+    (S.REJECTED, S.ACCEPTED): Effects(email="decision_corrected"),
 }
 
 # Fired by move_state when a move's effects say the speaker leaves the programme, before

@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from consult import ratelimits
 from consult.applications.answers import answered_questions, answers_by_question, form_data
+from consult.applications.audit import applicant_history
 from consult.applications.editing import (
     FIELD_NAMES,
     ApplicationChanges,
@@ -288,6 +289,7 @@ def status(application: Application, token: str) -> ResponseReturnValue:
         other_links=other_links(application, token),
         also_applied=other_live_applications(application),
         answers=answered_questions(application),
+        history=applicant_history(application),
         editing_closed=editing_closed_because(application),
         link_idle_days=current_app.config["LINK_IDLE_DAYS"],
     )

@@ -60,6 +60,12 @@ EMAIL_KINDS = [
     ),
     EmailKind("rejected", _l("Not accepted"), _l("When an admin rejects."), ("message",)),
     EmailKind(
+        "decision_corrected",
+        _l("Decision corrected"),
+        _l("When an admin corrects an announced decision (accepted to not accepted, or back)."),
+        ("message", "deadline"),
+    ),
+    EmailKind(
         "waitlisted", _l("Waiting list"), _l("When someone goes on the waiting list."), ("message",)
     ),
     EmailKind(

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from consult.applications.answers import answer_options
 from consult.applications.services import Decision
@@ -51,6 +59,7 @@ class QueueFilterForm(BaseForm):
         description=_l("Name, organization, topic, reference or email"),
     )
     mine = BooleanField(_l("Only applications I have not reviewed"))
+    assigned = BooleanField(_l("Only applications assigned to me"))
     sort = SelectField(
         _l("Sort by"), choices=SORT_CHOICES, default="newest", validators=[Optional()]
     )
@@ -119,16 +128,32 @@ class DecisionForm(BaseForm):
 
 
 class BulkDecisionForm(BaseForm):
+    """A pending decision for the ticked applications: no default (a wrong click must
+    not decide), nothing sent until the decisions are announced."""
+
     decision = SelectField(
         _l("Decision for the selected applications"),
-        choices=[SelectChoice(d.value, DECISION_LABELS[d]) for d in Decision],
-        validators=[DataRequired()],
+        choices=[SelectChoice("", _l("Choose a decision"))]
+        + [SelectChoice(d.value, DECISION_LABELS[d]) for d in Decision],
+        validators=[DataRequired(_l("Choose a decision."))],
+        description=_l("Recorded as pending: nothing is sent until you announce it."),
     )
     message = TextAreaField(
         _l("Message to each applicant (optional)"), validators=[Length(max=2000)]
     )
-    override_capacity = BooleanField(_l("Accept even if all places are taken"))
     return_to = HiddenField()
+
+
+class WithdrawPendingForm(BaseForm):
+    version = VersionField(validators=[DataRequired()])
+
+
+class AnnounceForm(BaseForm):
+    confirm = BooleanField(
+        _l("Yes, send these emails"),
+        validators=[DataRequired(_l("Tick the box to announce the decisions."))],
+    )
+    override_capacity = BooleanField(_l("Accept beyond the places of a role"))
 
 
 class EraseForm(BaseForm):
@@ -138,4 +163,37 @@ class EraseForm(BaseForm):
             "withdrawn if it is still open."
         ),
         validators=[DataRequired(_l("Tick the box to confirm the erasure."))],
+    )
+
+
+class AssignForm(BaseForm):
+    """Assign the ticked applications to one reviewer (the queue, admins)."""
+
+    reviewer = SelectField(
+        _l("Reviewer for the selected applications"),
+        coerce=optional_int,
+        validators=[DataRequired(_l("Choose a reviewer."))],
+    )
+    return_to = HiddenField()
+
+    def __init__(self, staff, **kwargs):
+        super().__init__(**kwargs)
+        self.reviewer.choices = [SelectChoice("", _l("Choose a reviewer"))] + [
+            SelectChoice(user.id, user.name) for user in staff
+        ]
+
+
+class AutoAssignForm(BaseForm):
+    per_application = IntegerField(
+        _l("Reviewers per application"),
+        default=2,
+        validators=[
+            InputRequired(_l("Give a number of reviewers.")),
+            NumberRange(min=1, max=10, message=_l("Give a number from 1 to 10.")),
+        ],
+        description=_l(
+            "Every speaker application under review gets this many reviewers, the load "
+            "spread evenly; never a reviewer with a conflict of interest on it or from "
+            "the applicant's organization. Assignments made before stay."
+        ),
     )

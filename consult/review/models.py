@@ -34,3 +34,42 @@ class Review(db.Model):
         sa.UniqueConstraint("application_id", "reviewer_id"),
         sa.CheckConstraint(f"score BETWEEN {MIN_SCORE} AND {MAX_SCORE}", name="score_range"),
     )
+
+
+class ReviewAssignment(db.Model):
+    """An admin asked this reviewer to review this application (by hand or spread
+    automatically): their "assigned to me" list and "review the next one"."""
+
+    __tablename__ = "review_assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id", ondelete="CASCADE"))
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("secretariat_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    reviewer: Mapped[User] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "reviewer_id"),
+        # "Assigned to me": a reviewer's assignments, by application.
+        sa.Index("ix_review_assignment_reviewer", "reviewer_id", "application_id"),
+    )
+
+
+class ReviewConflict(db.Model):
+    """A reviewer declared a conflict of interest on an application: it is hidden from
+    them and never assigned to them; admins see it."""
+
+    __tablename__ = "review_conflict"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id", ondelete="CASCADE"))
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("secretariat_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    reviewer: Mapped[User] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "reviewer_id"),
+        sa.Index("ix_review_conflict_reviewer", "reviewer_id", "application_id"),
+    )

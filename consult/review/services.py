@@ -29,8 +29,8 @@ from consult.database.personal import erased_values
 from consult.enums import ApplicationState, Role
 from consult.errors import Conflict
 from consult.extensions import db
-from consult.regions import OTHER
-from consult.review.models import MAX_SCORE, MIN_SCORE, Review
+from consult.regions import OTHER, region_of
+from consult.review.models import MAX_SCORE, MIN_SCORE, Review, ReviewAssignment, ReviewConflict
 
 PAGE_SIZE = 50
 
@@ -73,6 +73,22 @@ def save_review(application: Application, reviewer: User, score: int, comment: s
         )
     db.session.expire(application, ["review_count", "average_score"])
     return review
+
+
+def conflicted(reviewer_id: int):
+    """The condition "this reviewer declared a conflict on the application"."""
+    return exists().where(
+        ReviewConflict.application_id == Application.id,
+        ReviewConflict.reviewer_id == reviewer_id,
+    )
+
+
+def assigned_to(reviewer_id: int):
+    """The condition "the application is assigned to this reviewer"."""
+    return exists().where(
+        ReviewAssignment.application_id == Application.id,
+        ReviewAssignment.reviewer_id == reviewer_id,
+    )
 
 
 def changed_after_review(reviewer_id: int):
@@ -121,6 +137,10 @@ class ReviewQueueFilter:
     organization_id: int | None = None  # a listed organization
     answer: tuple[int, str] | None = None  # (question id, an option / "yes" / "no")
     unreviewed_by: int | None = None  # a user id: hide what this user has reviewed
+    assigned_to: int | None = None  # a user id: only what is assigned to them
+    # A user id: hide what they declared a conflict of interest on (the rows; the
+    # counts per state, read from the kept counts, still include those few).
+    hidden_from: int | None = None
     text: str = ""
     sort: str = "newest"
 
@@ -145,6 +165,10 @@ class ReviewQueueFilter:
                     Review.reviewer_id == self.unreviewed_by,
                 )
             )
+        if self.assigned_to is not None:
+            conds.append(assigned_to(self.assigned_to))
+        if self.hidden_from is not None:
+            conds.append(~conflicted(self.hidden_from))
         if self.text.strip():
             conds.append(matching_applications(self.text))
         return conds
@@ -266,6 +290,30 @@ def queue_page(
     return page
 
 
+@dataclass(frozen=True)
+class Neighbours:
+    """The applications before and after one in the queue's filter and order."""
+
+    previous: Application | None
+    next: Application | None
+
+
+def neighbours(queue_filter: ReviewQueueFilter, application: Application) -> Neighbours:
+    """Previous/next on an application's page, in the order and filter of the queue the
+    reader came from (two keyset queries of one row each, at any depth)."""
+    column, _descending = SORTS[queue_filter.sort]
+    value = getattr(application, column.key)
+
+    def one(direction: str) -> Application | None:
+        query = select(Application).where(*queue_filter.conditions()).limit(1)
+        query, _backwards = _keyset(
+            query, queue_filter.sort, encode_cursor(value, application.id, direction)
+        )
+        return db.session.execute(query).scalar_one_or_none()
+
+    return Neighbours(previous=one("before"), next=one("after"))
+
+
 def state_counts(queue_filter: ReviewQueueFilter) -> dict[ApplicationState, int]:
     """How many applications match the filter in each state (state filter ignored).
 
@@ -279,6 +327,7 @@ def state_counts(queue_filter: ReviewQueueFilter) -> dict[ApplicationState, int]
         and queue_filter.answer is None
         and not queue_filter.text
         and queue_filter.unreviewed_by is None
+        and queue_filter.assigned_to is None
     ):
         kept = counts_by_role_and_state(
             queue_filter.consultation_id,
@@ -363,10 +412,25 @@ GENDER_LABELS = {
 }
 
 
-def balance(consultation: Consultation, region_labels: dict[str, str]) -> Balance:
+def pending_acceptances(consultation: Consultation) -> list[tuple[int, str, str, Role, int]]:
+    """(category id, country, gender, role, how many) of the acceptances recorded but not
+    yet announced: what "if announced" adds to the selected people (one query)."""
+    a = Application
+    rows = db.session.execute(
+        select(a.category_id, a.country, a.gender, a.role, func.count(a.id))
+        .where(a.consultation_id == consultation.id, a.pending_decision == "accept")
+        .group_by(a.category_id, a.country, a.gender, a.role)
+    ).all()
+    return [(c, country, gender, Role(role), n) for c, country, gender, role, n in rows]
+
+
+def balance(
+    consultation: Consultation, region_labels: dict[str, str], *, if_announced: bool = False
+) -> Balance:
     """Accepted/confirmed people and applicants by category, UN regional group and
     gender, each against role: one small grouped query per dimension over the kept
-    counts (tally.py)."""
+    counts (tally.py). `if_announced`: as if the pending decisions were announced (the
+    pending acceptances counted as selected; one more query)."""
     applicant_states = [s for s in ApplicationState if s not in NOT_APPLICANT_STATES]
     categories = {c.id: str(localized(c, "name")) for c in consultation.categories}
     genders = {key: str(label) for key, label in GENDER_LABELS.items()}
@@ -390,6 +454,15 @@ def balance(consultation: Consultation, region_labels: dict[str, str]) -> Balanc
             if holds_place(state):
                 selected[key][role] += count
         tallies[dim] = {"selected": selected, "applicants": applicants}
+    if if_announced:
+        for category_id, country, gender, role, count in pending_acceptances(consultation):
+            for dim, value in (
+                ("category_id", category_id),
+                ("region", region_of(country)),
+                ("gender", gender),
+            ):
+                key = names[dim][0](value)
+                tallies[dim]["selected"].setdefault(key, dict.fromkeys(Role, 0))[role] += count
 
     def breakdown(dim: str, title, heading) -> Breakdown:
         t = tallies[dim]

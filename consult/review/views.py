@@ -12,19 +12,28 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     stream_with_context,
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from consult.access import admin_required, secretariat_required
+from consult.accounts.models import User
 from consult.accounts.step_up import recent_sign_in_required
 from consult.applications.answers import answered_questions
 from consult.applications.audit import EventKind
+from consult.applications.decisions import (
+    announce,
+    announcement,
+    pending_count,
+    record_pending,
+    record_pending_many,
+)
 from consult.applications.editing import EDITABLE_STATES, set_editing_locked
 from consult.applications.models import Application
 from consult.applications.places import offer_availability
@@ -33,7 +42,6 @@ from consult.applications.services import (
     ApplicationError,
     Decision,
     decide_application,
-    decide_many,
     decisions_from,
     other_live_applications,
 )
@@ -41,6 +49,7 @@ from consult.applications.states import holds_place
 from consult.consultations.content import localized
 from consult.consultations.models import Consultation
 from consult.consultations.services import all_consultations
+from consult.database import utcnow
 from consult.enums import ApplicationState, Role
 from consult.extensions import db
 from consult.forms import ActionForm
@@ -54,13 +63,29 @@ from consult.programme.services import (
     sessions_of,
 )
 from consult.regions import region_labels
+from consult.review.assignments import (
+    assign,
+    assignments_on,
+    auto_assign,
+    conflicts_on,
+    declare_conflict,
+    has_conflict,
+    next_to_review,
+    progress,
+    reviewers,
+)
 from consult.review.export import csv_chunks
 from consult.review.forms import (
+    DECISION_LABELS,
+    AnnounceForm,
+    AssignForm,
+    AutoAssignForm,
     BulkDecisionForm,
     DecisionForm,
     EraseForm,
     QueueFilterForm,
     ReviewForm,
+    WithdrawPendingForm,
 )
 from consult.review.services import (
     InvalidCursor,
@@ -68,6 +93,7 @@ from consult.review.services import (
     ReviewQueueFilter,
     balance,
     free_places,
+    neighbours,
     queue_page,
     reviews_of,
     save_review,
@@ -120,6 +146,8 @@ def _queue_filter() -> tuple[QueueFilterForm, ReviewQueueFilter | None, Consulta
         organization_id=form.organization.data or None,
         answer=_answer_filter(form.answer.data),
         unreviewed_by=current_user.id if form.mine.data else None,
+        assigned_to=current_user.id if form.assigned.data else None,
+        hidden_from=current_user.id,
         text=(form.q.data or "").strip(),
     )
     return form, with_sort(queue_filter, form.sort.data or "newest"), selected
@@ -164,7 +192,21 @@ def queue() -> ResponseReturnValue:
         page=page,
         queue_filter=queue_filter,
         free=free_places(consultation),
-        bulk=BulkDecisionForm(return_to=request.full_path),
+        bulk=BulkDecisionForm(
+            return_to=url_for(".queue") + "?" + _query_string(select=None, cursor=None)
+        ),
+        decision_labels=DECISION_LABELS,
+        came_from=came_from(consultation.id),
+        confirm_by={o.role: o.confirm_by for o in consultation.offers},
+        progress=progress(consultation.id, current_user.id),
+        assign_form=AssignForm(
+            reviewers(), return_to=url_for(".queue") + "?" + came_from(consultation.id)
+        )
+        if current_user.is_admin
+        else None,
+        now=utcnow(),
+        select_all=request.args.get("select") == "all",
+        pending=pending_count(consultation.id) if current_user.is_admin else 0,
         query_string=_query_string,
         delivery=delivery_health() if current_user.is_admin else None,
     )
@@ -188,20 +230,34 @@ def bulk_decide() -> ResponseReturnValue:
     if not selection:
         flash(_("Select at least one application first."), "error")
         return redirect(back)
-    outcomes = decide_many(
-        selection,
-        Decision(form.decision.data),
-        by=current_user,
-        message=form.message.data or "",
-        override_capacity=form.override_capacity.data,
+    outcomes = record_pending_many(
+        selection, Decision(form.decision.data), by=current_user, message=form.message.data or ""
     )
     done = [o.reference for o in outcomes if o.ok]
     if done:
-        flash(_("Done for %(n)d: %(refs)s.", n=len(done), refs=", ".join(done)), "success")
+        flash(
+            _(
+                "Pending decision “%(decision)s” recorded for %(refs)s. Nothing is sent "
+                "until you announce the decisions.",
+                decision=DECISION_LABELS[Decision(form.decision.data)],
+                refs=", ".join(done),
+            ),
+            "success",
+        )
     for outcome in outcomes:
         if not outcome.ok:
             flash(f"{outcome.reference}: {outcome.message}", "error")
     return redirect(back)
+
+
+def _detail_queue_filter(application: Application) -> ReviewQueueFilter:
+    """The filter of the queue the reader came from, if it is this application's
+    consultation's; else the whole queue of that consultation, newest first."""
+    if request.args.get("consultation", type=int) == application.consultation_id:
+        _form, queue_filter, _consultation = _queue_filter()
+        if queue_filter is not None:
+            return queue_filter
+    return ReviewQueueFilter(consultation_id=application.consultation_id)
 
 
 def _detail(
@@ -215,7 +271,14 @@ def _detail(
         )
     allowed = decisions_from(application.state)
     if decision_form is None:
-        decision_form = DecisionForm(allowed, version=application.version)
+        decision_form = DecisionForm(
+            allowed,
+            version=application.version,
+            data={
+                "decision": application.pending_decision,
+                "message": application.pending_message,
+            },
+        )
     emails = (
         db.session.execute(
             select(OutboxMessage)
@@ -243,9 +306,15 @@ def _detail(
             if s.kind.has_speakers
         ]
     edits = [e for e in application.events if e.kind == EventKind.EDITED.value]
+    queue_filter = _detail_queue_filter(application)
     return render_template(
         "review/detail.html",
         placement_form=placement_form,
+        around=neighbours(queue_filter, application),
+        conflicts=conflicts_on(application),
+        assigned=assignments_on(application),
+        my_conflict=has_conflict(application.id, current_user.id),
+        came_from=came_from(),
         answers=answered_questions(application),
         changed_since_review=[e for e in edits if mine and e.created_at > mine.updated_at],
         editable_state=application.state in EDITABLE_STATES and application.erased_at is None,
@@ -259,20 +328,127 @@ def _detail(
         emails=emails,
         also_applied=other_live_applications(application),
         erase_form=EraseForm(),
+        pending_form=WithdrawPendingForm(version=application.version),
+        decision_labels=DECISION_LABELS,
         availability=availability,
     ), status
+
+
+def _application_for_staff(application_id: int) -> Application:
+    """The application, unless the reader declared a conflict of interest on it: then
+    it is hidden from them (admins still see it, to decide; they cannot review it)."""
+    application = db.get_or_404(Application, application_id)
+    if not current_user.is_admin and has_conflict(application.id, current_user.id):
+        abort(403, description=_("You declared a conflict of interest on this application."))
+    return application
 
 
 @bp.get("/applications/<int:application_id>")
 @secretariat_required
 def detail(application_id: int) -> ResponseReturnValue:
-    return _detail(db.get_or_404(Application, application_id))
+    return _detail(_application_for_staff(application_id))
+
+
+@bp.post("/applications/<int:application_id>/conflict")
+@secretariat_required
+def conflict(application_id: int) -> ResponseReturnValue:
+    """The reader declares a conflict of interest on the application."""
+    application = db.get_or_404(Application, application_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    declare_conflict(application, current_user)
+    flash(
+        _(
+            "Your conflict of interest on %(ref)s is recorded: it is no longer shown or "
+            "assigned to you.",
+            ref=application.reference,
+        ),
+        "success",
+    )
+    return redirect(url_for(".queue", consultation=application.consultation_id))
+
+
+@bp.post("/applications/assign")
+@admin_required
+def bulk_assign() -> ResponseReturnValue:
+    form = AssignForm(reviewers())
+    back = safe_return(form.return_to.data, url_for(".queue"), "/secretariat/applications")
+    if not form.validate_on_submit():
+        flash(_("Choose a reviewer for the selected applications."), "error")
+        return redirect(back)
+    reviewer = db.session.get(User, form.reviewer.data)
+    ids = [parse_id(v.partition(":")[0]) for v in request.form.getlist("selected")]
+    if not ids or None in ids:
+        flash(_("Select at least one application first."), "error")
+        return redirect(back)
+    outcomes = assign(ids, reviewer, by=current_user)
+    done = [o.reference for o in outcomes if o.ok]
+    if done:
+        flash(
+            _("Assigned to %(name)s: %(refs)s.", name=reviewer.name, refs=", ".join(done)),
+            "success",
+        )
+    for outcome in outcomes:
+        if not outcome.ok:
+            flash(f"{outcome.reference}: {outcome.message}", "error")
+    return redirect(back)
+
+
+@bp.route("/consultations/<int:consultation_id>/assignments", methods=["GET", "POST"])
+@admin_required
+def assignments(consultation_id: int) -> ResponseReturnValue:
+    """Who reviews what: each reviewer's load and progress, and spreading the speaker
+    applications evenly."""
+    consultation = db.get_or_404(Consultation, consultation_id)
+    form = AutoAssignForm()
+    status = 200
+    if form.is_submitted():
+        status = 422
+        if form.validate():
+            made = auto_assign(consultation, form.per_application.data, by=current_user)
+            flash(
+                ngettext("%(num)d assignment made.", "%(num)d assignments made.", made),
+                "success",
+            )
+            return redirect(url_for(".assignments", consultation_id=consultation.id))
+    staff = reviewers()
+    return (
+        render_template(
+            "review/assignments.html",
+            consultation=consultation,
+            form=form,
+            rows=[(user, progress(consultation.id, user.id)) for user in staff],
+        ),
+        status,
+    )
+
+
+@bp.get("/consultations/<int:consultation_id>/review-next")
+@secretariat_required
+def review_next(consultation_id: int) -> ResponseReturnValue:
+    """ "Review the next one": the application that most needs the reader (assigned to
+    them first, fewest reviews, oldest), none shown twice in one round."""
+    consultation = db.get_or_404(Consultation, consultation_id)
+    key = f"round-{consultation.id}"
+    seen = set(session.get(key, []))
+    found = next_to_review(consultation.id, current_user.id, seen)
+    if found is None and seen:  # the round is over: start again with what is left
+        seen = set()
+        found = next_to_review(consultation.id, current_user.id, seen)
+    if found is None:
+        session.pop(key, None)
+        flash(_("Nothing left for you to review here. Thank you."), "success")
+        return redirect(url_for(".queue", consultation=consultation.id))
+    session[key] = sorted(seen | {found.id})[-500:]
+    return redirect(url_for(".detail", application_id=found.id, consultation=consultation.id))
 
 
 @bp.post("/applications/<int:application_id>/review")
 @secretariat_required
 def review(application_id: int) -> ResponseReturnValue:
-    application = db.get_or_404(Application, application_id)
+    application = _application_for_staff(application_id)
+    if has_conflict(application.id, current_user.id):
+        abort(403, description=_("You declared a conflict of interest on this application."))
     form = ReviewForm()
     if not form.validate_on_submit():
         return _detail(application, review_form=form, status=422)
@@ -282,7 +458,9 @@ def review(application_id: int) -> ResponseReturnValue:
         form.score.errors.append(error.message)
         return _detail(application, review_form=form, status=status_for(error))
     flash(_("Your review is saved."), "success")
-    return redirect(url_for(".detail", application_id=application.id))
+    if request.form.get("then") == "next":
+        return redirect(url_for(".review_next", consultation_id=application.consultation_id))
+    return redirect(_detail_url(application.id))
 
 
 @bp.post("/applications/<int:application_id>/decision")
@@ -292,15 +470,25 @@ def decide(application_id: int) -> ResponseReturnValue:
     form = DecisionForm(list(Decision))
     if not form.validate_on_submit():
         return _detail(application, decision_form=form, status=422)
+    announce_now = request.form.get("announce") == "now"
     try:
-        decide_application(
-            application,
-            Decision(form.decision.data),
-            by=current_user,
-            expected_version=form.version.data,
-            message=form.message.data or "",
-            override_capacity=form.override_capacity.data,
-        )
+        if announce_now:
+            decide_application(
+                application,
+                Decision(form.decision.data),
+                by=current_user,
+                expected_version=form.version.data,
+                message=form.message.data or "",
+                override_capacity=form.override_capacity.data,
+            )
+        else:
+            record_pending(
+                application,
+                Decision(form.decision.data),
+                by=current_user,
+                expected_version=form.version.data,
+                message=form.message.data or "",
+            )
     except ApplicationError as error:
         db.session.expire_all()
         application = db.get_or_404(Application, application_id)
@@ -315,15 +503,90 @@ def decide(application_id: int) -> ResponseReturnValue:
             status=status_for(error),
             decision_error=error.message,
         )
-    flash(
-        _(
+    if announce_now:
+        message = _(
             "Decision recorded: %(ref)s is now %(state)s. The applicant is emailed.",
             ref=application.reference,
             state=application.state.short_label.lower(),
+        )
+    else:
+        message = _(
+            "Pending decision recorded for %(ref)s: %(decision)s. Nothing is sent until "
+            "you announce the decisions.",
+            ref=application.reference,
+            decision=DECISION_LABELS[Decision(form.decision.data)],
+        )
+    flash(message, "success")
+    return redirect(_detail_url(application.id))
+
+
+@bp.post("/applications/<int:application_id>/pending")
+@admin_required
+def withdraw_pending(application_id: int) -> ResponseReturnValue:
+    """Take back a decision not yet announced (the application waits for one again)."""
+    application = db.get_or_404(Application, application_id)
+    form = WithdrawPendingForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        record_pending(application, None, by=current_user, expected_version=form.version.data)
+    except ApplicationError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("The pending decision is withdrawn."), "success")
+    return redirect(_detail_url(application.id))
+
+
+@bp.route("/consultations/<int:consultation_id>/announce", methods=["GET", "POST"])
+@admin_required
+def announce_view(consultation_id: int) -> ResponseReturnValue:
+    """Announce every pending decision: first what will go out (how many emails of each
+    kind, any role that would be over its places), then, confirmed, all of it."""
+    consultation = db.get_or_404(Consultation, consultation_id)
+    form = AnnounceForm()
+    summary = announcement(consultation)
+    status = 200
+    if form.is_submitted():
+        status = 422
+        if form.validate() and summary.over_capacity and not form.override_capacity.data:
+            form.override_capacity.errors.append(
+                _("Some roles would have more people than places: tick to accept beyond them.")
+            )
+        elif form.validate():
+            outcomes = announce(
+                consultation, by=current_user, override_capacity=form.override_capacity.data
+            )
+            done = [o.reference for o in outcomes if o.ok]
+            record_event(
+                SecurityTag.DECISIONS_ANNOUNCED,
+                target=f"consultation {consultation.id}",
+                detail=f"{len(done)} of {len(outcomes)}",
+                commit=True,
+            )
+            if done:
+                flash(
+                    ngettext(
+                        "%(num)d decision is announced; its email is on its way.",
+                        "%(num)d decisions are announced; their emails are on their way.",
+                        len(done),
+                    ),
+                    "success",
+                )
+            for outcome in outcomes:
+                if not outcome.ok:
+                    flash(f"{outcome.reference}: {outcome.message}", "error")
+            return redirect(url_for(".queue", consultation=consultation.id))
+    return (
+        render_template(
+            "review/announce.html",
+            consultation=consultation,
+            summary=summary,
+            form=form,
+            decisions=list(Decision),
+            labels=DECISION_LABELS,
         ),
-        "success",
+        status,
     )
-    return redirect(url_for(".detail", application_id=application.id))
 
 
 @bp.post("/applications/<int:application_id>/editing")
@@ -341,11 +604,28 @@ def editing(application_id: int) -> ResponseReturnValue:
         else _("The applicant can change %(ref)s again.", ref=application.reference),
         "success",
     )
-    return redirect(url_for(".detail", application_id=application.id))
+    return redirect(_detail_url(application.id))
+
+
+# What says which queue the reader came from (the filter form's fields): carried from
+# the queue to an application's page and through its forms, so that previous/next
+# follow that queue and "back" returns to it.
+QUEUE_KEYS = ("consultation", "role", "category", "state", "country", "organization")
+QUEUE_KEYS += ("answer", "q", "mine", "assigned", "sort")
+
+
+def came_from(consultation_id: int | None = None) -> str:
+    """The queue's query string the current request carries ("" for none); on the queue
+    itself, naming the consultation shown even when the URL does not."""
+    pairs = [(k, v) for k, v in request.args.items(multi=True) if k in QUEUE_KEYS]
+    if consultation_id is not None:
+        pairs = [("consultation", consultation_id)] + [p for p in pairs if p[0] != "consultation"]
+    return urlencode(pairs)
 
 
 def _detail_url(application_id: int) -> str:
-    return url_for(".detail", application_id=application_id)
+    query = came_from()
+    return url_for(".detail", application_id=application_id) + (f"?{query}" if query else "")
 
 
 @bp.post("/applications/<int:application_id>/erase")
@@ -359,22 +639,25 @@ def erase(application_id: int) -> ResponseReturnValue:
     form = EraseForm()
     if not form.validate_on_submit():
         flash(_("Tick the box to confirm the erasure."), "error")
-        return redirect(url_for(".detail", application_id=application.id))
+        return redirect(_detail_url(application.id))
     erase_application(application, by=current_user.email, user_id=current_user.id)
     record_event(SecurityTag.ERASED, target=f"application {application.id}", commit=True)
     flash(_("The personal data of %(ref)s is erased.", ref=application.reference), "success")
-    return redirect(url_for(".detail", application_id=application.id))
+    return redirect(_detail_url(application.id))
 
 
 @bp.get("/consultations/<int:consultation_id>/balance")
 @secretariat_required
 def balance_view(consultation_id: int) -> ResponseReturnValue:
     consultation = db.get_or_404(Consultation, consultation_id)
+    if_announced = request.args.get("if") == "announced"
     return render_template(
         "review/balance.html",
         consultation=consultation,
         consultations=all_consultations(),
-        balance=balance(consultation, region_labels()),
+        balance=balance(consultation, region_labels(), if_announced=if_announced),
+        if_announced=if_announced,
+        pending=pending_count(consultation.id),
         availability=offer_availability(consultation),
         roles=list(Role),
         sessions=[row for row in programme_rows(consultation) if row[2] is not None],

@@ -40,6 +40,7 @@ class SecurityTag(LabelledEnum):
     ERASED = "data:erased"
     PURGED = "data:purged"
     OUTBOX_RESENT = "outbox:resent"
+    DECISIONS_ANNOUNCED = "review:decisions_announced"
     ALERT = "alert:raised"
 
 
@@ -77,6 +78,7 @@ SECURITY_TAG_LABELS = with_labels(
         SecurityTag.ERASED: _l("Personal data erased"),
         SecurityTag.PURGED: _l("Personal data purged"),
         SecurityTag.OUTBOX_RESENT: _l("Emails resent"),
+        SecurityTag.DECISIONS_ANNOUNCED: _l("Decisions announced"),
     },
 )
 

@@ -47,7 +47,10 @@ def test_speaker_confirms_and_gets_a_calendar_entry(client, ctx, admin, smtp):
     application, _ = accepted(admin, email="speaker@example.org")
     drain()
     acceptance = smtp.received[-1]
-    assert acceptance.subject == f"Your application {application.reference} is accepted"
+    assert (
+        acceptance.subject
+        == f"Please confirm: your application {application.reference} is accepted"
+    )
     link = link_in(acceptance.text())
 
     status = client.get(link)
@@ -160,7 +163,9 @@ def test_reminders_go_out_once_three_days_before_the_deadline(app, ctx, admin, s
     result = app.test_cli_runner().invoke(args=["mail", "remind"])
     assert "Queued 0 reminders." in result.output
     drain()
-    reminders = [r for r in smtp.received if r.subject.startswith("Please confirm")]
+    reminders = [
+        r for r in smtp.received if r.subject.startswith("Please confirm your participation")
+    ]
     assert [r.rcpt_tos for r in reminders] == [["late@example.org"]]
     assert link_in(reminders[0].text())
     # A new deadline is a new reminder.
@@ -186,3 +191,30 @@ def test_attendees_confirmed_on_verification_get_the_calendar_too(ctx):
         select(OutboxMessage).where(OutboxMessage.template == "participation_confirmed")
     ).scalar_one()
     assert "BEGIN:VCALENDAR" in message.calendar
+
+
+def test_a_last_reminder_goes_a_day_before_the_deadline(app, ctx, admin, smtp):
+    """Issue 20.7: a second reminder one day before the deadline, once; the acceptance
+    leads with what to do and by when, in its subject and first line."""
+    consultation = make_consultation()
+    offer = consultation.offer_for(Role.PANELIST)
+    deadline = utcnow() + timedelta(days=10)
+    with transaction():
+        offer.confirm_by = deadline
+    waiting, _ = accepted(admin, consultation, email="late@example.org")
+    drain()
+    [acceptance] = [r for r in smtp.received if "is accepted" in r.subject]
+    assert acceptance.subject.startswith("Please confirm by ")
+    first_line = acceptance.text().strip().splitlines()[0]
+    assert first_line.startswith("Please confirm by ") and "or decline" in first_line
+    assert re.search(r"Decline: http://\S+/a/[\w-]+/decline", acceptance.text())
+
+    assert queue_confirmation_reminders(now=deadline - timedelta(days=2)) == 1
+    assert queue_confirmation_reminders(now=deadline - timedelta(hours=20)) == 1
+    assert queue_confirmation_reminders(now=deadline - timedelta(hours=10)) == 0  # once
+    drain()
+    subjects = [r.subject for r in smtp.received if r.rcpt_tos == ["late@example.org"]]
+    assert [s.split(" –")[0] for s in subjects[-2:]] == [
+        "Please confirm your participation",
+        "Last reminder: please confirm your participation",
+    ]

@@ -86,7 +86,7 @@ def test_the_acceptance_email_names_the_confirmation_deadline(ctx, admin):
         consultation.offer_for(Role.PANELIST).confirm_by = utcnow() + timedelta(days=10)
     application, _ = under_review(consultation)
     decide_application(application, Decision.ACCEPT, by=admin, expected_version=2)
-    assert "Please confirm your participation by" in emails_for(application)[-1].body_text
+    assert "Please confirm by" in emails_for(application)[-1].body_text
 
 
 def test_reviewers_cannot_decide(ctx, reviewer):
@@ -207,12 +207,13 @@ def test_admin_accepts_from_the_detail_page(admin_client, ctx):
             "version": version,
             "decision": "accept",
             "message": "Welcome",
+            "announce": "now",
         },
     )
     assert response.status_code == 302
     html = admin_client.get(response.headers["Location"]).text
     assert "Decision recorded" in html and "is now accepted" in html
-    assert "Your application FM-P-0001 is accepted" in html  # in the emails list
+    assert "your application FM-P-0001 is accepted" in html  # in the emails list
 
 
 def test_the_second_of_two_admins_is_told_the_application_changed(admin_client, ctx):
@@ -221,11 +222,11 @@ def test_the_second_of_two_admins_is_told_the_application_changed(admin_client, 
     token = csrf_token(page.text)
     first = admin_client.post(
         f"/secretariat/applications/{application.id}/decision",
-        data={"csrf_token": token, "version": version, "decision": "accept"},
+        data={"csrf_token": token, "version": version, "decision": "accept", "announce": "now"},
     )
     second = admin_client.post(
         f"/secretariat/applications/{application.id}/decision",
-        data={"csrf_token": token, "version": version, "decision": "reject"},
+        data={"csrf_token": token, "version": version, "decision": "reject", "announce": "now"},
     )
     assert first.status_code == 302
     assert second.status_code == 409
@@ -240,7 +241,12 @@ def test_capacity_refusal_is_shown_on_the_page(admin_client, ctx, admin):
     page, version = decision_page(admin_client, application.id)
     response = admin_client.post(
         f"/secretariat/applications/{application.id}/decision",
-        data={"csrf_token": csrf_token(page.text), "version": version, "decision": "accept"},
+        data={
+            "csrf_token": csrf_token(page.text),
+            "version": version,
+            "decision": "accept",
+            "announce": "now",
+        },
     )
     assert response.status_code == 409
     assert "All 0 places for the role “Keynote speaker” are taken" in response.text
@@ -251,6 +257,7 @@ def test_capacity_refusal_is_shown_on_the_page(admin_client, ctx, admin):
             "version": version,
             "decision": "accept",
             "override_capacity": "y",
+            "announce": "now",
         },
     )
     assert response.status_code == 302
@@ -259,7 +266,7 @@ def test_capacity_refusal_is_shown_on_the_page(admin_client, ctx, admin):
 def test_reviewers_see_no_decision_form(reviewer_client, ctx):
     application, _ = under_review(make_consultation())
     html = reviewer_client.get(f"/secretariat/applications/{application.id}").text
-    assert "Record decision" not in html
+    assert "Record as pending" not in html and "Decide and email now" not in html
     assert "Decisions are taken by administrators." in html
 
 
@@ -280,7 +287,7 @@ def test_bulk_decision_from_the_queue(admin_client, ctx):
     )
     assert response.status_code == 302 and response.headers["Location"] == url
     html = admin_client.get(url).text
-    assert "Done for 1: FM-P-0001." in html
+    assert "Pending decision “Put on the waiting list” recorded for FM-P-0001." in html
     assert "FM-P-0002: This application changed while you were looking at it." in html
 
 

@@ -283,6 +283,8 @@ def test_design_state_machine_edges_are_all_present():
     expected.add((S.CONFIRMED, S.WITHDRAWN))
     # A confirmed person who cannot come after all cancels.
     expected.add((S.CONFIRMED, S.CANCELLED))
+    # An announced decision corrected, either way (issue 20.8).
+    expected |= {(S.ACCEPTED, S.REJECTED), (S.REJECTED, S.ACCEPTED)}
     assert set(TRANSITIONS) == expected
     assert TRANSITIONS[(S.CONFIRMED, S.WITHDRAWN)] == {Actor.ADMIN}
     assert TRANSITIONS[(S.CONFIRMED, S.CANCELLED)] == {Actor.APPLICANT}

@@ -39,6 +39,8 @@ DESIGNED_MOVES = {
     (S.WAITLISTED, S.WITHDRAWN): {A, ADMIN},
     (S.CONFIRMED, S.WITHDRAWN): {ADMIN},  # erasure of a confirmed person
     (S.CONFIRMED, S.CANCELLED): {A},  # cannot come after all
+    (S.ACCEPTED, S.REJECTED): {ADMIN},  # a correction of an announced decision
+    (S.REJECTED, S.ACCEPTED): {ADMIN},  # and back
 }
 
 # What each move sends and does: (email, calendar, frees a place, leaves the programme).
@@ -59,6 +61,8 @@ DESIGNED_EFFECTS = {
     (S.ACCEPTED, S.WITHDRAWN): ("withdrawal_acknowledged", False, True, True),
     (S.CONFIRMED, S.WITHDRAWN): ("withdrawal_acknowledged", False, True, True),
     (S.CONFIRMED, S.CANCELLED): ("cancellation_acknowledged", False, True, True),
+    (S.ACCEPTED, S.REJECTED): ("decision_corrected", False, True, True),
+    (S.REJECTED, S.ACCEPTED): ("decision_corrected", False, False, False),
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.factories import make_consultation, under_review
@@ -39,6 +41,7 @@ ROUTES = [
     ("GET", "/secretariat/users", True),
     ("POST", "/secretariat/users", True),
     ("POST", "/secretariat/users/{user}/active", True),
+    ("POST", "/secretariat/users/{user}/organization", True),
     ("POST", "/secretariat/applications/{app}/erase", True),
     ("GET", "/secretariat/security-log", True),
     ("GET", "/secretariat/account/two-factor", False),
@@ -58,11 +61,34 @@ ROUTES = [
     ("POST", "/secretariat/programme/sessions/{s}/delete", True),
     ("POST", "/secretariat/programme/sessions/{s}/move", True),
     ("POST", "/secretariat/applications/{app}/placement", True),
+    ("GET", "/secretariat/consultations/{c}/questions", True),
+    ("GET", "/secretariat/consultations/{c}/questions/new", True),
+    ("POST", "/secretariat/consultations/{c}/questions/new", True),
+    ("GET", "/secretariat/consultations/{c}/questions/{q}", True),
+    ("POST", "/secretariat/consultations/{c}/questions/{q}", True),
+    ("POST", "/secretariat/consultations/{c}/questions/{q}/move", True),
+    ("POST", "/secretariat/consultations/{c}/questions/{q}/delete", True),
+    ("POST", "/secretariat/applications/{app}/editing", True),
+    ("POST", "/secretariat/applications/{app}/pending", True),
+    ("GET", "/secretariat/consultations/{c}/announce", True),
+    ("POST", "/secretariat/consultations/{c}/announce", True),
+    ("POST", "/secretariat/applications/assign", True),
+    ("GET", "/secretariat/consultations/{c}/assignments", True),
+    ("POST", "/secretariat/consultations/{c}/assignments", True),
+    ("GET", "/secretariat/consultations/{c}/review-next", False),
+    ("POST", "/secretariat/applications/{app}/conflict", False),
+    ("POST", "/secretariat/applications/{app}/review", False),
 ]
 
 
 # The GET routes that answer with a redirect, and where to.
-REDIRECTS = {"/secretariat/": "/secretariat/applications"}
+REDIRECTS = {
+    "/secretariat/": "/secretariat/applications",
+    # the one application to review next, in its consultation's queue
+    "/secretariat/consultations/{c}/review-next": (
+        "/secretariat/applications/{app}?consultation={c}"
+    ),
+}
 
 
 @pytest.fixture
@@ -84,7 +110,12 @@ def ids(ctx, admin):
         ),
         by=admin,
     )
+    from consult.consultations.models import QuestionKind
+    from consult.consultations.questions import QuestionSettings, add_question
+
+    question = add_question(consultation, QuestionSettings("Why?", QuestionKind.SHORT_TEXT))
     return {
+        "q": question.id,
         "app": application.id,
         "c": consultation.id,
         "user": admin.id,
@@ -94,16 +125,25 @@ def ids(ctx, admin):
 
 
 def test_every_secretariat_route_is_listed_here(app):
-    """A new secretariat route must be added to ROUTES (and so to these tests)."""
-    listed = {(m, u.split("{")[0].rstrip("/")) for m, u, _ in ROUTES}
+    """A new secretariat route must be added to ROUTES (and so to these tests): each
+    rule, with its variable parts, must match a listed URL of the same method."""
+    listed = [(m, re.sub(r"\{\w+\}", "1", u)) for m, u, _ in ROUTES]
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/secretariat") or rule.endpoint == "accounts.login":
             continue
         if rule.endpoint in ("accounts.logout", "accounts.second_factor"):
             continue  # before and after signing in: tests/accounts covers them
-        prefix = rule.rule.split("<")[0].rstrip("/")
+        pattern = re.compile(
+            "".join(
+                "[^/]+" if part.startswith("<") else re.escape(part)
+                for part in re.split(r"(<[^>]+>)", rule.rule)
+            )
+            + "/?"
+        )
         for method in rule.methods - {"HEAD", "OPTIONS"}:
-            assert (method, prefix) in listed, f"{method} {rule.rule} is not in ROUTES"
+            assert any(m == method and pattern.fullmatch(u) for m, u in listed), (
+                f"{method} {rule.rule} is not in ROUTES"
+            )
 
 
 @pytest.mark.parametrize(("method", "url", "admin_only"), ROUTES)
@@ -146,6 +186,6 @@ def test_admins_may_use_every_page(admin_client, ids, method, url, admin_only):
     response = admin_client.open(url.format(**ids), method=method)
     if url in REDIRECTS:
         assert response.status_code == 302
-        assert response.headers["Location"] == REDIRECTS[url]
+        assert response.headers["Location"] == REDIRECTS[url].format(**ids)
     else:
         assert response.status_code == 200

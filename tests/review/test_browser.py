@@ -43,9 +43,9 @@ def test_admin_scores_accepts_and_sees_the_balance_change(live, page):
 
     page.get_by_label("Accept", exact=True).check()
     page.get_by_label("Message to the applicant (optional)").fill("Welcome to the panel")
-    page.get_by_role("button", name="Record decision").click()
+    page.get_by_role("button", name="Decide and email now").click()
     expect(page.get_by_role("status").first).to_contain_text("is now accepted")
-    expect(page.locator("main")).to_contain_text("Your application FM-P-0001 is accepted")
+    expect(page.locator("main")).to_contain_text("your application FM-P-0001 is accepted")
 
     page.get_by_role("link", name="Balance").first.click()
     african = page.get_by_role("row", name=re.compile("^African States"))
@@ -56,7 +56,7 @@ def test_reviewer_scores_but_cannot_decide(live, page):
     sign_in(page, live, "reviewer@ungis.example")
     expect(page.get_by_role("link", name="Users")).to_have_count(0)
     page.get_by_role("link", name="FM-P-0001").click()
-    expect(page.get_by_role("button", name="Record decision")).to_have_count(0)
+    expect(page.get_by_role("button", name="Decide and email now")).to_have_count(0)
     page.get_by_label("3", exact=True).check()
     page.get_by_role("button", name="Save review").click()
     expect(page.locator("main")).to_contain_text("Average: 3.0 from 1 review.")

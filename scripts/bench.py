@@ -145,7 +145,12 @@ def _lists(args) -> list[tuple[str, str, str, bool]]:
             ratio <= 1.5 and same,
         )
     ]
-    for key, what in (("search", "free-text search page"), ("balance", "balance page")):
+    for key, what in (
+        ("search", "free-text search page"),
+        ("balance", "balance page"),
+        ("review_next", f"review next ({REVIEWERS} reviewers)"),
+        ("assigned", "assigned-to-me queue"),
+    ):
         ms, queries, spread = large[key]
         rows.append(
             (
@@ -197,9 +202,36 @@ def _page_times(url: str, rows: int, repeat: int, *, full: bool) -> dict:
             balance = f"/secretariat/consultations/{consultation_id}/balance"
             result["balance"] = _page(client, engine, balance, repeat)
             result["csv"] = _csv(consultation_id)
+            result.update(_round(consultation_id, engine, repeat))
             _detail(consultation, repeat, url)
         db.session.remove()
         db.engine.dispose()
+    return result
+
+
+def _round(consultation_id: int, engine, repeat: int) -> dict:
+    """Issue 20's review round at full size: "review the next one" and a reviewer's
+    "assigned to me" queue page, each timed with its statements counted."""
+    from consult.accounts.models import User
+    from consult.extensions import db
+    from consult.review.assignments import next_to_review
+    from consult.review.services import ReviewQueueFilter, queue_page
+
+    reviewer = db.session.execute(
+        sa.select(User.id).where(User.email == "reviewer7@ungis.example")
+    ).scalar_one()
+    cases = {
+        "review_next": lambda: next_to_review(consultation_id, reviewer, set()),
+        "assigned": lambda: queue_page(ReviewQueueFilter(consultation_id, assigned_to=reviewer)),
+    }
+    result = {}
+    for key, fn in cases.items():
+        fn()
+        with bench_sxs.counting(engine) as statements:
+            fn()
+        median, worst = _timed(repeat, fn)
+        db.session.rollback()
+        result[key] = (median, len(statements), worst)
     return result
 
 
@@ -323,7 +355,62 @@ def _fill(rows: int):
     if batch:
         db.session.execute(sa.insert(Application), batch)
     print(f"Inserted {rows:,} applications in {time.perf_counter() - started:.1f} s", flush=True)
+    _assign_reviewers(consultation)
     return consultation
+
+
+REVIEWERS = 50
+
+
+def _assign_reviewers(consultation) -> None:
+    """50 reviewers, and every speaker application under review assigned to two of
+    them in turn (the round issue 20 measures: "review next", "assigned to me")."""
+    from consult.accounts.models import User
+    from consult.applications.models import Application
+    from consult.database import utcnow
+    from consult.extensions import db
+    from consult.review.models import ReviewAssignment
+
+    now = utcnow()
+    db.session.execute(
+        sa.insert(User),
+        [
+            {
+                "email": f"reviewer{n}@ungis.example",
+                "name": f"Reviewer {n}",
+                "password_hash": "-",
+                "role": "reviewer",
+                "active": True,
+                "created_at": now,
+                "must_change_password": False,
+                "totp_last_step": 0,
+                "language": "",
+            }
+            for n in range(REVIEWERS)
+        ],
+    )
+    ids = list(
+        db.session.execute(
+            sa.select(User.id).where(User.email.like("reviewer%@ungis.example")).order_by(User.id)
+        ).scalars()
+    )
+    speakers = db.session.execute(
+        sa.select(Application.id).where(
+            Application.consultation_id == consultation.id,
+            Application.role.in_(("keynote", "panelist")),
+            Application.state == "under_review",
+        )
+    ).scalars()
+    batch = []
+    for n, application_id in enumerate(speakers):
+        for k in range(2):
+            reviewer = ids[(2 * n + k) % len(ids)]
+            batch.append(
+                {"application_id": application_id, "reviewer_id": reviewer, "created_at": now}
+            )
+    for start in range(0, len(batch), 5000):
+        db.session.execute(sa.insert(ReviewAssignment), batch[start : start + 5000])
+    print(f"Assigned {len(batch):,} reviews to {len(ids)} reviewers", flush=True)
 
 
 def _timed(repeat: int, fn) -> tuple[float, float]:
@@ -337,9 +424,11 @@ def _timed(repeat: int, fn) -> tuple[float, float]:
 
 def _detail(consultation, repeat: int, url: str) -> None:
     """The queries behind the pages, one by one (for finding where time goes)."""
+    from consult.accounts.models import User
     from consult.enums import ApplicationState, Role
     from consult.extensions import db
     from consult.regions import region_labels
+    from consult.review.assignments import next_to_review
     from consult.review.services import (
         ReviewQueueFilter,
         balance,
@@ -349,6 +438,9 @@ def _detail(consultation, repeat: int, url: str) -> None:
 
     base = ReviewQueueFilter(consultation_id=consultation.id)
     category = consultation.categories[1].id
+    reviewer = db.session.execute(
+        sa.select(User.id).where(User.email == "reviewer7@ungis.example")
+    ).scalar_one()
 
     def deep(queue_filter, pages=20):
         cursor = None
@@ -390,6 +482,11 @@ def _detail(consultation, repeat: int, url: str) -> None:
             lambda: queue_page(ReviewQueueFilter(consultation.id, text="broadband")),
         ),
         ("counts per state", lambda: state_counts(base)),
+        ("review next (assigned first)", lambda: next_to_review(consultation.id, reviewer, set())),
+        (
+            "queue: assigned to me",
+            lambda: queue_page(ReviewQueueFilter(consultation.id, assigned_to=reviewer)),
+        ),
         ("balance (one grouped query)", lambda: balance(consultation, region_labels())),
     ]
     dialect = url.split(":")[0]

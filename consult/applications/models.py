@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the programme sits above: its model is named, not imported
 ERASED_NAME = "(erased)"
 _ended = ", ".join(f"'{state.value}'" for state in ENDED_STATES)
 LIVE_CONDITION = sa.text(f"state NOT IN ({_ended})")
+PENDING_CONDITION = sa.text("pending_decision IS NOT NULL")
 
 
 class Application(db.Model):
@@ -141,6 +142,13 @@ class Application(db.Model):
         sa.Index("ix_application_country_state", "consultation_id", "country", "state"),
         # The queue's organization filter, and search by a listed organization's name.
         sa.Index("ix_application_organization", "consultation_id", "organization_id"),
+        # The decisions not yet announced: a few rows among many (a partial index).
+        sa.Index(
+            "ix_application_pending",
+            "consultation_id",
+            sqlite_where=PENDING_CONDITION,
+            postgresql_where=PENDING_CONDITION,
+        ),
     )
 
     @property

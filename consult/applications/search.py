@@ -24,6 +24,16 @@ def matching_applications(text: str):
     return condition
 
 
+# What a reviewer may search in an anonymised review: the proposal, not the person.
+ANONYMOUS_COLUMNS = ("topic", "reference")
+
+
+def matching_anonymously(text: str):
+    """The condition "the application's topic or reference contains `text`": the search
+    of an anonymised review, which must not find anyone by name, email or organization."""
+    return text_condition(Application, text, ANONYMOUS_COLUMNS)
+
+
 def organizations_matching(text: str) -> list[int]:
     """The listed organizations (active or not) whose name or acronym contains `text`,
     folded: "undp", "Development Programme", "telecommunication"."""

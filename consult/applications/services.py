@@ -713,44 +713,6 @@ class DecisionOutcome:
     message: str = ""
 
 
-def decide_many(
-    selection: list[tuple[int, int]],
-    decision: Decision,
-    *,
-    by: User,
-    message: str = "",
-    override_capacity: bool = False,
-) -> list[DecisionOutcome]:
-    """The same decision over (application id, version seen) pairs, each in its own
-    transaction: one refused application does not hold back the others."""
-    ids = [application_id for application_id, _version in selection]
-    found = {
-        a.id: a
-        for a in db.session.execute(select(Application).where(Application.id.in_(ids))).scalars()
-    }
-    outcomes = []
-    for application_id, version in selection:
-        application = found.get(application_id)
-        if application is None:
-            outcomes.append(DecisionOutcome(f"#{application_id}", False, "No such application."))
-            continue
-        reference = application.reference
-        try:
-            decide_application(
-                application,
-                decision,
-                by=by,
-                expected_version=version,
-                message=message,
-                override_capacity=override_capacity,
-            )
-        except ApplicationError as error:
-            outcomes.append(DecisionOutcome(reference, False, error.message))
-        else:
-            outcomes.append(DecisionOutcome(reference, True))
-    return outcomes
-
-
 def _check_confirmation_deadline(offer: RoleOffer) -> None:
     if offer.confirm_by is not None and utcnow() > offer.confirm_by:
         raise ConfirmationClosed(

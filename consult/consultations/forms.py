@@ -133,6 +133,14 @@ class ConsultationForm(BaseForm):
             "anonymous counts stay."
         ),
     )
+    anonymised_review = BooleanField(
+        _l("Anonymised review"),
+        description=_l(
+            "Reviewers see the proposal, the role, the stakeholder category and the UN "
+            "regional group, not the person: no name, email, organization, biography, "
+            "country or gender. Administrators always see everything."
+        ),
+    )
     categories = CheckboxListField(_l("Open to these stakeholder categories"), coerce=int)
     offers = FieldList(FormField(OfferForm), min_entries=0)
 

@@ -92,6 +92,9 @@ class Consultation(db.Model):
     # (confirmed people who agreed to be listed) only while an admin has it turned on.
     programme_published_at: Mapped[datetime | None]
     participants_public: Mapped[bool] = mapped_column(default=False)
+    # Reviewers (not admins) judge the proposal without the person: no name, email,
+    # organization, biography, country or gender (issue 20.3).
+    anonymised_review: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     offers: Mapped[list[RoleOffer]] = relationship(
         back_populates="consultation",

@@ -138,6 +138,7 @@ class ConsultationSettings:
     category_ids: list[int]
     offers: list[OfferSettings]
     retention_months: int = 6
+    anonymised_review: bool = False
 
 
 class SettingsError(Conflict):
@@ -208,6 +209,7 @@ def apply_settings(
         "applications_close_at",
         "state",
         "retention_months",
+        "anonymised_review",
     ):
         setattr(consultation, name, getattr(settings, name))
     consultation.categories = list(

@@ -107,6 +107,7 @@ def _form_for(consultation: Consultation | None) -> ConsultationForm:
             "applications_close_at": local(consultation.applications_close_at),
             "state": consultation.state.value,
             "retention_months": consultation.retention_months,
+            "anonymised_review": consultation.anonymised_review,
             "categories": [c.id for c in consultation.categories],
             "offers": [
                 {
@@ -167,6 +168,7 @@ def _settings_from(form: ConsultationForm) -> ConsultationSettings:
         state=ConsultationState(form.state.data),
         category_ids=list(form.categories.data),
         retention_months=form.retention_months.data,
+        anonymised_review=form.anonymised_review.data,
         offers=[
             OfferSettings(
                 role=Role(entry.form.role.data),

@@ -33,10 +33,11 @@ SEARCH_TABLES = ("application_search",)  # FTS5 and its shadow tables (SQLite)
 SEARCH_INDEX = "ix_application_search"  # the trigram index (PostgreSQL)
 
 
-def text_condition(Application, text: str):  # noqa: N803  (the mapped class searched)
+def text_condition(Application, text: str, columns: tuple[str, ...] = SEARCHED_COLUMNS):  # noqa: N803
     """The condition "this row contains `text`" (accents and case folded) for a query
     over the searched model (Application, whose table carries the index and the
-    SEARCHED_COLUMNS)."""
+    SEARCHED_COLUMNS). Fewer `columns` (what an anonymised reviewer may search) are
+    matched without the index, column by column."""
     text = text.strip()
     postgres = db.session.get_bind().dialect.name == "postgresql"
     # The text folded as the index is: by the database's own function on PostgreSQL
@@ -46,9 +47,9 @@ def text_condition(Application, text: str):  # noqa: N803  (the mapped class sea
         if postgres
         else like_escaped(fold(text))
     )
-    if len(text) < MIN_INDEXED_LENGTH or SEPARATOR in text:
-        columns = (sa.func.consult_fold(getattr(Application, name)) for name in SEARCHED_COLUMNS)
-        return sa.or_(*(_like(column, folded) for column in columns))
+    if len(text) < MIN_INDEXED_LENGTH or SEPARATOR in text or columns != SEARCHED_COLUMNS:
+        folded_columns = (sa.func.consult_fold(getattr(Application, name)) for name in columns)
+        return sa.or_(*(_like(column, folded) for column in folded_columns))
     if postgres:
         return _like(sa.func.consult_fold(_document(Application)), folded)
     phrase = '"' + fold(text).replace('"', '""') + '"'

@@ -15,6 +15,7 @@ from sqlalchemy import and_, exists, func, select
 from consult.accounts.models import User, UserRole
 from consult.applications.audit import EventKind, record_change
 from consult.applications.models import Application, applications_where
+from consult.applications.services import DecisionOutcome
 from consult.consultations.models import Consultation
 from consult.database import transaction
 from consult.enums import ApplicationState, Role
@@ -93,14 +94,7 @@ def _assign(application: Application, reviewer: User, by: User, note: str) -> bo
     return True
 
 
-@dataclass(frozen=True)
-class AssignOutcome:
-    reference: str
-    ok: bool
-    message: str = ""
-
-
-def assign(application_ids: list[int], reviewer: User, *, by: User) -> list[AssignOutcome]:
+def assign(application_ids: list[int], reviewer: User, *, by: User) -> list[DecisionOutcome]:
     """Assign a selection to one reviewer (the queue's bulk form): refused where the
     reviewer declared a conflict or works for the applicant's organization."""
     _check_admin(by)
@@ -108,15 +102,15 @@ def assign(application_ids: list[int], reviewer: User, *, by: User) -> list[Assi
     for application in applications_where(Application.id.in_(application_ids)):
         if has_conflict(application.id, reviewer.id):
             message = _("%(name)s declared a conflict of interest.", name=reviewer.name)
-            outcomes.append(AssignOutcome(application.reference, False, message))
+            outcomes.append(DecisionOutcome(application.reference, False, message))
             continue
         if _same_organization(application, reviewer):
             message = _("%(name)s works for the applicant's organization.", name=reviewer.name)
-            outcomes.append(AssignOutcome(application.reference, False, message))
+            outcomes.append(DecisionOutcome(application.reference, False, message))
             continue
         with transaction():
             _assign(application, reviewer, by, " (by hand)")
-        outcomes.append(AssignOutcome(application.reference, True))
+        outcomes.append(DecisionOutcome(application.reference, True))
     return outcomes
 
 
@@ -192,24 +186,20 @@ def declare_conflict(application: Application, reviewer: User) -> None:
         )
 
 
-def conflicts_on(application: Application) -> list[ReviewConflict]:
+def _of(model, application: Application) -> list:
     return list(
         db.session.execute(
-            select(ReviewConflict)
-            .where(ReviewConflict.application_id == application.id)
-            .order_by(ReviewConflict.id)
+            select(model).where(model.application_id == application.id).order_by(model.id)
         ).scalars()
     )
+
+
+def conflicts_on(application: Application) -> list[ReviewConflict]:
+    return _of(ReviewConflict, application)
 
 
 def assignments_on(application: Application) -> list[ReviewAssignment]:
-    return list(
-        db.session.execute(
-            select(ReviewAssignment)
-            .where(ReviewAssignment.application_id == application.id)
-            .order_by(ReviewAssignment.id)
-        ).scalars()
-    )
+    return _of(ReviewAssignment, application)
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,12 @@ def index() -> ResponseReturnValue:
     return redirect(url_for(".queue"))
 
 
+def anonymous_to_reader(consultation: Consultation) -> bool:
+    """Does the reader see this consultation's applications without the person? In an
+    anonymised review, every reviewer does; admins never."""
+    return consultation.anonymised_review and not current_user.is_admin
+
+
 def _queue_filter() -> tuple[QueueFilterForm, ReviewQueueFilter | None, Consultation | None]:
     consultations = all_consultations()
     by_id = {c.id: c for c in consultations}
@@ -137,6 +143,10 @@ def _queue_filter() -> tuple[QueueFilterForm, ReviewQueueFilter | None, Consulta
             field.data = field.default if field.name == "sort" else None
     if form.q.errors:
         form.q.data = None
+    if anonymous_to_reader(selected):  # (what they may search, and no order by name)
+        form.q.description = _("Topic or reference")
+        form.sort.choices = [c for c in form.sort.choices if c.value != "name"]
+        form.country.data = form.organization.data = None  # (they would say who)
     queue_filter = ReviewQueueFilter(
         consultation_id=selected.id,
         role=Role(form.role.data) if form.role.data else None,
@@ -148,9 +158,17 @@ def _queue_filter() -> tuple[QueueFilterForm, ReviewQueueFilter | None, Consulta
         unreviewed_by=current_user.id if form.mine.data else None,
         assigned_to=current_user.id if form.assigned.data else None,
         hidden_from=current_user.id,
+        anonymous=anonymous_to_reader(selected),
         text=(form.q.data or "").strip(),
     )
     return form, with_sort(queue_filter, form.sort.data or "newest"), selected
+
+
+def _flash_refused(outcomes) -> None:
+    """One error message per application a bulk action could not do, and why."""
+    for outcome in outcomes:
+        if not outcome.ok:
+            flash(f"{outcome.reference}: {outcome.message}", "error")
 
 
 def _answer_filter(value: str | None) -> tuple[int, str] | None:
@@ -196,6 +214,8 @@ def queue() -> ResponseReturnValue:
             return_to=url_for(".queue") + "?" + _query_string(select=None, cursor=None)
         ),
         decision_labels=DECISION_LABELS,
+        anonymous=queue_filter.anonymous,
+        regions=region_labels(),
         came_from=came_from(consultation.id),
         confirm_by={o.role: o.confirm_by for o in consultation.offers},
         progress=progress(consultation.id, current_user.id),
@@ -244,9 +264,7 @@ def bulk_decide() -> ResponseReturnValue:
             ),
             "success",
         )
-    for outcome in outcomes:
-        if not outcome.ok:
-            flash(f"{outcome.reference}: {outcome.message}", "error")
+    _flash_refused(outcomes)
     return redirect(back)
 
 
@@ -311,6 +329,8 @@ def _detail(
         "review/detail.html",
         placement_form=placement_form,
         around=neighbours(queue_filter, application),
+        anonymous=anonymous_to_reader(application.consultation),
+        regions=region_labels(),
         conflicts=conflicts_on(application),
         assigned=assignments_on(application),
         my_conflict=has_conflict(application.id, current_user.id),
@@ -388,9 +408,7 @@ def bulk_assign() -> ResponseReturnValue:
             _("Assigned to %(name)s: %(refs)s.", name=reviewer.name, refs=", ".join(done)),
             "success",
         )
-    for outcome in outcomes:
-        if not outcome.ok:
-            flash(f"{outcome.reference}: {outcome.message}", "error")
+    _flash_refused(outcomes)
     return redirect(back)
 
 
@@ -572,9 +590,7 @@ def announce_view(consultation_id: int) -> ResponseReturnValue:
                     ),
                     "success",
                 )
-            for outcome in outcomes:
-                if not outcome.ok:
-                    flash(f"{outcome.reference}: {outcome.message}", "error")
+            _flash_refused(outcomes)
             return redirect(url_for(".queue", consultation=consultation.id))
     return (
         render_template(

@@ -21,8 +21,18 @@ def upgrade() -> None:
         "application",
         sa.Column("pending_message", sa.Text(), nullable=False, server_default=""),
     )
+    # The few decisions not yet announced, among many applications: a partial index.
+    pending = sa.text("pending_decision IS NOT NULL")
+    op.create_index(
+        "ix_application_pending",
+        "application",
+        ["consultation_id"],
+        sqlite_where=pending,
+        postgresql_where=pending,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_application_pending", "application")
     op.drop_column("application", "pending_message")
     op.drop_column("application", "pending_decision")

@@ -7,6 +7,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
+from consult.applications.decisions import record_pending_many
 from consult.applications.models import Application, AuditEvent
 from consult.applications.services import (
     CapacityReached,
@@ -15,7 +16,6 @@ from consult.applications.services import (
     StaleApplication,
     TransitionNotAllowed,
     decide_application,
-    decide_many,
 )
 from consult.enums import ApplicationState, Role
 from consult.extensions import db
@@ -143,7 +143,7 @@ def test_bulk_decisions_report_each_outcome(ctx, admin):
     ok, _ = under_review(consultation)
     stale, _ = under_review(consultation)
     unverified, _ = submit(consultation)
-    outcomes = decide_many(
+    outcomes = record_pending_many(
         [(ok.id, 2), (stale.id, 1), (unverified.id, 1), (999999, 1)],
         Decision.REJECT,
         by=admin,
@@ -157,8 +157,8 @@ def test_bulk_decisions_report_each_outcome(ctx, admin):
     ]
     assert "changed while you were looking" in outcomes[1].message
     db.session.expire_all()
-    assert db.session.get(Application, ok.id).state == S.REJECTED
-    assert db.session.get(Application, stale.id).state == S.UNDER_REVIEW
+    assert db.session.get(Application, ok.id).pending_decision == "reject"
+    assert db.session.get(Application, stale.id).pending_decision is None
 
 
 def test_raising_capacity_promotes_waitlisted_attendees_automatically(ctx, admin):

@@ -21,7 +21,7 @@ from consult.applications.labels import ExportLabels
 from consult.applications.models import Answer, Application
 from consult.consultations.content import localized
 from consult.consultations.models import Consultation, Organization
-from consult.consultations.questions import questions_of
+from consult.consultations.questions import answered, questions_of
 from consult.extensions import db
 from consult.programme.services import sessions_of
 from consult.review.services import SORTS, ReviewQueueFilter
@@ -91,7 +91,10 @@ def csv_chunks(queue_filter: ReviewQueueFilter) -> Iterator[str]:
         ),
         else_=a.organization_name,
     )
-    answers = [aliased(Answer, name=f"answer_{q.id}") for q in questions]
+    # A question nobody answered is an empty column, not a join per row.
+    counts = answered(consultation.id) if questions else {}
+    joined = [q for q in questions if counts.get(q.id)]
+    answers = [aliased(Answer, name=f"answer_{q.id}") for q in joined]
     query = (
         select(
             a.reference,
@@ -120,14 +123,18 @@ def csv_chunks(queue_filter: ReviewQueueFilter) -> Iterator[str]:
         .where(*queue_filter.conditions())
         .order_by(*order)
     )
-    for question, answer in zip(questions, answers, strict=True):
+    for question, answer in zip(joined, answers, strict=True):
         query = query.outerjoin(
             answer, sa.and_(answer.application_id == a.id, answer.question_id == question.id)
         )
     states, roles, categories = labels.states, labels.roles, labels.categories
     countries, regions, genders = labels.countries, labels.regions, labels.genders
     languages, yes_no, local_minute = labels.languages, labels.yes_no, labels.local_minute
-    answer_cells = [_answer_cell(q) for q in questions]
+    answer_cells = [_answer_cell(q) for q in joined]
+    # Where each question's column is: a joined answer, or always empty.
+    blanks = ("",) * (len(questions) - len(joined))
+    in_order = [q.id for q in joined] + [q.id for q in questions if q not in joined]
+    order = [in_order.index(q.id) for q in questions]
 
     def cells(row) -> tuple:
         # (By index, in the select's order: this runs once per row of 100,000.)
@@ -157,13 +164,20 @@ def csv_chunks(queue_filter: ReviewQueueFilter) -> Iterator[str]:
             local_minute(row[19]),
         )
 
-    if answer_cells:
-        plain = cells
+    plain = cells
+    if questions and not joined:  # (columns nobody answered: the same blanks each row)
+
+        def cells(row) -> tuple:  # noqa: F811
+            return plain(row) + blanks
+
+    elif questions:
 
         def cells(row) -> tuple:  # noqa: F811  (the same, and the answers)
-            return plain(row) + tuple(
-                cell(value) for cell, value in zip(answer_cells, row[20:], strict=True)
+            found = (
+                *(cell(value) for cell, value in zip(answer_cells, row[20:], strict=True)),
+                *blanks,
             )
+            return plain(row) + tuple(found[i] for i in order)
 
     buffer = io.StringIO()
     writer = csv.writer(buffer)

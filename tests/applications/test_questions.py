@@ -326,3 +326,22 @@ def test_questions_are_for_admins_only(reviewer_client, consultation):
     url = f"/secretariat/consultations/{consultation.id}/questions"
     assert reviewer_client.get(url).status_code == 403
     assert re.search(r"Questions", reviewer_client.get("/secretariat/applications").text) is None
+
+
+def test_the_csv_keeps_the_question_columns_in_order_when_some_have_no_answers(
+    client, consultation, admin_client
+):
+    # (The first and third are asked of keynote speakers only: nobody answers them.)
+    add_question(admin_client, consultation, label="First?", roles=["keynote"])
+    second = add_question(admin_client, consultation, label="Second?")
+    add_question(admin_client, consultation, label="Third?", roles=["keynote"])
+    page = client.get("/c/geneva/apply")
+    client.post(
+        "/c/geneva/apply", data={**form_data(page.text), f"question_{second.id}": "Only this"}
+    )
+    export = admin_client.get(
+        f"/secretariat/applications/export.csv?consultation={consultation.id}"
+    )
+    header, row = list(csv.reader(io.StringIO(export.data.decode("utf-8-sig"))))
+    assert header[-3:] == ["First?", "Second?", "Third?"]
+    assert row[-3:] == ["", "Only this", ""]

@@ -222,6 +222,9 @@ _FIELD_RE = {
 }
 
 
+_YES_NO_RE = re.compile(r'name="(question_\d+)"[^>]*value="no"')
+
+
 async def _apply(conn: Connection, target: Target, level: Level, run: str, n: int) -> None:
     path = f"/c/{target.slug}/apply"
     started = time.monotonic()
@@ -230,6 +233,8 @@ async def _apply(conn: Connection, target: Target, level: Level, run: str, n: in
     if status != 200:
         return
     found = {k: r.search(page) for k, r in _FIELD_RE.items()}
+    # The consultation's own yes/no questions (the demo asks one, required): "no".
+    answers = {name: "no" for name in _YES_NO_RE.findall(page)}
     address = f"load-{run}-{level.clients}-{n}@example.org"
     form = dict(
         {k: m.group(1) for k, m in found.items() if m},
@@ -239,6 +244,7 @@ async def _apply(conn: Connection, target: Target, level: Level, run: str, n: in
         role="attendee",
         gender="",
         organization_name="Load Test Organization",
+        **answers,
     )
     started = time.monotonic()
     status, _body = await conn.request("POST", path, form)

@@ -156,6 +156,11 @@ def choices(html: str, name: str) -> list[str]:
     return re.findall(rf'<input[^>]*name="{name}"[^>]*type="radio"[^>]*value="([^"]+)"', html)
 
 
+def yes_no_answers(html: str) -> dict[str, str]:
+    """ "No" to each yes/no question of the consultation's own on the form."""
+    return {name: "no" for name in re.findall(r'name="(question_\d+)"[^>]*value="no"', html)}
+
+
 def form_field(html: str, name: str) -> str:
     return unescape(re.search(rf'name="{name}"[^>]*value="([^"]*)"', html).group(1))
 
@@ -205,6 +210,8 @@ def test_apply_through_nginx_and_follow_the_emailed_link(stack):
             "category": choices(page, "category")[0],
             "organization_name": "Ministry of Communications",
             "role": "attendee",
+            # The demo's own required question (a visa letter): "no".
+            **yes_no_answers(page),
         },
     )
     assert status == 302, "the application was not accepted through nginx"

@@ -27,9 +27,9 @@ from consult.applications.services import (
     ApplicationError,
     Decision,
     DecisionOutcome,
-    NotAllowed,
     StaleApplication,
     TransitionNotAllowed,
+    check_deciding,
     check_version,
     decide_application,
     decisions_from,
@@ -38,11 +38,6 @@ from consult.consultations.models import Consultation
 from consult.database import transaction
 from consult.enums import Role
 from consult.extensions import db
-
-
-def _check_admin(by: User) -> None:
-    if not by.is_admin or not by.active:
-        raise NotAllowed(_("Only administrators may decide on applications."))
 
 
 def record_pending(
@@ -55,7 +50,7 @@ def record_pending(
 ) -> None:
     """Record (or, with None, withdraw) the decision to announce later: one audit
     event, nothing sent, nothing the applicant sees."""
-    _check_admin(by)
+    check_deciding(by)
     if decision is not None and decision not in decisions_from(application.state):
         raise TransitionNotAllowed(
             _(
@@ -172,7 +167,7 @@ def announce(
     """Announce every pending decision of the consultation: each becomes the real
     decision, with its one email. Rejections and waiting list first, so that places a
     revision freed are counted before acceptances."""
-    _check_admin(by)
+    check_deciding(by)
     order = {Decision.REJECT: 0, Decision.WAITLIST: 1, Decision.ACCEPT: 2}
     pending = sorted(
         pending_in(consultation), key=lambda a: (order[Decision(a.pending_decision)], a.id)

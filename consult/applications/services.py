@@ -643,6 +643,12 @@ def fill_free_places(offer: RoleOffer) -> list[Application]:
     return promoted
 
 
+def check_deciding(by: User) -> None:
+    """Only an active administrator decides (now, or pending for later)."""
+    if not by.is_admin or not by.active:
+        raise NotAllowed(_("Only administrators may decide on applications."))
+
+
 def decide_application(
     application: Application,
     decision: Decision,
@@ -656,8 +662,7 @@ def decide_application(
 
     Accepting when every place is taken is refused unless `override_capacity`.
     """
-    if not by.is_admin or not by.active:
-        raise NotAllowed(_("Only administrators may decide on applications."))
+    check_deciding(by)
     message = message.strip()
     with transaction():
         offer = lock_offer(application)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, func, select
 
 from consult.accounts.models import User, UserRole
 from consult.applications.audit import EventKind, record_change
@@ -18,13 +18,12 @@ from consult.applications.models import Application, applications_where
 from consult.applications.services import DecisionOutcome
 from consult.consultations.models import Consultation
 from consult.database import transaction
-from consult.enums import ApplicationState, Role
+from consult.enums import ApplicationState
 from consult.errors import Forbidden
 from consult.extensions import db
+from consult.programme.services import SPEAKER_ROLES
 from consult.review.models import Review, ReviewAssignment, ReviewConflict
-from consult.review.services import assigned_to, conflicted
-
-SPEAKER_ROLES = (Role.KEYNOTE, Role.PANELIST)
+from consult.review.services import assigned_to, conflicted, reviewed_by
 
 
 class AssignmentError(Forbidden):
@@ -47,12 +46,6 @@ def reviewers() -> list[User]:
     )
 
 
-def reviewed_by(reviewer_id: int):
-    return exists().where(
-        Review.application_id == Application.id, Review.reviewer_id == reviewer_id
-    )
-
-
 def _same_organization(application: Application, reviewer: User) -> bool:
     return (
         application.organization_id is not None
@@ -60,28 +53,26 @@ def _same_organization(application: Application, reviewer: User) -> bool:
     )
 
 
-def has_conflict(application_id: int, reviewer_id: int) -> bool:
+def _exists(model, application_id: int, reviewer_id: int) -> bool:
+    """Is there a row of `model` (an assignment, a conflict) for this pair?"""
     return (
         db.session.execute(
-            select(ReviewConflict.id).where(
-                ReviewConflict.application_id == application_id,
-                ReviewConflict.reviewer_id == reviewer_id,
+            select(model.id).where(
+                model.application_id == application_id, model.reviewer_id == reviewer_id
             )
         ).first()
         is not None
     )
 
 
+def has_conflict(application_id: int, reviewer_id: int) -> bool:
+    return _exists(ReviewConflict, application_id, reviewer_id)
+
+
 def _assign(application: Application, reviewer: User, by: User, note: str) -> bool:
     """One assignment and its audit event (the caller's transaction); False when it
     was there already."""
-    found = db.session.execute(
-        select(ReviewAssignment.id).where(
-            ReviewAssignment.application_id == application.id,
-            ReviewAssignment.reviewer_id == reviewer.id,
-        )
-    ).first()
-    if found is not None:
+    if _exists(ReviewAssignment, application.id, reviewer.id):
         return False
     db.session.add(ReviewAssignment(application_id=application.id, reviewer_id=reviewer.id))
     record_change(
@@ -208,29 +199,36 @@ class Progress:
     reviewed: int
 
 
-def progress(consultation_id: int, reviewer_id: int) -> Progress:
-    """How many applications of the consultation are assigned to the reviewer, and how
-    many of those they have reviewed (one query)."""
-    assigned, reviewed = db.session.execute(
+def progress_of(consultation_id: int, reviewer_ids: list[int]) -> dict[int, Progress]:
+    """For each reviewer, how many applications of the consultation are assigned to
+    them and how many of those they have reviewed (one grouped query, however many)."""
+    rows = db.session.execute(
         select(
+            ReviewAssignment.reviewer_id,
             func.count(ReviewAssignment.id),
             func.count(Review.id),
         )
-        .select_from(ReviewAssignment)
         .join(Application, Application.id == ReviewAssignment.application_id)
         .outerjoin(
             Review,
             and_(
                 Review.application_id == ReviewAssignment.application_id,
-                Review.reviewer_id == reviewer_id,
+                Review.reviewer_id == ReviewAssignment.reviewer_id,
             ),
         )
         .where(
-            ReviewAssignment.reviewer_id == reviewer_id,
+            ReviewAssignment.reviewer_id.in_(reviewer_ids),
             Application.consultation_id == consultation_id,
         )
-    ).one()
-    return Progress(assigned, reviewed)
+        .group_by(ReviewAssignment.reviewer_id)
+    ).all()
+    found = {reviewer_id: Progress(assigned, reviewed) for reviewer_id, assigned, reviewed in rows}
+    return {reviewer_id: found.get(reviewer_id, Progress(0, 0)) for reviewer_id in reviewer_ids}
+
+
+def progress(consultation_id: int, reviewer_id: int) -> Progress:
+    """One reviewer's progress (the line above their queue)."""
+    return progress_of(consultation_id, [reviewer_id])[reviewer_id]
 
 
 def next_to_review(consultation_id: int, reviewer_id: int, seen: set[int]) -> Application | None:

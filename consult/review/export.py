@@ -130,11 +130,15 @@ def csv_chunks(queue_filter: ReviewQueueFilter) -> Iterator[str]:
     states, roles, categories = labels.states, labels.roles, labels.categories
     countries, regions, genders = labels.countries, labels.regions, labels.genders
     languages, yes_no, local_minute = labels.languages, labels.yes_no, labels.local_minute
-    answer_cells = [_answer_cell(q) for q in joined]
-    # Where each question's column is: a joined answer, or always empty.
-    blanks = ("",) * (len(questions) - len(joined))
-    in_order = [q.id for q in joined] + [q.id for q in questions if q not in joined]
-    order = [in_order.index(q.id) for q in questions]
+    # Each question's column, in order: (the row's index of its answer, the function
+    # that writes it), or None for a question nobody answered (always empty).
+    tail, index = [], 20
+    for question in questions:
+        if question in joined:
+            tail.append((index, _answer_cell(question)))
+            index += 1
+        else:
+            tail.append(None)
 
     def cells(row) -> tuple:
         # (By index, in the select's order: this runs once per row of 100,000.)
@@ -166,6 +170,7 @@ def csv_chunks(queue_filter: ReviewQueueFilter) -> Iterator[str]:
 
     plain = cells
     if questions and not joined:  # (columns nobody answered: the same blanks each row)
+        blanks = ("",) * len(questions)
 
         def cells(row) -> tuple:  # noqa: F811
             return plain(row) + blanks
@@ -173,11 +178,9 @@ def csv_chunks(queue_filter: ReviewQueueFilter) -> Iterator[str]:
     elif questions:
 
         def cells(row) -> tuple:  # noqa: F811  (the same, and the answers)
-            found = (
-                *(cell(value) for cell, value in zip(answer_cells, row[20:], strict=True)),
-                *blanks,
+            return plain(row) + tuple(
+                column[1](row[column[0]]) if column else "" for column in tail
             )
-            return plain(row) + tuple(found[i] for i in order)
 
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -75,6 +75,13 @@ def save_review(application: Application, reviewer: User, score: int, comment: s
     return review
 
 
+def reviewed_by(reviewer_id: int):
+    """The condition "this reviewer has reviewed the application"."""
+    return exists().where(
+        Review.application_id == Application.id, Review.reviewer_id == reviewer_id
+    )
+
+
 def conflicted(reviewer_id: int):
     """The condition "this reviewer declared a conflict on the application": an IN over
     the reviewer's few conflicts, which the database works out once per query (not a
@@ -163,12 +170,7 @@ class ReviewQueueFilter:
         if self.answer is not None:
             conds.append(answer_condition(*self.answer))
         if self.unreviewed_by is not None:
-            conds.append(
-                ~exists().where(
-                    Review.application_id == Application.id,
-                    Review.reviewer_id == self.unreviewed_by,
-                )
-            )
+            conds.append(~reviewed_by(self.unreviewed_by))
         if self.assigned_to is not None:
             conds.append(assigned_to(self.assigned_to))
         if self.hidden_from is not None:

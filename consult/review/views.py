@@ -72,6 +72,7 @@ from consult.review.assignments import (
     has_conflict,
     next_to_review,
     progress,
+    progress_of,
     reviewers,
 )
 from consult.review.export import csv_chunks
@@ -325,15 +326,16 @@ def _detail(
         ]
     edits = [e for e in application.events if e.kind == EventKind.EDITED.value]
     queue_filter = _detail_queue_filter(application)
+    conflicts = conflicts_on(application)
     return render_template(
         "review/detail.html",
         placement_form=placement_form,
         around=neighbours(queue_filter, application),
         anonymous=anonymous_to_reader(application.consultation),
         regions=region_labels(),
-        conflicts=conflicts_on(application),
+        conflicts=conflicts,
         assigned=assignments_on(application),
-        my_conflict=has_conflict(application.id, current_user.id),
+        my_conflict=any(c.reviewer_id == current_user.id for c in conflicts),
         came_from=came_from(),
         answers=answered_questions(application),
         changed_since_review=[e for e in edits if mine and e.created_at > mine.updated_at],
@@ -430,12 +432,13 @@ def assignments(consultation_id: int) -> ResponseReturnValue:
             )
             return redirect(url_for(".assignments", consultation_id=consultation.id))
     staff = reviewers()
+    done = progress_of(consultation.id, [user.id for user in staff])
     return (
         render_template(
             "review/assignments.html",
             consultation=consultation,
             form=form,
-            rows=[(user, progress(consultation.id, user.id)) for user in staff],
+            rows=[(user, done[user.id]) for user in staff],
         ),
         status,
     )
@@ -464,8 +467,8 @@ def review_next(consultation_id: int) -> ResponseReturnValue:
 @bp.post("/applications/<int:application_id>/review")
 @secretariat_required
 def review(application_id: int) -> ResponseReturnValue:
-    application = _application_for_staff(application_id)
-    if has_conflict(application.id, current_user.id):
+    application = db.get_or_404(Application, application_id)
+    if has_conflict(application.id, current_user.id):  # (nobody reviews with one, admins too)
         abort(403, description=_("You declared a conflict of interest on this application."))
     form = ReviewForm()
     if not form.validate_on_submit():

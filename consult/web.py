@@ -9,7 +9,7 @@ import secrets
 from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, request
-from flask_babel import format_decimal, format_timedelta, get_locale
+from flask_babel import format_decimal, format_percent, format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -99,6 +99,9 @@ def register_template_helpers(app: Flask) -> None:
     # first-strong isolate ... pop directional isolate.
     env.filters["isolate"] = lambda value: f"\u2068{value}\u2069" if value else value
     env.filters["decimal1"] = lambda value: format_decimal(value, format="0.0")
+    # A score: "4", "3.67" (a weighted mean), in the reader's digits and separator.
+    env.filters["score"] = lambda value: format_decimal(value, format="0.##")
+    env.filters["percent"] = format_percent
     # "5 minutes", "2 hours" in the current locale (flask_babel.format_timedelta).
     env.filters["duration"] = lambda value: format_timedelta(value, threshold=1.5)
     env.globals["country_name"] = lambda code: country_name(code, str(get_locale()))

@@ -112,3 +112,32 @@ def test_the_trust_migration_scrubs_raw_tokens_from_stored_emails(empty_database
     for part in row:
         assert raw not in part
         assert f"/a/{LINK_TOKEN}" in part
+
+
+def test_the_criteria_migration_keeps_single_scores_and_computes_their_spread(empty_database):
+    """Reviews given as one whole score stay what they were, and each application's
+    spread is computed from them (and back down: totals round to whole scores)."""
+    from consult.enums import Role
+    from consult.review.services import save_review
+    from tests.factories import make_consultation, make_user, under_review
+
+    app = make_app(empty_database)
+    with app.app_context():
+        upgrade()
+        application, _token = under_review(make_consultation(capacities={Role.PANELIST: 5}))
+        for value in (2, 4, 3):
+            save_review(application, make_user("reviewer"), value, "")
+        application_id = application.id
+        db.session.remove()
+        downgrade("d2e3f4a5b6c7")
+        upgrade()
+        with db.engine.connect() as conn:
+            variance, average = conn.execute(
+                sa.text("SELECT score_variance, average_score FROM application WHERE id = :id"),
+                {"id": application_id},
+            ).one()
+            scores = conn.execute(sa.text("SELECT score FROM review ORDER BY id")).scalars().all()
+        db.engine.dispose()
+    assert scores == [2, 4, 3]
+    assert average == pytest.approx(3.0)
+    assert variance == pytest.approx(2 / 3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -99,6 +100,9 @@ class Application(db.Model):
     calendar_sequence: Mapped[int] = mapped_column(default=0)
     review_count: Mapped[int] = mapped_column(default=0)
     average_score: Mapped[float] = mapped_column(sa.Float, default=0.0)
+    # The variance of the reviews' scores (0 with fewer than two): where reviewers
+    # disagree. Kept as the variance (both databases compute it); shown as its root.
+    score_variance: Mapped[float] = mapped_column(sa.Float, default=0.0)
 
     consultation: Mapped[Consultation] = relationship()
     category: Mapped[StakeholderCategory] = relationship()
@@ -136,6 +140,7 @@ class Application(db.Model):
         # Review queue: one index per sort order, each led by the consultation.
         sa.Index("ix_application_queue_created", "consultation_id", "created_at", "id"),
         sa.Index("ix_application_queue_score", "consultation_id", "average_score", "id"),
+        sa.Index("ix_application_queue_spread", "consultation_id", "score_variance", "id"),
         sa.Index("ix_application_queue_name", "consultation_id", "full_name", "id"),
         sa.Index("ix_application_queue_state_created", "consultation_id", "state", "created_at"),
         # The queue's counts per state for a country (the kept counts have regions only).
@@ -150,6 +155,11 @@ class Application(db.Model):
             postgresql_where=PENDING_CONDITION,
         ),
     )
+
+    @property
+    def score_spread(self) -> float:
+        """How far the reviews' scores lie apart: their standard deviation."""
+        return math.sqrt(max(self.score_variance or 0.0, 0.0))
 
     @property
     def is_confirmed(self) -> bool:

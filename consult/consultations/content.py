@@ -36,8 +36,10 @@ FIELDS = {
     "session": ("title", "description"),
     "question": ("label", "help", "options"),
     "organization": ("name", "acronym"),
+    "criterion": ("name", "description"),
 }
-# By table, so that other features' rows (the programme's sessions) need no import here.
+# By table, so that other features' rows (the programme's sessions, the review
+# criteria) need no import here.
 OWNER_BY_TABLE = {
     Consultation.__tablename__: "consultation",
     RoleOffer.__tablename__: "offer",
@@ -45,6 +47,7 @@ OWNER_BY_TABLE = {
     Question.__tablename__: "question",
     Organization.__tablename__: "organization",
     "programme_session": "session",
+    "review_criterion": "criterion",
 }
 
 

@@ -34,6 +34,8 @@ from consult.demo import texts as seed_texts
 from consult.enums import ConsultationState, Role
 from consult.extensions import db
 from consult.programme.models import ProgrammeSession, SessionKind
+from consult.review.criteria import criteria_of
+from consult.review.models import ReviewCriterion
 
 DEMO_SLUG = "financial-mechanisms-ict4d"
 DEMO_TITLE = (
@@ -94,6 +96,7 @@ def seed_demo(now: datetime | None = None) -> tuple[Consultation, bool]:
     if existing is not None:
         seed_programme(existing)
         seed_questions(existing)
+        seed_criteria(existing)
         seed_translations(existing)
         return existing, False
     now = now or utcnow()
@@ -135,6 +138,7 @@ def seed_demo(now: datetime | None = None) -> tuple[Consultation, bool]:
         db.session.add(consultation)
     seed_programme(consultation)
     seed_questions(consultation)
+    seed_criteria(consultation)
     seed_translations(consultation)
     return consultation, True
 
@@ -258,6 +262,26 @@ def seed_questions(consultation: Consultation) -> None:
                 set_translation(question, "label", language, translated_label)
                 if translated_options:
                     set_translation(question, "options", language, "\n".join(translated_options))
+
+
+def seed_criteria(consultation: Consultation) -> None:
+    """The demo's review criteria with their weights, named in six languages, once:
+    only into a consultation that has none."""
+    if criteria_of(consultation.id):
+        return
+    with transaction():
+        for position, (name, weight, description) in enumerate(seed_texts.CRITERIA):
+            criterion = ReviewCriterion(
+                consultation_id=consultation.id,
+                name=name,
+                weight=weight,
+                description=description,
+                position=position,
+            )
+            db.session.add(criterion)
+            db.session.flush()
+            for language, names in seed_texts.CRITERIA_NAMES.items():
+                set_translation(criterion, "name", language, names[position])
 
 
 def seed_translations(consultation: Consultation) -> None:

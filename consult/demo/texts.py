@@ -361,3 +361,38 @@ QUESTION_TEXTS = {
         ),
     ],
 }
+
+# The review criteria (name, weight, what to look for), and their names in the other
+# languages, in the same order.
+CRITERIA = [
+    (
+        "Relevance to financing ICT for development",
+        3,
+        "Does the proposal speak to how connectivity and digital services get financed?",
+    ),
+    ("Regional perspective", 2, "Does it bring the view of a region the programme lacks?"),
+    ("Originality", 1, ""),
+]
+CRITERIA_NAMES = {
+    "fr": [
+        "Pertinence pour le financement des TIC au service du développement",
+        "Perspective régionale",
+        "Originalité",
+    ],
+    "es": [
+        "Pertinencia para la financiación de las TIC para el desarrollo",
+        "Perspectiva regional",
+        "Originalidad",
+    ],
+    "ar": [
+        "الصلة بتمويل تكنولوجيا المعلومات والاتصالات من أجل التنمية",
+        "المنظور الإقليمي",
+        "الأصالة",
+    ],
+    "zh": ["与为信息通信技术促进发展筹资的相关性", "区域视角", "原创性"],
+    "ru": [
+        "Значимость для финансирования ИКТ в целях развития",
+        "Региональная перспектива",
+        "Оригинальность",
+    ],
+}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -23,12 +24,13 @@ from consult.consultations.questions import questions_of
 from consult.consultations.services import all_organizations
 from consult.enums import ApplicationState, Role
 from consult.forms import BaseForm, LongSelectField, VersionField, country_choices, optional_int
-from consult.review.models import MAX_SCORE, MIN_SCORE
+from consult.review.models import MAX_SCORE, MAX_WEIGHT, MIN_SCORE, MIN_WEIGHT
 
 SORT_CHOICES = [
     SelectChoice("newest", _l("Newest first")),
     SelectChoice("oldest", _l("Oldest first")),
     SelectChoice("score", _l("Highest score first")),
+    SelectChoice("spread", _l("Most disagreement first")),
     SelectChoice("name", _l("Name (A–Z)")),
 ]
 DECISION_LABELS = {
@@ -109,6 +111,69 @@ class ReviewForm(BaseForm):
         _l("Comment"),
         validators=[Length(max=5000)],
         description=_l("Seen by the secretariat only."),
+    )
+
+    def score_fields(self) -> list:
+        """The fields that score the application: one overall score, or one per
+        criterion (review_form_for)."""
+        return [self.score]
+
+    def criterion_scores(self) -> dict[int, int]:
+        return {}
+
+
+def review_form_for(criteria: list, **kwargs) -> ReviewForm:
+    """The review form of a consultation: with criteria, a 1–5 score for each (its
+    weight and description as the hint) instead of the overall score."""
+    if not criteria:
+        return ReviewForm(**kwargs)
+
+    class CriteriaReviewForm(ReviewForm):
+        score = None  # (removes the overall score)
+
+        def score_fields(self) -> list:
+            return [self[f"criterion_{c.id}"] for c in criteria]
+
+        def criterion_scores(self) -> dict[int, int]:
+            return {c.id: self[f"criterion_{c.id}"].data for c in criteria}
+
+    for criterion in criteria:
+        weight = gettext("Weight: %(weight)d.", weight=criterion.weight)
+        description = localized(criterion, "description")
+        setattr(
+            CriteriaReviewForm,
+            f"criterion_{criterion.id}",
+            RadioField(
+                localized(criterion, "name"),
+                coerce=int,
+                choices=[SelectChoice(n, str(n)) for n in range(MIN_SCORE, MAX_SCORE + 1)],
+                validators=[InputRequired(_l("Score each criterion from 1 to 5."))],
+                description=f"{weight} {description}".strip() if description else weight,
+            ),
+        )
+    return CriteriaReviewForm(**kwargs)
+
+
+class CriterionForm(BaseForm):
+    name = StringField(
+        _l("Criterion"),
+        validators=[DataRequired(_l("Give the criterion a name.")), Length(max=200)],
+        description=_l("For example: Relevance to financing ICT for development."),
+    )
+    weight = IntegerField(
+        _l("Weight"),
+        default=1,
+        validators=[
+            InputRequired(_l("Give a weight from 1 to 10.")),
+            NumberRange(MIN_WEIGHT, MAX_WEIGHT, _l("Give a weight from 1 to 10.")),
+        ],
+        description=_l(
+            "How much this criterion counts in a review's total (the weighted mean): "
+            "a criterion of weight 2 counts twice as much as one of weight 1."
+        ),
+    )
+    description = TextAreaField(
+        _l("What reviewers should look for (optional)"), validators=[Length(max=2000)]
     )
 
 

@@ -11,8 +11,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, exists, func, or_, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, and_, case, exists, func, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from consult.accounts.models import User
 from consult.applications.answers import answer_condition
@@ -30,7 +30,14 @@ from consult.enums import ApplicationState, Role
 from consult.errors import Conflict
 from consult.extensions import db
 from consult.regions import OTHER, region_of
-from consult.review.models import MAX_SCORE, MIN_SCORE, Review, ReviewAssignment, ReviewConflict
+from consult.review.models import (
+    MAX_SCORE,
+    MIN_SCORE,
+    CriterionScore,
+    Review,
+    ReviewAssignment,
+    ReviewConflict,
+)
 
 PAGE_SIZE = 50
 
@@ -42,37 +49,65 @@ class ReviewError(Conflict):
 # --- reviews ---------------------------------------------------------------------------
 
 
-def save_review(application: Application, reviewer: User, score: int, comment: str) -> Review:
-    """Create or update `reviewer`'s review and refresh the application's average."""
-    if not MIN_SCORE <= score <= MAX_SCORE:
+def save_review(
+    application: Application,
+    reviewer: User,
+    score: float,
+    comment: str,
+    criterion_scores: dict[int, int] | None = None,
+) -> Review:
+    """Create or update `reviewer`'s review and refresh the application's average and
+    spread. With `criterion_scores` ({criterion id: 1–5}, every criterion of the
+    consultation), `score` is their weighted mean (consult.review.criteria) and the
+    scores are kept with the review."""
+    given = [score, *(criterion_scores or {}).values()]
+    if not all(MIN_SCORE <= value <= MAX_SCORE for value in given):
         raise ReviewError(_("Scores go from %(low)d to %(high)d.", low=MIN_SCORE, high=MAX_SCORE))
     if not reviewable(application):
         raise ReviewError(_("Only applications with a confirmed email address can be reviewed."))
     with transaction():
         review = db.session.execute(
-            select(Review).where(
-                Review.application_id == application.id, Review.reviewer_id == reviewer.id
-            )
+            select(Review)
+            .where(Review.application_id == application.id, Review.reviewer_id == reviewer.id)
+            .options(selectinload(Review.scores))
         ).scalar_one_or_none()
         if review is None:
             review = Review(application_id=application.id, reviewer_id=reviewer.id, score=score)
             db.session.add(review)
         review.score = score
         review.comment = comment.strip()
+        if criterion_scores is not None:
+            kept = {s.criterion_id: s for s in review.scores}
+            for criterion_id, value in criterion_scores.items():
+                if criterion_id in kept:
+                    kept[criterion_id].score = value
+                else:
+                    review.scores.append(CriterionScore(criterion_id=criterion_id, score=value))
         db.session.flush()
-        count, average = db.session.execute(
-            select(func.count(Review.id), func.avg(Review.score)).where(
-                Review.application_id == application.id
-            )
-        ).one()
-        # A plain UPDATE: scores are not a decision, so they do not bump the version.
-        db.session.execute(
-            Application.__table__.update()
-            .where(Application.id == application.id)
-            .values(review_count=count, average_score=float(average or 0))
-        )
-    db.session.expire(application, ["review_count", "average_score"])
+        refresh_scores(Application.id == application.id)
+    db.session.expire(application, ["review_count", "average_score", "score_variance"])
     return review
+
+
+def refresh_scores(*where) -> None:
+    """The kept review count, average and variance of the applications `where` picks,
+    from their reviews (one UPDATE, in the caller's transaction). A plain UPDATE:
+    scores are not a decision, so they do not bump the version."""
+    mine = Review.application_id == Application.id
+    count = select(func.count(Review.id)).where(mine).scalar_subquery()
+    mean = select(func.avg(Review.score)).where(mine).scalar_subquery()
+    mean_square = select(func.avg(Review.score * Review.score)).where(mine).scalar_subquery()
+    variance = mean_square - mean * mean
+    db.session.execute(
+        Application.__table__.update()
+        .where(*where)
+        .values(
+            review_count=count,
+            average_score=func.coalesce(mean, 0.0),
+            # (Rounding can leave a hair below zero where every score is the same.)
+            score_variance=case((count < 2, 0.0), (variance < 1e-9, 0.0), else_=variance),
+        )
+    )
 
 
 def reviewed_by(reviewer_id: int):
@@ -116,7 +151,7 @@ def reviews_of(application: Application) -> list[Review]:
         db.session.execute(
             select(Review)
             .where(Review.application_id == application.id)
-            .options(joinedload(Review.reviewer))
+            .options(joinedload(Review.reviewer), selectinload(Review.scores))
             .order_by(Review.updated_at)
         ).scalars()
     )
@@ -129,6 +164,7 @@ SORTS = {
     "newest": (Application.created_at, True),
     "oldest": (Application.created_at, False),
     "score": (Application.average_score, True),
+    "spread": (Application.score_variance, True),
     "name": (Application.full_name, False),
 }
 
@@ -219,7 +255,7 @@ def decode_cursor(cursor: str, sort: str = "newest") -> tuple[str, object, int]:
             value = datetime.fromisoformat(value["dt"])
             if value.tzinfo is not None:
                 raise InvalidCursor(cursor)
-        elif column.key == "average_score":
+        elif column.key in ("average_score", "score_variance"):
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise InvalidCursor(cursor)
             if not math.isfinite(value):
@@ -509,7 +545,12 @@ def reviews_for_the_applicant(application: Application) -> dict:
     identities are not theirs to have (docs/data-protection.md)."""
     return {
         "reviews": [
-            {"score": r.score, "comment": r.comment, "updated_at": r.updated_at.isoformat() + "Z"}
+            {
+                "score": r.score,
+                "criteria": {s.criterion.name: s.score for s in r.scores},
+                "comment": r.comment,
+                "updated_at": r.updated_at.isoformat() + "Z",
+            }
             for r in reviews_of(application)
         ]
     }

@@ -75,6 +75,7 @@ from consult.review.assignments import (
     progress_of,
     reviewers,
 )
+from consult.review.criteria import criteria_of, save_scored_review
 from consult.review.export import csv_chunks
 from consult.review.forms import (
     DECISION_LABELS,
@@ -85,8 +86,8 @@ from consult.review.forms import (
     DecisionForm,
     EraseForm,
     QueueFilterForm,
-    ReviewForm,
     WithdrawPendingForm,
+    review_form_for,
 )
 from consult.review.services import (
     InvalidCursor,
@@ -284,10 +285,13 @@ def _detail(
 ):
     reviews = reviews_of(application)
     mine = next((r for r in reviews if r.reviewer_id == current_user.id), None)
+    criteria = criteria_of(application.consultation_id)
     if review_form is None:
-        review_form = ReviewForm(
-            data={"score": mine.score, "comment": mine.comment} if mine else None
-        )
+        data = None
+        if mine:
+            data = {"score": round(mine.score), "comment": mine.comment}
+            data |= {f"criterion_{s.criterion_id}": s.score for s in mine.scores}
+        review_form = review_form_for(criteria, data=data)
     allowed = decisions_from(application.state)
     if decision_form is None:
         decision_form = DecisionForm(
@@ -343,6 +347,7 @@ def _detail(
         application=application,
         consultation=application.consultation,
         reviews=reviews,
+        criteria=criteria,
         review_form=review_form,
         decision_form=decision_form,
         can_decide=current_user.is_admin and bool(allowed),
@@ -470,13 +475,18 @@ def review(application_id: int) -> ResponseReturnValue:
     application = db.get_or_404(Application, application_id)
     if has_conflict(application.id, current_user.id):  # (nobody reviews with one, admins too)
         abort(403, description=_("You declared a conflict of interest on this application."))
-    form = ReviewForm()
+    criteria = criteria_of(application.consultation_id)
+    form = review_form_for(criteria)
     if not form.validate_on_submit():
         return _detail(application, review_form=form, status=422)
+    comment = form.comment.data or ""
     try:
-        save_review(application, current_user, form.score.data, form.comment.data or "")
+        if criteria:
+            save_scored_review(application, current_user, form.criterion_scores(), comment)
+        else:
+            save_review(application, current_user, form.score.data, comment)
     except ReviewError as error:
-        form.score.errors.append(error.message)
+        form.score_fields()[0].errors.append(error.message)
         return _detail(application, review_form=form, status=status_for(error))
     flash(_("Your review is saved."), "success")
     if request.form.get("then") == "next":

@@ -249,6 +249,7 @@ def test_the_download_holds_what_the_classification_says_is_theirs(
     assert data["reviews"] == [
         {
             "score": 4,
+            "criteria": {},
             "comment": "A regional view we lack.",
             "updated_at": data["reviews"][0]["updated_at"],
         }

@@ -68,6 +68,11 @@ ROUTES = [
     ("POST", "/secretariat/consultations/{c}/questions/{q}", True),
     ("POST", "/secretariat/consultations/{c}/questions/{q}/move", True),
     ("POST", "/secretariat/consultations/{c}/questions/{q}/delete", True),
+    ("GET", "/secretariat/consultations/{c}/criteria", True),
+    ("POST", "/secretariat/consultations/{c}/criteria", True),
+    ("GET", "/secretariat/consultations/{c}/criteria/{cr}", True),
+    ("POST", "/secretariat/consultations/{c}/criteria/{cr}", True),
+    ("POST", "/secretariat/consultations/{c}/criteria/{cr}/delete", True),
     ("POST", "/secretariat/applications/{app}/editing", True),
     ("POST", "/secretariat/applications/{app}/pending", True),
     ("GET", "/secretariat/consultations/{c}/announce", True),
@@ -114,7 +119,11 @@ def ids(ctx, admin):
     from consult.consultations.questions import QuestionSettings, add_question
 
     question = add_question(consultation, QuestionSettings("Why?", QuestionKind.SHORT_TEXT))
+    from consult.review.criteria import CriterionSettings, add_criterion
+
+    criterion = add_criterion(consultation, CriterionSettings("Relevance", 2), by=admin)
     return {
+        "cr": criterion.id,
         "q": question.id,
         "app": application.id,
         "c": consultation.id,

@@ -27,6 +27,11 @@ def mask_token(text: str) -> str:
     return _RAW_TOKEN_IN_PATH.sub(lambda m: "/a/" + MASK, text.replace(LINK_TOKEN, MASK))
 
 
+def holds_private_link(text: str) -> bool:
+    """Does text someone typed hold a private link (a live one, or the stand-in)?"""
+    return LINK_TOKEN in text or _RAW_TOKEN_IN_PATH.search(text) is not None
+
+
 def scrub_raw_tokens(text: str) -> str:
     """Replace raw tokens in old stored emails by LINK_TOKEN (the scrub migration)."""
     return _RAW_TOKEN_IN_PATH.sub("/a/" + LINK_TOKEN, text or "")

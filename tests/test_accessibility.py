@@ -139,6 +139,7 @@ def staff_pages(d, admin: bool):
             f"/secretariat/consultations/{cid}/questions",
             f"/secretariat/consultations/{cid}/assignments",
             f"/secretariat/consultations/{cid}/criteria",
+            f"/secretariat/applications/email?consultation={cid}",
             f"/secretariat/consultations/{cid}/announce",
             f"/secretariat/consultations/{cid}/questions/new",
             f"/secretariat/consultations/{cid}/emails",

@@ -26,6 +26,7 @@ class EventKind(enum.StrEnum):
     EDITED = "edited"  # the applicant changed their application (the note says what)
     EDITING_LOCKED = "editing_locked"  # the secretariat stopped the applicant editing
     EDITING_UNLOCKED = "editing_unlocked"
+    EMAILED = "emailed"  # the secretariat wrote to a group (the note: the subject)
 
 
 # What the applicant's history says of each (the secretariat's also shows the note).
@@ -38,6 +39,7 @@ _TOLD = {
     EventKind.EDITED: _l("You changed your application"),
     EventKind.EDITING_LOCKED: _l("The secretariat closed your application to changes"),
     EventKind.EDITING_UNLOCKED: _l("The secretariat opened your application to changes again"),
+    EventKind.EMAILED: _l("The secretariat wrote to you"),
 }
 _STAFF = {
     EventKind.PROGRAMME: _l("Programme"),
@@ -51,6 +53,7 @@ _STAFF = {
     EventKind.CONFLICT: _l("Conflict of interest"),
     EventKind.EDITING_LOCKED: _l("Editing locked"),
     EventKind.EDITING_UNLOCKED: _l("Editing unlocked"),
+    EventKind.EMAILED: _l("Email from the secretariat"),
 }
 
 

@@ -243,13 +243,15 @@ def queue_applicant_email(
     calendar: bool = False,
     send_after: timedelta | None = None,
     coalesce: bool = False,
+    texts: tuple[str, str] | None = None,
     **context,
 ) -> OutboxMessage:
     """Queue `template` for the applicant, in their language: the one way every email
     to an applicant is queued. `calendar` attaches the meeting's .ics (with a link to
     the printable confirmation). Links are stored with LINK_TOKEN in place of a token
     (the mail worker mints one when it sends: see tokens.py). `send_after` and
-    `coalesce` are queue_email's (one email per batch of edits)."""
+    `coalesce` are queue_email's (one email per batch of edits); `texts` too (a
+    subject and body the secretariat wrote, with placeholders)."""
     link = status_link()
     context["link"] = link
     ics = ""
@@ -267,6 +269,7 @@ def queue_applicant_email(
         check_existing=check_existing,
         send_after=send_after,
         coalesce=coalesce,
+        texts=texts,
     )
     message.application = application  # (before its first flush, the id is not known)
     return message

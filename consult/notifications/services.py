@@ -33,8 +33,10 @@ def queue_email(
     check_existing: bool = True,
     send_after: timedelta | None = None,
     coalesce: bool = False,
+    texts: tuple[str, str] | None = None,
 ) -> OutboxMessage:
-    """Render emails/<template>.{subject.txt,txt,html} and add it to the outbox.
+    """Render emails/<template>.{subject.txt,txt,html} and add it to the outbox (or,
+    with `texts`, a subject and body the secretariat wrote, placeholders filled).
 
     The caller commits (the email belongs to the caller's state change). A key that
     was queued before returns the existing message instead of a second one.
@@ -58,7 +60,10 @@ def queue_email(
         ).scalar_one_or_none()
         if existing is not None:
             return existing
-    subject, body_text, body_html = render_email(template, language, context)
+    if texts is not None:
+        subject, body_text, body_html = render_custom_email(*texts, offered(language), context)
+    else:
+        subject, body_text, body_html = render_email(template, language, context)
     now = utcnow()
     message = OutboxMessage(
         idempotency_key=key,

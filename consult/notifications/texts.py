@@ -115,8 +115,12 @@ PLACEHOLDER_HELP = {
 
 
 def unknown_placeholders(text: str, template: str) -> list[str]:
-    allowed = set(KINDS[template].placeholders)
-    return sorted({name for name in PLACEHOLDER.findall(text) if name not in allowed})
+    return unknown_in(text, KINDS[template].placeholders)
+
+
+def unknown_in(text: str, allowed) -> list[str]:
+    """The {placeholders} in `text` that are not among `allowed`."""
+    return sorted({name for name in PLACEHOLDER.findall(text) if name not in set(allowed)})
 
 
 # The made-up recipient of an email preview (nobody's real data, no token), given by

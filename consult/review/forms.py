@@ -262,3 +262,46 @@ class AutoAssignForm(BaseForm):
             "the applicant's organization. Assignments made before stay."
         ),
     )
+
+
+def group_message_form(languages: list[str], **kwargs) -> BaseForm:
+    """Write to a group: a subject and message for each language among the recipients
+    (English first: the text for anyone without one in their language)."""
+
+    class GroupMessageForm(BaseForm):
+        selected = HiddenField()  # ids, comma-separated (empty: everyone the filter finds)
+        nonce = HiddenField()  # one per compose page: nothing is sent twice
+        previewed = HiddenField()  # how many people the preview showed
+
+        def texts(self) -> dict[str, tuple[str, str]]:
+            return {
+                language: (
+                    (self[f"subject_{language}"].data or "").strip(),
+                    (self[f"body_{language}"].data or "").strip(),
+                )
+                for language in languages
+                if (self[f"subject_{language}"].data or "").strip()
+                or (self[f"body_{language}"].data or "").strip()
+            }
+
+    GroupMessageForm.languages = languages
+    for language in languages:
+        setattr(
+            GroupMessageForm,
+            f"subject_{language}",
+            StringField(_l("Subject"), validators=[Length(max=200)]),
+        )
+        setattr(
+            GroupMessageForm,
+            f"body_{language}",
+            TextAreaField(
+                _l("Message"),
+                validators=[Length(max=10000)],
+                description=_l(
+                    "Plain text; a blank line starts a new paragraph. Placeholders: {name}, "
+                    "{reference}, {consultation}, {role}, {venue}, {starts}, and {link} for "
+                    "the person's own private link."
+                ),
+            ),
+        )
+    return GroupMessageForm(**kwargs)

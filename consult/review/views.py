@@ -119,7 +119,9 @@ def anonymous_to_reader(consultation: Consultation) -> bool:
     return consultation.anonymised_review and not current_user.is_admin
 
 
-def _queue_filter() -> tuple[QueueFilterForm, ReviewQueueFilter | None, Consultation | None]:
+def queue_filter_from_request() -> tuple[
+    QueueFilterForm, ReviewQueueFilter | None, Consultation | None
+]:
     consultations = all_consultations()
     by_id = {c.id: c for c in consultations}
     asked = request.args.get("consultation", type=int)
@@ -193,7 +195,7 @@ def _query_string(**changes) -> str:
 @bp.get("/applications")
 @secretariat_required
 def queue() -> ResponseReturnValue:
-    form, queue_filter, consultation = _queue_filter()
+    form, queue_filter, consultation = queue_filter_from_request()
     if queue_filter is None:
         return render_template("review/queue.html", form=form, consultation=None)
     try:
@@ -274,7 +276,7 @@ def _detail_queue_filter(application: Application) -> ReviewQueueFilter:
     """The filter of the queue the reader came from, if it is this application's
     consultation's; else the whole queue of that consultation, newest first."""
     if request.args.get("consultation", type=int) == application.consultation_id:
-        _form, queue_filter, _consultation = _queue_filter()
+        _form, queue_filter, _consultation = queue_filter_from_request()
         if queue_filter is not None:
             return queue_filter
     return ReviewQueueFilter(consultation_id=application.consultation_id)
@@ -701,7 +703,7 @@ def balance_view(consultation_id: int) -> ResponseReturnValue:
 @admin_required
 @recent_sign_in_required()
 def export() -> ResponseReturnValue:
-    _form, queue_filter, consultation = _queue_filter()
+    _form, queue_filter, consultation = queue_filter_from_request()
     if queue_filter is None:
         abort(404)
 

@@ -41,6 +41,7 @@ class SecurityTag(LabelledEnum):
     PURGED = "data:purged"
     OUTBOX_RESENT = "outbox:resent"
     DECISIONS_ANNOUNCED = "review:decisions_announced"
+    GROUP_EMAIL = "review:group_email"
     ALERT = "alert:raised"
 
 
@@ -79,6 +80,7 @@ SECURITY_TAG_LABELS = with_labels(
         SecurityTag.PURGED: _l("Personal data purged"),
         SecurityTag.OUTBOX_RESENT: _l("Emails resent"),
         SecurityTag.DECISIONS_ANNOUNCED: _l("Decisions announced"),
+        SecurityTag.GROUP_EMAIL: _l("Email to a group of applicants"),
     },
 )
 

@@ -32,6 +32,8 @@ ROUTES = [
     ("POST", "/secretariat/account/password", False),
     ("POST", "/secretariat/applications/{app}/decision", True),
     ("POST", "/secretariat/applications/decide", True),
+    ("GET", "/secretariat/applications/email", True),
+    ("POST", "/secretariat/applications/email", True),
     ("GET", "/secretariat/applications/export.csv", True),
     ("GET", "/secretariat/consultations", True),
     ("GET", "/secretariat/consultations/new", True),

@@ -13,8 +13,9 @@ import re
 # HTML escaping and URL quoting unchanged.
 LINK_TOKEN = "private-link-token-filled-in-when-sent"
 MASK = "[private-link]"
-# A raw token in a URL path: /a/<43 URL-safe base64 characters>.
-_RAW_TOKEN_IN_PATH = re.compile(r"/a/[A-Za-z0-9_\-]{20,128}")
+# A raw token in a URL path: an applicant's /a/<43 URL-safe base64 characters>, or a
+# staff invitation's /secretariat/invitation/<token>.
+_RAW_TOKEN_IN_PATH = re.compile(r"(/a/|/secretariat/invitation/)[A-Za-z0-9_\-]{20,128}")
 
 
 def fill_token(text: str, raw: str) -> str:
@@ -24,7 +25,7 @@ def fill_token(text: str, raw: str) -> str:
 
 def mask_token(text: str) -> str:
     """What staff and logs see of text holding private links: shown, never usable."""
-    return _RAW_TOKEN_IN_PATH.sub(lambda m: "/a/" + MASK, text.replace(LINK_TOKEN, MASK))
+    return _RAW_TOKEN_IN_PATH.sub(lambda m: m.group(1) + MASK, text.replace(LINK_TOKEN, MASK))
 
 
 def holds_private_link(text: str) -> bool:
@@ -34,4 +35,4 @@ def holds_private_link(text: str) -> bool:
 
 def scrub_raw_tokens(text: str) -> str:
     """Replace raw tokens in old stored emails by LINK_TOKEN (the scrub migration)."""
-    return _RAW_TOKEN_IN_PATH.sub("/a/" + LINK_TOKEN, text or "")
+    return _RAW_TOKEN_IN_PATH.sub(lambda m: m.group(1) + LINK_TOKEN, text or "")

@@ -347,6 +347,7 @@ def _fill(rows: int):
                 "updated_at": now,
                 "review_count": reviews,
                 "average_score": round(rng.uniform(1, 5), 2) if reviews else 0.0,
+                "score_variance": round(rng.uniform(0, 4), 2) if reviews > 1 else 0.0,
             }
         )
         if len(batch) == 5000:
@@ -453,6 +454,10 @@ def _detail(consultation, repeat: int, url: str) -> None:
         (
             "queue: first page, by score",
             lambda: queue_page(ReviewQueueFilter(consultation.id, sort="score")),
+        ),
+        (
+            "queue: first page, most disagreement",
+            lambda: queue_page(ReviewQueueFilter(consultation.id, sort="spread")),
         ),
         (
             "queue: first page, by name",

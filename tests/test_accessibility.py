@@ -110,6 +110,7 @@ def public_pages(d):
         "/a/not-a-real-link-at-all-0123456789abcdef",
         "/no-such-page",
         "/secretariat/login",
+        "/secretariat/invitation/" + "x" * 43,  # (a link that does not work)
     ]
 
 

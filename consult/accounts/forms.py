@@ -10,6 +10,7 @@ from consult.accounts.models import UserRole
 from consult.accounts.services import MIN_PASSWORD_LENGTH
 from consult.consultations.services import all_organizations
 from consult.forms import BaseForm, DeliverableEmail, NoLinks, optional_int, strip_whitespace
+from consult.i18n import NATIVE_NAMES, offered_languages
 
 
 class LoginForm(BaseForm):
@@ -85,11 +86,30 @@ class UserForm(BaseForm):
             "assigned to them for review."
         ),
     )
-    password = new_password_field(_l("Password (give it to the person privately)"))
+    language = SelectField(
+        _l("Language of the invitation email"),
+        validators=[DataRequired()],
+        description=_l(
+            "The person gets a link to set their own password (valid for 7 days, once); "
+            "an administrator then sets up a second factor."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.organization.choices = organization_choices()
+        self.language.choices = [
+            SelectChoice(code, NATIVE_NAMES[code]) for code in offered_languages()
+        ]
+
+
+class AcceptInvitationForm(BaseForm):
+    password = new_password_field(_l("Choose your password"))
+    confirm = PasswordField(
+        _l("The same password again"),
+        validators=[EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 def organization_choices() -> list[SelectChoice]:

@@ -49,10 +49,20 @@ class User(UserMixin, db.Model):
     # The listed organization the staff member works for: applications from it are never
     # assigned to them for review (a conflict of interest by default).
     organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id"))
+    # An invitation by email (consult.accounts.invitations): when the last one was
+    # queued (None once accepted, or for an account made with a password), and the
+    # hash of the link the mail worker minted when it sent it, valid until a time.
+    invited_at: Mapped[datetime | None]
+    invitation_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True, index=True)
+    invitation_expires_at: Mapped[datetime | None]
 
     @property
     def two_factor_enabled(self) -> bool:
         return bool(self.totp_seed_sealed)
+
+    @property
+    def invitation_pending(self) -> bool:
+        return self.invited_at is not None
 
     @property
     def needs_two_factor_enrolment(self) -> bool:

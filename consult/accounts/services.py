@@ -209,28 +209,44 @@ def create_user(
     by: Actor = None,
     organization_id: int | None = None,
 ) -> User:
-    """A new account. Its password was chosen by someone else (an admin, the operator,
-    the demo seed), so by default it must be changed at the first sign-in."""
+    """A new account. Its password was chosen by someone else (the operator, the demo
+    seed), so by default it must be changed at the first sign-in. (Admins invite by
+    email instead: consult.accounts.invitations.)"""
+    check_password_strength(password, email=email.strip().lower(), name=name)
+    with transaction():
+        user = new_user(email, name, role, password, by=by, organization_id=organization_id)
+        user.must_change_password = must_change
+    return user
+
+
+def new_user(
+    email: str,
+    name: str,
+    role: UserRole,
+    password: str,
+    *,
+    by: Actor = None,
+    organization_id: int | None = None,
+) -> User:
+    """Add an account and its security event to the caller's transaction."""
     email = email.strip().lower()
     if not email or "@" not in email:
         raise AccountError(_("Give a valid email address."))
     if not name.strip():
         raise AccountError(_("Give the person’s name."))
-    check_password_strength(password, email=email, name=name)
     if find_user(email) is not None:
         raise AccountError(_("There is already an account for %(email)s.", email=email))
-    with transaction():
-        user = User(
-            email=email,
-            name=name.strip(),
-            role=role,
-            password_hash=hash_password(password),
-            must_change_password=must_change,
-            organization_id=organization_id,
-        )
-        db.session.add(user)
-        db.session.flush()
-        record_account_event(SecurityTag.USER_CREATED, user, by)
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        password_hash=hash_password(password),
+        must_change_password=True,
+        organization_id=organization_id,
+    )
+    db.session.add(user)
+    db.session.flush()
+    record_account_event(SecurityTag.USER_CREATED, user, by)
     return user
 
 

@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -31,13 +32,13 @@ from consult.accounts.forms import (
     PasswordForm,
     UserForm,
 )
+from consult.accounts.invitations import invite_again, invite_user
 from consult.accounts.models import User, UserRole
 from consult.accounts.services import (
     AccountError,
     all_users,
     authenticate,
     check_current_password,
-    create_user,
     password_problem,
     set_active,
     set_password,
@@ -254,21 +255,29 @@ def users() -> ResponseReturnValue:
     status = 200
     if form.is_submitted() and not recently_verified():
         return ask_again(url_for(".users"))
+    if not form.is_submitted():
+        form.language.data = str(get_locale())
     if form.validate_on_submit():
         try:
-            user = create_user(
+            user = invite_user(
                 form.email.data,
                 form.name.data,
                 UserRole(form.role.data),
-                form.password.data,
                 by=current_user._get_current_object(),
+                language=form.language.data,
                 organization_id=form.organization.data,
             )
         except AccountError as error:
             form.email.errors.append(error.message)
             status = 409
         else:
-            flash(_("Account created for %(email)s.", email=user.email), "success")
+            flash(
+                _(
+                    "%(email)s is invited: the email with their link is on its way.",
+                    email=user.email,
+                ),
+                "success",
+            )
             return redirect(url_for(".users"))
     elif form.is_submitted():
         status = 422
@@ -283,6 +292,22 @@ def users() -> ResponseReturnValue:
         ),
         status,
     )
+
+
+@bp.post("/users/<int:user_id>/invite")
+@admin_required
+def invite(user_id: int) -> ResponseReturnValue:
+    """Send the invitation again (lost, expired): the earlier link stops working."""
+    user = db.get_or_404(User, user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        invite_again(user, by=current_user._get_current_object())
+    except AccountError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("A new invitation is on its way to %(email)s.", email=user.email), "success")
+    return redirect(url_for(".users"))
 
 
 @bp.post("/users/<int:user_id>/organization")

@@ -34,6 +34,8 @@ class SecurityTag(LabelledEnum):
     USER_ACTIVATED = "user:activated"
     USER_DEACTIVATED = "user:deactivated"
     USER_PASSWORD_SET = "user:password_set"
+    USER_INVITED = "user:invited"
+    INVITATION_ACCEPTED = "user:invitation_accepted"
     SETTINGS_CHANGED = "consultation:settings_changed"
     EMAIL_TEXT_CHANGED = "consultation:email_text_changed"
     EXPORT = "data:export"
@@ -73,6 +75,8 @@ SECURITY_TAG_LABELS = with_labels(
         SecurityTag.USER_ACTIVATED: _l("Account reactivated"),
         SecurityTag.USER_DEACTIVATED: _l("Account deactivated"),
         SecurityTag.USER_PASSWORD_SET: _l("Password set by an administrator"),
+        SecurityTag.USER_INVITED: _l("Invitation sent"),
+        SecurityTag.INVITATION_ACCEPTED: _l("Invitation accepted: own password set"),
         SecurityTag.SETTINGS_CHANGED: _l("Consultation settings changed"),
         SecurityTag.EMAIL_TEXT_CHANGED: _l("Email text changed"),
         SecurityTag.EXPORT: _l("Data exported"),

@@ -211,7 +211,7 @@ def test_users_page_creates_and_deactivates_accounts(admin_client, ctx):
             "name": "New Reviewer",
             "email": "new@ungis.example",
             "role": "reviewer",
-            "password": "twelve chars ok",
+            "language": "en",
         },
     )
     assert response.status_code == 302
@@ -235,12 +235,12 @@ def test_users_page_reports_bad_input_beside_the_field(admin_client, admin):
             "name": "",
             "email": "bad",
             "role": "reviewer",
-            "password": "short",
+            "language": "xx",
         },
     )
     assert response.status_code == 422
     assert 'id="name-error"' in response.text and 'id="email-error"' in response.text
-    assert 'id="password-error"' in response.text
+    assert 'id="language-error"' in response.text
     duplicate = admin_client.post(
         "/secretariat/users",
         data={
@@ -248,7 +248,7 @@ def test_users_page_reports_bad_input_beside_the_field(admin_client, admin):
             "name": "Again",
             "email": admin.email,
             "role": "admin",
-            "password": "long enough password",
+            "language": "fr",
         },
     )
     assert duplicate.status_code == 409

@@ -43,6 +43,7 @@ ROUTES = [
     ("GET", "/secretariat/users", True),
     ("POST", "/secretariat/users", True),
     ("POST", "/secretariat/users/{user}/active", True),
+    ("POST", "/secretariat/users/{user}/invite", True),
     ("POST", "/secretariat/users/{user}/organization", True),
     ("POST", "/secretariat/applications/{app}/erase", True),
     ("GET", "/secretariat/security-log", True),
@@ -144,6 +145,8 @@ def test_every_secretariat_route_is_listed_here(app):
             continue
         if rule.endpoint in ("accounts.logout", "accounts.second_factor"):
             continue  # before and after signing in: tests/accounts covers them
+        if rule.endpoint == "invitations.accept":
+            continue  # opened by its link's token: tests/accounts/test_invitations.py
         pattern = re.compile(
             "".join(
                 "[^/]+" if part.startswith("<") else re.escape(part)

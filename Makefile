@@ -47,6 +47,7 @@ translations: $(STAMP)
 # Emailed links name the address this serves on (CONSULT_PUBLIC_URL, unless set).
 run: export CONSULT_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: $(STAMP) compile-translations
+	$(BIN)/python scripts/ensure_browser.py --fonts
 	$(BIN)/consult db upgrade
 	$(BIN)/consult demo seed
 	@HOST=$(HOST) PORT=$(PORT) bash scripts/run_demo.sh

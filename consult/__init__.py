@@ -26,6 +26,7 @@ FEATURES = (
     "accounts",
     "applications",
     "programme",
+    "attendance",
     "review",
     "demo",
 )

@@ -83,6 +83,7 @@ def site(app):
             "accepted": accepted_link,
             "confirmed": confirmed_link,
             "application_id": accepted.id,
+            "confirmed_id": confirmed.id,
             "session_id": panel.id,
             "keynote_id": keynote.id,
         }
@@ -141,6 +142,9 @@ def staff_pages(d, admin: bool):
             f"/secretariat/consultations/{cid}/assignments",
             f"/secretariat/consultations/{cid}/criteria",
             f"/secretariat/applications/email?consultation={cid}",
+            f"/secretariat/consultations/{cid}/check-in?q=a",
+            f"/secretariat/consultations/{cid}/check-in?person={d['confirmed_id']}",
+            f"/secretariat/consultations/{cid}/badges",
             f"/secretariat/consultations/{cid}/announce",
             f"/secretariat/consultations/{cid}/questions/new",
             f"/secretariat/consultations/{cid}/emails",

@@ -35,7 +35,7 @@ def accept(token: str) -> ResponseReturnValue:
             login_user(user)
             record_event(SecurityTag.SIGNIN, user=user, commit=True)
             flash(_("Welcome, %(name)s: your password is set.", name=user.name), "success")
-            return redirect(url_for("review.queue"))
+            return redirect(url_for(user.home))
     if form.is_submitted():
         status = 422
     return render_template("accounts/invitation.html", form=form, user=user), status

@@ -17,10 +17,16 @@ from consult.extensions import db
 class UserRole(LabelledEnum):
     ADMIN = "admin"
     REVIEWER = "reviewer"
+    DESK = "desk"  # the check-in desk on the day: that page only
 
 
 USER_ROLE_LABELS = with_labels(
-    UserRole, {UserRole.ADMIN: _l("Administrator"), UserRole.REVIEWER: _l("Reviewer")}
+    UserRole,
+    {
+        UserRole.ADMIN: _l("Administrator"),
+        UserRole.REVIEWER: _l("Reviewer"),
+        UserRole.DESK: _l("Check-in desk"),
+    },
 )
 
 
@@ -76,6 +82,16 @@ class User(UserMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == UserRole.ADMIN
+
+    @property
+    def home(self) -> str:
+        """The endpoint of the page this account starts on."""
+        return "attendance.index" if self.is_desk else "review.queue"
+
+    @property
+    def is_desk(self) -> bool:
+        """The check-in desk: the check-in page and nothing else."""
+        return self.role == UserRole.DESK
 
     def get_id(self) -> str:
         return str(self.id)

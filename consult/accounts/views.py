@@ -77,7 +77,7 @@ def _safe_next(target: str | None) -> str:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/"):
             return target
-    return url_for("review.queue")
+    return url_for(current_user.home if current_user.is_authenticated else "review.queue")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -418,7 +418,7 @@ def change_password() -> ResponseReturnValue:
                 start_staff_session(user)  # every session ended: open a new one here
                 login_user(user)
                 flash(_("Your password is changed. Other sessions are signed out."), "success")
-                return redirect(url_for("review.queue"))
+                return redirect(url_for(user.home))
     if form.is_submitted():
         status = 422
     return render_template("accounts/password.html", form=form), status

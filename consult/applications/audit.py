@@ -27,6 +27,9 @@ class EventKind(enum.StrEnum):
     EDITING_LOCKED = "editing_locked"  # the secretariat stopped the applicant editing
     EDITING_UNLOCKED = "editing_unlocked"
     EMAILED = "emailed"  # the secretariat wrote to a group (the note: the subject)
+    CHECKED_IN = "checked_in"  # at the door (the note: which desk)
+    CHECK_IN_UNDONE = "check_in_undone"
+    BADGE_PRINTED = "badge_printed"
 
 
 # What the applicant's history says of each (the secretariat's also shows the note).
@@ -40,6 +43,7 @@ _TOLD = {
     EventKind.EDITING_LOCKED: _l("The secretariat closed your application to changes"),
     EventKind.EDITING_UNLOCKED: _l("The secretariat opened your application to changes again"),
     EventKind.EMAILED: _l("The secretariat wrote to you"),
+    EventKind.CHECKED_IN: _l("You checked in"),
 }
 _STAFF = {
     EventKind.PROGRAMME: _l("Programme"),
@@ -54,6 +58,9 @@ _STAFF = {
     EventKind.EDITING_LOCKED: _l("Editing locked"),
     EventKind.EDITING_UNLOCKED: _l("Editing unlocked"),
     EventKind.EMAILED: _l("Email from the secretariat"),
+    EventKind.CHECKED_IN: _l("Checked in"),
+    EventKind.CHECK_IN_UNDONE: _l("Check-in undone"),
+    EventKind.BADGE_PRINTED: _l("Badge printed"),
 }
 
 
@@ -63,6 +70,8 @@ HIDDEN_FROM_APPLICANT = {
     EventKind.DECISION_PENDING.value,
     EventKind.ASSIGNED.value,  # (who reviews them is not theirs to know)
     EventKind.CONFLICT.value,
+    EventKind.CHECK_IN_UNDONE.value,  # (a mistake at the desk)
+    EventKind.BADGE_PRINTED.value,
 }
 
 

@@ -33,6 +33,7 @@ from consult.applications.states import (  # noqa: F401  (re-exported for caller
     EFFECTS,
     TRANSITIONS,
     Actor,
+    admission_of,
     can_answer,
     can_transition,
     can_verify,
@@ -256,6 +257,7 @@ def queue_applicant_email(
     context["link"] = link
     ics = ""
     if calendar:
+        context.setdefault("admission", admission_of(application))
         ics = consultation_ics(application.consultation, application, url=link)
         context.setdefault("confirmation_link", link + "/confirmation")
     message = queue_email(

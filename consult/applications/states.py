@@ -130,6 +130,19 @@ EFFECTS: dict[tuple[ApplicationState, ApplicationState], Effects] = {
 # nothing happened). The programme registers for it.
 leaving_selection: Hook[[Application], str] = Hook("leaving_selection")
 
+# What a confirmed participant brings to the door -- their check-in code and its QR
+# code ({"code": ..., "shown": ..., "qr": ...}), from the attendance feature above --
+# for the confirmation page and the emails that confirm participation.
+admission: Hook[[Application], dict] = Hook("admission")
+
+
+def admission_of(application: Application) -> dict:
+    found: dict = {}
+    if application.state == S.CONFIRMED:
+        for part in admission(application):
+            found.update(part)
+    return found
+
 
 # Not (or no longer) an applicant to review or count: the address is unconfirmed, or the
 # applicant withdrew.

@@ -59,6 +59,7 @@ from consult.applications.services import (
     apply as apply_or_remind,
 )
 from consult.applications.states import (
+    admission_of,
     can_answer,
     can_verify,
     can_withdraw,
@@ -428,7 +429,15 @@ def confirmation(application: Application, token: str) -> ResponseReturnValue:
     """A printable confirmation of participation (for visas, employers, registration)."""
     if application.state != ApplicationState.CONFIRMED:
         return _unknown_link()
-    return _private_page("applications/confirmation.html", application, token, issued=utcnow())
+    page = _private_page(
+        "applications/confirmation.html",
+        application,
+        token,
+        issued=utcnow(),
+        admission=admission_of(application),
+    )
+    db.session.commit()  # (a code made on first sight is kept)
+    return page
 
 
 @bp.route("/a/<token>/withdraw", methods=["GET", "POST"])

@@ -319,6 +319,7 @@ def seed_translations(consultation: Consultation) -> None:
 DEMO_ACCOUNTS = [
     ("admin@ungis.example", "Secretariat Admin", "admin"),
     ("reviewer@ungis.example", "Secretariat Reviewer", "reviewer"),
+    ("desk@ungis.example", "Registration Desk", "desk"),
 ]
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 from consult.applications.answers import readable
 from consult.applications.labels import ExportLabels
 from consult.applications.models import Answer, Application
+from consult.attendance.models import CheckIn
 from consult.consultations.content import localized
 from consult.consultations.models import Consultation, Organization
 from consult.consultations.questions import answered, questions_of
@@ -56,6 +57,7 @@ def headings() -> list[str]:
         _("Reviews"),
         _("Average score"),
         _("Submitted (local time)"),
+        _("Checked in (local time)"),
     ]
 
 
@@ -95,6 +97,12 @@ def csv_chunks(queue_filter: ReviewQueueFilter) -> Iterator[str]:
     counts = answered(consultation.id) if questions else {}
     joined = [q for q in questions if counts.get(q.id)]
     answers = [aliased(Answer, name=f"answer_{q.id}") for q in joined]
+    came = (
+        db.session.execute(
+            select(CheckIn.id).where(CheckIn.consultation_id == consultation.id).limit(1)
+        ).first()
+        is not None
+    )
     query = (
         select(
             a.reference,
@@ -117,12 +125,16 @@ def csv_chunks(queue_filter: ReviewQueueFilter) -> Iterator[str]:
             a.review_count,
             _score(connection.dialect.name),
             sa.func.substr(sa.cast(a.created_at, sa.String), 1, 16),
+            # Who came (issue 21.4): joined only once someone has checked in.
+            sa.func.substr(sa.cast(CheckIn.checked_in_at, sa.String), 1, 16) if came else sa.null(),
             *(answer.value for answer in answers),
         )
         .outerjoin(Organization, Organization.id == a.organization_id)
         .where(*queue_filter.conditions())
         .order_by(*order)
     )
+    if came:
+        query = query.outerjoin(CheckIn, CheckIn.application_id == a.id)
     for question, answer in zip(joined, answers, strict=True):
         query = query.outerjoin(
             answer, sa.and_(answer.application_id == a.id, answer.question_id == question.id)
@@ -132,7 +144,7 @@ def csv_chunks(queue_filter: ReviewQueueFilter) -> Iterator[str]:
     languages, yes_no, local_minute = labels.languages, labels.yes_no, labels.local_minute
     # Each question's column, in order: (the row's index of its answer, the function
     # that writes it), or None for a question nobody answered (always empty).
-    tail, index = [], 20
+    tail, index = [], 21
     for question in questions:
         if question in joined:
             tail.append((index, _answer_cell(question)))
@@ -166,6 +178,7 @@ def csv_chunks(queue_filter: ReviewQueueFilter) -> Iterator[str]:
             row[17],
             row[18],
             local_minute(row[19]),
+            local_minute(row[20]) if row[20] else "",
         )
 
     plain = cells

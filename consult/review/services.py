@@ -22,6 +22,7 @@ from consult.applications.places import places_taken_by_role, waiting_list
 from consult.applications.search import matching_anonymously, matching_applications
 from consult.applications.states import NOT_REVIEWABLE_STATES, holds_place, reviewable
 from consult.applications.tally import counts_by_role_and_state, tally_by
+from consult.attendance.models import CheckIn
 from consult.consultations.content import localized
 from consult.consultations.models import Consultation, RoleOffer
 from consult.database import transaction
@@ -519,6 +520,51 @@ def balance(
         ),
         by_region=breakdown("region", _l("UN regional group"), _l("By UN regional group")),
         by_gender=breakdown("gender", _l("Gender"), _l("By gender")),
+    )
+
+
+def attendance(consultation: Consultation, region_labels: dict[str, str]) -> Balance | None:
+    """Who came (issue 21.4): checked-in people (as "selected") against the confirmed
+    (as "applicants") by category, UN regional group and gender, each against role --
+    one grouped query; None before anyone checked in."""
+    a = Application
+    rows = db.session.execute(
+        select(a.category_id, a.country, a.gender, a.role, func.count(a.id), func.count(CheckIn.id))
+        .outerjoin(CheckIn, CheckIn.application_id == a.id)
+        .where(a.consultation_id == consultation.id, a.state == ApplicationState.CONFIRMED)
+        .group_by(a.category_id, a.country, a.gender, a.role)
+    ).all()
+    if not any(came for *_rest, came in rows):
+        return None
+    categories = {c.id: str(localized(c, "name")) for c in consultation.categories}
+    genders = {key: str(label) for key, label in GENDER_LABELS.items()}
+    dims = {
+        "category": (lambda r: categories.get(r[0], "—"), list(categories.values())),
+        "region": (
+            lambda r: region_labels.get(region_of(r[1]), region_labels[OTHER]),
+            list(region_labels.values()),
+        ),
+        "gender": (lambda r: genders.get(r[2], genders[""]), list(genders.values())),
+    }
+    made = {}
+    for dim, (label_of, labels) in dims.items():
+        came = {label: dict.fromkeys(Role, 0) for label in labels}
+        confirmed = {label: dict.fromkeys(Role, 0) for label in labels}
+        for row in rows:
+            key, role = label_of(row), Role(row[3])
+            for table in (came, confirmed):
+                table.setdefault(key, dict.fromkeys(Role, 0))
+            confirmed[key][role] += row[4]
+            came[key][role] += row[5]
+        made[dim] = (list(confirmed), came, confirmed)
+    return Balance(
+        by_category=Breakdown(
+            str(_l("Stakeholder category")), str(_l("By stakeholder category")), *made["category"]
+        ),
+        by_region=Breakdown(
+            str(_l("UN regional group")), str(_l("By UN regional group")), *made["region"]
+        ),
+        by_gender=Breakdown(str(_l("Gender")), str(_l("By gender")), *made["gender"]),
     )
 
 

@@ -44,6 +44,7 @@ class SecurityTag(LabelledEnum):
     OUTBOX_RESENT = "outbox:resent"
     DECISIONS_ANNOUNCED = "review:decisions_announced"
     GROUP_EMAIL = "review:group_email"
+    BADGES_PRINTED = "attendance:badges_printed"
     ALERT = "alert:raised"
 
 
@@ -85,6 +86,7 @@ SECURITY_TAG_LABELS = with_labels(
         SecurityTag.OUTBOX_RESENT: _l("Emails resent"),
         SecurityTag.DECISIONS_ANNOUNCED: _l("Decisions announced"),
         SecurityTag.GROUP_EMAIL: _l("Email to a group of applicants"),
+        SecurityTag.BADGES_PRINTED: _l("Badges printed"),
     },
 )
 

@@ -71,6 +71,13 @@ ROUTES = [
     ("POST", "/secretariat/consultations/{c}/questions/{q}", True),
     ("POST", "/secretariat/consultations/{c}/questions/{q}/move", True),
     ("POST", "/secretariat/consultations/{c}/questions/{q}/delete", True),
+    ("GET", "/secretariat/check-in", True),
+    ("GET", "/secretariat/consultations/{c}/check-in", True),
+    ("POST", "/secretariat/consultations/{c}/check-in", True),
+    ("POST", "/secretariat/consultations/{c}/check-in/{app}/undo", True),
+    ("GET", "/secretariat/consultations/{c}/badges", True),
+    ("POST", "/secretariat/consultations/{c}/badges", True),
+    ("GET", "/secretariat/consultations/{c}/attendance.csv", True),
     ("GET", "/secretariat/consultations/{c}/criteria", True),
     ("POST", "/secretariat/consultations/{c}/criteria", True),
     ("GET", "/secretariat/consultations/{c}/criteria/{cr}", True),
@@ -92,6 +99,8 @@ ROUTES = [
 # The GET routes that answer with a redirect, and where to.
 REDIRECTS = {
     "/secretariat/": "/secretariat/applications",
+    # the one meeting coming up
+    "/secretariat/check-in": "/secretariat/consultations/{c}/check-in",
     # the one application to review next, in its consultation's queue
     "/secretariat/consultations/{c}/review-next": (
         "/secretariat/applications/{app}?consultation={c}"
@@ -203,3 +212,28 @@ def test_admins_may_use_every_page(admin_client, ids, method, url, admin_only):
         assert response.headers["Location"] == REDIRECTS[url].format(**ids)
     else:
         assert response.status_code == 200
+
+
+DESK_ROUTES = {
+    "/secretariat/check-in",
+    "/secretariat/consultations/{c}/check-in",
+    "/secretariat/consultations/{c}/check-in/{app}/undo",
+}
+
+
+@pytest.mark.parametrize(("method", "url", "admin_only"), ROUTES)
+def test_a_desk_account_is_refused_everything_but_the_desk(app, ids, method, url, admin_only):
+    from tests.conftest import csrf_token, login
+    from tests.factories import make_user
+
+    make_user("desk", "desk@ungis.example")
+    client = app.test_client()
+    login(client, "desk@ungis.example")
+    token = csrf_token(client.get("/secretariat/account/password").text)
+    response = client.open(
+        url.format(**ids), method=method, data={"csrf_token": token} if method == "POST" else None
+    )
+    if url in DESK_ROUTES or url.startswith("/secretariat/account/"):  # (their own account)
+        assert response.status_code != 403, url
+    else:
+        assert response.status_code == 403, url

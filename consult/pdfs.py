@@ -1,0 +1,103 @@
+"""PDF documents in six languages (visa letters, badges): fpdf2 with HarfBuzz shaping
+(uharfbuzz) and the Noto fonts Debian ships (Arabic joined and right to left, Chinese
+and Cyrillic from the same families). docs/decisions.md says why this path.
+
+The fonts come from the system (`scripts/ensure_system.py` installs fonts-noto-core
+and fonts-noto-cjk; the Dockerfile too); CONSULT_FONT_DIR adds a directory to look in.
+A missing font is a clear error, not a PDF with empty boxes."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+from fpdf import FPDF
+
+from consult.errors import Gone
+
+FONT_DIRS = (
+    "/usr/share/fonts/truetype/noto",
+    "/usr/share/fonts/opentype/noto",
+    "/usr/local/share/fonts",
+)
+# family: (regular, bold); the first family is the default, the others the fallbacks
+# fpdf2 uses for characters the current font lacks.
+FAMILIES = {
+    "NotoSans": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),
+    "NotoNaskh": ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf"),
+    "NotoCJK": ("NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc"),
+}
+# The family that leads for a language's text.
+LEADING = {"ar": "NotoNaskh", "zh": "NotoCJK"}
+
+
+class FontsMissing(Gone):
+    """The fonts a PDF needs are not installed."""
+
+
+@cache
+def font_path(name: str) -> Path:
+    extra = os.environ.get("CONSULT_FONT_DIR", "")
+    for directory in (extra, *FONT_DIRS) if extra else FONT_DIRS:
+        candidate = Path(directory) / name
+        if candidate.is_file():
+            return candidate
+    raise FontsMissing(
+        f"The font {name} is not installed: run scripts/ensure_system.py "
+        "(Debian packages fonts-noto-core and fonts-noto-cjk)."
+    )
+
+
+def fonts_installed() -> bool:
+    try:
+        for regular, bold in FAMILIES.values():
+            font_path(regular), font_path(bold)
+    except FontsMissing:
+        return False
+    return True
+
+
+def new_document(**kwargs) -> FPDF:
+    """An FPDF with the three families registered, shaping on, fallbacks set."""
+    pdf = FPDF(**kwargs)
+    pdf.set_auto_page_break(False)
+    for family, (regular, bold) in FAMILIES.items():
+        options = {"collection_font_number": 0} if regular.endswith(".ttc") else {}
+        pdf.add_font(family, style="", fname=font_path(regular), **options)
+        pdf.add_font(family, style="B", fname=font_path(bold), **options)
+    pdf.set_fallback_fonts(list(FAMILIES)[1:] + ["NotoSans"])
+    pdf.set_text_shaping(True)
+    pdf.set_creator("consult")
+    return pdf
+
+
+def is_rtl(text: str) -> bool:
+    """Does the text's first strong character run right to left?"""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def family_for(text: str, language: str = "en") -> str:
+    """The family to set for a piece of text: its script's, else the language's."""
+    for char in text:
+        name = unicodedata.name(char, "")
+        if name.startswith("ARABIC"):
+            return "NotoNaskh"
+        if name.startswith(("CJK", "HIRAGANA", "KATAKANA", "HANGUL")):
+            return "NotoCJK"
+    return LEADING.get(language, "NotoSans")
+
+
+def write(pdf: FPDF, text: str, *, size: float, bold: bool = False, language: str = "en"):
+    """Set the font and the direction for `text` (call before cell / multi_cell)."""
+    pdf.set_font(family_for(text, language), "B" if bold else "", size)
+    direction = "rtl" if is_rtl(text) or (language == "ar" and not text.strip()) else "ltr"
+    pdf.set_text_shaping(use_shaping_engine=True, direction=direction)
+    return direction

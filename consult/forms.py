@@ -142,8 +142,9 @@ _WTFORMS_MESSAGES = _WTFormsMessages()
 class CleaningMeta(DefaultMeta):
     """Form meta that cleans every text field by one rule before any validator sees it,
     makes single-line fields refuse line breaks, and takes only text from a request:
-    a file sent in a multipart body for a text field is no value at all (no form of
-    ours takes files), so it fails as a missing value, never in a validator. WTForms'
+    a file sent in a multipart body for a text field is no value at all (the one form
+    that takes a file, the letterhead's logo, reads it from request.files in its view),
+    so it fails as a missing value, never in a validator. WTForms'
     own messages speak the page's language."""
 
     def get_translations(self, form):

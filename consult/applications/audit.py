@@ -30,6 +30,7 @@ class EventKind(enum.StrEnum):
     CHECKED_IN = "checked_in"  # at the door (the note: which desk)
     CHECK_IN_UNDONE = "check_in_undone"
     BADGE_PRINTED = "badge_printed"
+    VISA_LETTER = "visa_letter"  # requested, issued, sent (the note says which)
 
 
 # What the applicant's history says of each (the secretariat's also shows the note).
@@ -44,6 +45,7 @@ _TOLD = {
     EventKind.EDITING_UNLOCKED: _l("The secretariat opened your application to changes again"),
     EventKind.EMAILED: _l("The secretariat wrote to you"),
     EventKind.CHECKED_IN: _l("You checked in"),
+    EventKind.VISA_LETTER: _l("Letter of invitation for a visa"),
 }
 _STAFF = {
     EventKind.PROGRAMME: _l("Programme"),
@@ -61,6 +63,7 @@ _STAFF = {
     EventKind.CHECKED_IN: _l("Checked in"),
     EventKind.CHECK_IN_UNDONE: _l("Check-in undone"),
     EventKind.BADGE_PRINTED: _l("Badge printed"),
+    EventKind.VISA_LETTER: _l("Letter of invitation"),
 }
 
 
@@ -72,6 +75,20 @@ HIDDEN_FROM_APPLICANT = {
     EventKind.CONFLICT.value,
     EventKind.CHECK_IN_UNDONE.value,  # (a mistake at the desk)
     EventKind.BADGE_PRINTED.value,
+}
+
+
+# Events that change no field of the application (who reviews it, an email to a group,
+# the day itself, a visa letter): they carry the version the application has, so one
+# version per event holds for every other kind.
+BESIDE_THE_VERSIONS = {
+    EventKind.ASSIGNED.value,
+    EventKind.CONFLICT.value,
+    EventKind.EMAILED.value,
+    EventKind.CHECKED_IN.value,
+    EventKind.CHECK_IN_UNDONE.value,
+    EventKind.BADGE_PRINTED.value,
+    EventKind.VISA_LETTER.value,
 }
 
 
@@ -125,3 +142,8 @@ def record_change(
     )
     db.session.add(event)
     return event
+
+
+def record_staff_change(application: Application, by, *, note: str, kind: EventKind) -> AuditEvent:
+    """record_change by a secretariat account (`by`: its email is the actor)."""
+    return record_change(application, actor=by.email, user_id=by.id, note=note, kind=kind)

@@ -6,7 +6,7 @@ import click
 from sqlalchemy import select
 
 from consult.applications.models import Application
-from consult.applications.privacy import erase_application, purge_expired
+from consult.applications.privacy import after_meetings, erase_application, purge_expired
 from consult.applications.services import queue_confirmation_reminders
 from consult.applications.tally import differences, recount
 from consult.extensions import db
@@ -28,6 +28,8 @@ def purge_cmd() -> None:
         )
     db.session.commit()
     click.echo(f"Purged {counted(len(purged), 'consultation')}.")
+    for line in after_meetings():
+        click.echo(line)
 
 
 @data_cli.command("erase")

@@ -40,6 +40,11 @@ erasing: Hook[[list[int]], None] = Hook("erasing")
 # programme placement).
 collecting: Hook[[Application], dict] = Hook("collecting")
 
+# Asked by `consult data purge` (daily) of the features that keep data only until the
+# meeting is over (the passport details of visa letters): each purges what is due and
+# returns a line for the operator.
+after_meetings: Hook[[], str] = Hook("after_meetings")
+
 
 def personal_data(application: Application) -> dict:
     """Everything the secretariat holds about the person, for their own download."""

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from consult.accounts.models import User
-from consult.applications.audit import EventKind, record_change
+from consult.applications.audit import EventKind, record_staff_change
 from consult.applications.models import Application
 from consult.applications.search import matching_applications
 from consult.attendance.models import CheckIn
@@ -77,10 +77,9 @@ def check_in(application: Application, *, by: User, desk: str = "") -> Outcome:
         # in this transaction: the request does only this.)
         db.session.rollback()
         return Outcome(checked_in(application.id), new=False)
-    record_change(
+    record_staff_change(
         application,
-        actor=by.email,
-        user_id=by.id,
+        by,
         note=f"Checked in{f' at {row.desk}' if row.desk else ''}.",
         kind=EventKind.CHECKED_IN,
     )
@@ -112,10 +111,9 @@ def undo(application: Application, *, by: User, desk: str = "") -> bool:
     if not can_undo(row, application.consultation):
         raise CheckInRefused(_("A check-in can be undone only on the day it was made."))
     db.session.delete(row)
-    record_change(
+    record_staff_change(
         application,
-        actor=by.email,
-        user_id=by.id,
+        by,
         note=f"Check-in undone{f' at {desk.strip()[:64]}' if desk.strip() else ''}.",
         kind=EventKind.CHECK_IN_UNDONE,
     )
@@ -131,28 +129,33 @@ def find_participants(
     text = text.strip()
     if not text:
         return []
+    return participants(consultation, matching_applications(text), limit=SEARCH_LIMIT)
+
+
+def participants(
+    consultation: Consultation, *conditions, limit: int | None = None
+) -> list[tuple[Application, CheckIn | None]]:
+    """The confirmed participants (who match `conditions`), by name, each with their
+    check-in or None (one query): the desk's search, the security office's list."""
     rows = db.session.execute(
-        select(Application, CheckIn)
-        .outerjoin(CheckIn, CheckIn.application_id == Application.id)
-        .where(
-            Application.consultation_id == consultation.id,
-            Application.state == ApplicationState.CONFIRMED,
-            matching_applications(text),
-        )
+        _confirmed(select(Application, CheckIn), consultation)
+        .where(*conditions)
         .order_by(Application.full_name, Application.id)
-        .limit(SEARCH_LIMIT)
+        .limit(limit)
     ).all()
     return [(a, c) for a, c in rows]
+
+
+def _confirmed(query, consultation: Consultation):
+    return query.outerjoin(CheckIn, CheckIn.application_id == Application.id).where(
+        Application.consultation_id == consultation.id,
+        Application.state == ApplicationState.CONFIRMED,
+    )
 
 
 def attendance_counts(consultation: Consultation) -> tuple[int, int]:
     """(checked in, confirmed) for the desk's heading (one query)."""
     confirmed, came = db.session.execute(
-        select(func.count(Application.id), func.count(CheckIn.id))
-        .outerjoin(CheckIn, CheckIn.application_id == Application.id)
-        .where(
-            Application.consultation_id == consultation.id,
-            Application.state == ApplicationState.CONFIRMED,
-        )
+        _confirmed(select(func.count(Application.id), func.count(CheckIn.id)), consultation)
     ).one()
     return came, confirmed

@@ -4,10 +4,16 @@ check-in desk, badges, attendance."""
 from flask import Flask
 from markupsafe import Markup
 
+from consult.applications.privacy import after_meetings, collecting, erasing
 from consult.applications.states import admission, leaving_selection
-from consult.attendance import models  # noqa: F401  (its tables on the metadata)
+from consult.attendance import (
+    letter_views,
+    models,  # noqa: F401  (its tables on the metadata)
+)
 from consult.attendance.codes import code_for, qr_matrix, qr_svg, revoke, shown
+from consult.attendance.letters import erase_letters, letter_for_the_applicant, purge_after_meetings
 from consult.attendance.views import bp
+from consult.text import counted
 
 
 def admission_for(application) -> dict:
@@ -23,7 +29,17 @@ def admission_for(application) -> dict:
     }
 
 
+def purge_passports() -> str:
+    """On `after_meetings` (`consult data purge`)."""
+    return f"Purged the passport details of {counted(purge_after_meetings(), 'visa letter')}."
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(letter_views.bp)
+    app.register_blueprint(letter_views.verify_bp)
     admission.register(admission_for)
     leaving_selection.register(revoke)
+    erasing.register(erase_letters)
+    collecting.register(letter_for_the_applicant)
+    after_meetings.register(purge_passports)

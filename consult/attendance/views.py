@@ -23,7 +23,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from consult.access import admin_required, desk_required
-from consult.applications.audit import EventKind, record_change
+from consult.applications.audit import EventKind, record_staff_change
 from consult.applications.models import Application
 from consult.attendance.badges import LAYOUTS, badges_of, badges_pdf
 from consult.attendance.checkin import (
@@ -33,10 +33,10 @@ from consult.attendance.checkin import (
     check_in,
     checked_in,
     find_participants,
+    participants,
     undo,
 )
 from consult.attendance.codes import find_by_code
-from consult.attendance.models import CheckIn
 from consult.consultations.content import localized, organization_of
 from consult.consultations.models import Consultation
 from consult.consultations.services import all_consultations
@@ -207,10 +207,9 @@ def badges(consultation_id: int) -> ResponseReturnValue:
         flash(error.message, "error")
         return redirect(url_for(".badges", consultation_id=consultation.id))
     for application in people:
-        record_change(
+        record_staff_change(
             application,
-            actor=current_user.email,
-            user_id=current_user.id,
+            current_user,
             note=f"Badge printed ({layout}).",
             kind=EventKind.BADGE_PRINTED,
         )
@@ -234,15 +233,7 @@ def security_list(consultation_id: int) -> ResponseReturnValue:
     name, organization, country, role, stakeholder category, reference and whether and
     when they checked in."""
     consultation = db.get_or_404(Consultation, consultation_id)
-    rows = db.session.execute(
-        select(Application, CheckIn)
-        .outerjoin(CheckIn, CheckIn.application_id == Application.id)
-        .where(
-            Application.consultation_id == consultation.id,
-            Application.state == ApplicationState.CONFIRMED,
-        )
-        .order_by(Application.full_name, Application.id)
-    ).all()
+    rows = participants(consultation)
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)

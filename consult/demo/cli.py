@@ -6,7 +6,12 @@ from sqlalchemy import select
 
 from consult.accounts.models import User
 from consult.database import utcnow
-from consult.demo.seed import seed_demo, seed_demo_accounts, seed_demo_speakers
+from consult.demo.seed import (
+    seed_demo,
+    seed_demo_accounts,
+    seed_demo_speakers,
+    seed_demo_visa_requests,
+)
 from consult.extensions import db
 from consult.http import public_url
 
@@ -39,6 +44,9 @@ def seed_cmd() -> None:
                 f"Added {speakers} accepted speakers (some confirmed) to place in the "
                 "programme; their emails go to the local sink."
             )
+        letters = seed_demo_visa_requests(consultation)
+        if letters:
+            click.echo(f"Added {letters} visa letter requests (one in Arabic) to issue.")
     login = public_url("accounts.login")
     if accounts:
         click.echo("")

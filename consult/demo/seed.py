@@ -3,7 +3,7 @@ programme, translations, two staff accounts and speakers to place."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -19,6 +19,8 @@ from consult.applications.services import (
     submit_application,
     verify_email_address,
 )
+from consult.attendance.letters import PassportDetails, request_letter
+from consult.attendance.models import VisaLetter
 from consult.consultations.content import set_translation, translations_of
 from consult.consultations.models import (
     Consultation,
@@ -31,7 +33,7 @@ from consult.consultations.questions import QuestionSettings, add_question, ques
 from consult.consultations.reference import DEMO_CATEGORY_CODES, seed_reference_data
 from consult.database import transaction, utcnow
 from consult.demo import texts as seed_texts
-from consult.enums import ConsultationState, Role
+from consult.enums import ApplicationState, ConsultationState, Role
 from consult.extensions import db
 from consult.programme.models import ProgrammeSession, SessionKind
 from consult.review.criteria import criteria_of
@@ -417,3 +419,65 @@ def seed_demo_speakers(consultation: Consultation, admin) -> int:
         if confirmed:
             confirm_participation(application, expected_version=application.version)
     return len(DEMO_SPEAKERS)
+
+
+# Visa letter requests for the demo: (speaker's email, name as in the passport,
+# nationality, consulate) -- and one participant who reads Arabic, whose letter comes
+# out in Arabic, right to left.
+DEMO_VISA_REQUESTS = [
+    ("speaker1@example.org", "DIALLO Amina", "SN", "Embassy of Switzerland in Dakar"),
+    ("speaker10@example.org", "HASSAN Ahmed", "EG", "Embassy of Switzerland in Cairo"),
+]
+DEMO_ARABIC_ATTENDEE = ("ليلى المنصوري", "attendee.ar@example.org", "JO", "سفارة سويسرا في عمّان")
+
+
+def seed_demo_visa_requests(consultation: Consultation) -> int:
+    """Letters of invitation asked for by two confirmed speakers and by a confirmed
+    attendee who reads Arabic, once: only where none exists. Returns how many."""
+    if db.session.execute(
+        select(VisaLetter.id).where(VisaLetter.consultation_id == consultation.id)
+    ).first():
+        return 0
+    made = 0
+    for email, passport_name, nationality, consulate in DEMO_VISA_REQUESTS:
+        application = db.session.execute(
+            select(Application).where(
+                Application.consultation_id == consultation.id, Application.email == email
+            )
+        ).scalar_one_or_none()
+        if application is None or application.state != ApplicationState.CONFIRMED:
+            continue
+        request_letter(
+            application,
+            PassportDetails(passport_name, "X1234567", nationality, date(1980, 5, 17), consulate),
+        )
+        made += 1
+    name, email, country, consulate = DEMO_ARABIC_ATTENDEE
+    category = next(c for c in consultation.categories if c.code == "civil_society")
+    application = submit_application(
+        consultation,
+        ApplicationData(
+            full_name=name,
+            email=email,
+            country=country,
+            category_id=category.id,
+            role=Role.ATTENDEE,
+            organization_name="شبكة الاتصال المجتمعي",
+            answers=_visa_answer(consultation, "yes"),
+        ),
+        language="ar",  # (she applied on the Arabic form)
+    )
+    db.session.commit()
+    verify_email_address(application)
+    if application.state == ApplicationState.CONFIRMED:
+        request_letter(
+            application,
+            PassportDetails(name, "J7654321", country, date(1990, 9, 2), consulate),
+        )
+        made += 1
+    return made
+
+
+def _visa_answer(consultation: Consultation, answer: str) -> dict:
+    visa = next((q for q in questions_of(consultation.id) if q.required), None)
+    return {visa.id: answer} if visa else {}

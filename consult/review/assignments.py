@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
 from consult.accounts.models import User, UserRole
-from consult.applications.audit import EventKind, record_change
+from consult.applications.audit import EventKind, record_change, record_staff_change
 from consult.applications.models import Application, applications_where
 from consult.applications.services import DecisionOutcome
 from consult.consultations.models import Consultation
@@ -75,10 +75,9 @@ def _assign(application: Application, reviewer: User, by: User, note: str) -> bo
     if _exists(ReviewAssignment, application.id, reviewer.id):
         return False
     db.session.add(ReviewAssignment(application_id=application.id, reviewer_id=reviewer.id))
-    record_change(
+    record_staff_change(
         application,
-        actor=by.email,
-        user_id=by.id,
+        by,
         note=f"Assigned to {reviewer.email} for review{note}.",
         kind=EventKind.ASSIGNED,
     )

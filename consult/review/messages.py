@@ -18,7 +18,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from consult.accounts.models import User
-from consult.applications.audit import EventKind, record_change
+from consult.applications.audit import EventKind, record_staff_change
 from consult.applications.models import Application
 from consult.applications.services import queue_applicant_email
 from consult.applications.tokens import status_link
@@ -207,10 +207,9 @@ def send(recipients: Recipients, texts: Texts, *, by: User, nonce: str, previewe
         for application in recipients.each():
             subject, body = texts.get(application.language) or texts[FALLBACK]
             context = _context(application)
-            event = record_change(
+            event = record_staff_change(
                 application,
-                actor=by.email,
-                user_id=by.id,
+                by,
                 note=" ".join(fill(subject, placeholder_values(context)).split()),
                 kind=EventKind.EMAILED,
             )

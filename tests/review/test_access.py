@@ -78,6 +78,11 @@ ROUTES = [
     ("GET", "/secretariat/consultations/{c}/badges", True),
     ("POST", "/secretariat/consultations/{c}/badges", True),
     ("GET", "/secretariat/consultations/{c}/attendance.csv", True),
+    ("GET", "/secretariat/consultations/{c}/visa-letters", True),
+    ("POST", "/secretariat/consultations/{c}/visa-letters", True),
+    ("GET", "/secretariat/consultations/{c}/visa-letters/{letter}.pdf", True),
+    ("GET", "/secretariat/consultations/{c}/letter-settings", True),
+    ("POST", "/secretariat/consultations/{c}/letter-settings", True),
     ("GET", "/secretariat/consultations/{c}/criteria", True),
     ("POST", "/secretariat/consultations/{c}/criteria", True),
     ("GET", "/secretariat/consultations/{c}/criteria/{cr}", True),
@@ -134,7 +139,27 @@ def ids(ctx, admin):
     from consult.review.criteria import CriterionSettings, add_criterion
 
     criterion = add_criterion(consultation, CriterionSettings("Relevance", 2), by=admin)
+    from datetime import date
+
+    from consult.attendance.models import VisaLetter, VisaLetterState
+    from consult.enums import Role
+
+    attendee, _ = under_review(consultation, Role.ATTENDEE)  # (confirmed at once)
+    letter = VisaLetter(
+        application_id=attendee.id,
+        consultation_id=consultation.id,
+        passport_name="Test Person",
+        passport_number="P1234567",
+        nationality="SN",
+        date_of_birth=date(1980, 1, 1),
+        consulate="Embassy",
+        state=VisaLetterState.ISSUED,
+        reference="T-VL-0001",
+    )
+    db.session.add(letter)
+    db.session.commit()
     return {
+        "letter": letter.id,
         "cr": criterion.id,
         "q": question.id,
         "app": application.id,

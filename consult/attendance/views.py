@@ -23,8 +23,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from consult.access import admin_required, desk_required
+from consult.applications.answers import readable
 from consult.applications.audit import EventKind, record_staff_change
-from consult.applications.models import Application
+from consult.applications.models import Answer, Application
 from consult.attendance.badges import LAYOUTS, badges_of, badges_pdf
 from consult.attendance.checkin import (
     CheckInRefused,
@@ -39,6 +40,7 @@ from consult.attendance.checkin import (
 from consult.attendance.codes import find_by_code
 from consult.consultations.content import localized, organization_of
 from consult.consultations.models import Consultation
+from consult.consultations.questions import questions_of
 from consult.consultations.services import all_consultations
 from consult.database import utcnow
 from consult.enums import ApplicationState
@@ -230,10 +232,24 @@ def badges(consultation_id: int) -> ResponseReturnValue:
 @admin_required
 def security_list(consultation_id: int) -> ResponseReturnValue:
     """The list for the venue's security office: every confirmed participant with
-    name, organization, country, role, stakeholder category, reference and whether and
-    when they checked in."""
+    name, organization, country, role, stakeholder category, reference, whether and
+    when they checked in, and the answers to the questions marked for it."""
     consultation = db.get_or_404(Consultation, consultation_id)
     rows = participants(consultation)
+    # The answers the secretariat marked for the security office (nationality, the
+    # identity document), one column each (one query).
+    asked = [q for q in questions_of(consultation.id) if q.for_security]
+    answers = {}
+    if asked and rows:
+        answers = {
+            (application_id, question_id): value
+            for application_id, question_id, value in db.session.execute(
+                select(Answer.application_id, Answer.question_id, Answer.value).where(
+                    Answer.question_id.in_([q.id for q in asked]),
+                    Answer.application_id.in_([a.id for a, _c in rows]),
+                )
+            )
+        }
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
@@ -246,6 +262,7 @@ def security_list(consultation_id: int) -> ResponseReturnValue:
             _("Stakeholder category"),
             _("Reference"),
             _("Checked in (local time)"),
+            *(excel_safe(localized(q, "label")) for q in asked),
         ]
     )
     language = str(get_locale())
@@ -259,6 +276,7 @@ def security_list(consultation_id: int) -> ResponseReturnValue:
                 localized(application.category, "name"),
                 application.reference,
                 local_datetime(row.checked_in_at, consultation.timezone, "short") if row else "",
+                *(excel_safe(readable(q, answers.get((application.id, q.id), ""))) for q in asked),
             ]
         )
     record_event(SecurityTag.EXPORT, target=f"consultation {consultation.id}", detail="attendance")

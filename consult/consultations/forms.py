@@ -204,3 +204,10 @@ class QuestionForm(BaseForm):
         default=True,
         description=_l("Untick to retire the question: the answers given are kept."),
     )
+    for_security = BooleanField(
+        _l("On the security office's list"),
+        description=_l(
+            "The answers go on the list of confirmed participants for the venue's "
+            "security office (for example: nationality, the identity document they bring)."
+        ),
+    )

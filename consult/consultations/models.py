@@ -226,6 +226,9 @@ class Question(db.Model):
     roles: Mapped[str] = mapped_column(sa.String(64), default="")
     # A retired question is no longer asked; the answers it has are kept and shown.
     active: Mapped[bool] = mapped_column(default=True)
+    # Its answers go on the venue security office's list ("Nationality", "Identity
+    # document you will bring"): what the security office asks for, and nothing more.
+    for_security: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     @property
     def option_list(self) -> list[str]:

@@ -75,6 +75,7 @@ class QuestionSettings:
     required: bool = False
     roles: tuple[Role, ...] = ()  # empty: every role
     active: bool = True
+    for_security: bool = False
 
 
 def _checked(settings: QuestionSettings) -> QuestionSettings:
@@ -111,6 +112,7 @@ def _write(question: Question, settings: QuestionSettings) -> None:
     every_role = not settings.roles or set(settings.roles) == set(Role)
     question.roles = "" if every_role else ",".join(r.value for r in Role if r in settings.roles)
     question.active = settings.active
+    question.for_security = settings.for_security
 
 
 def add_question(consultation: Consultation, settings: QuestionSettings) -> Question:

@@ -271,6 +271,7 @@ def _question_settings(form: QuestionForm) -> QuestionSettings:
         required=form.required.data,
         roles=tuple(Role(value) for value in form.roles.data),
         active=form.active.data,
+        for_security=form.for_security.data,
     )
 
 
@@ -297,6 +298,7 @@ def question(consultation_id: int, question_id: int | None = None) -> ResponseRe
                 "required": existing.required,
                 "roles": [r.value for r in (existing.role_list or list(Role))],
                 "active": existing.active,
+                "for_security": existing.for_security,
             }
         )
     status = 200

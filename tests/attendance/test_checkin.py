@@ -222,3 +222,30 @@ def test_who_came_on_the_balance_page_the_export_and_the_security_list(
     heading, *rows = export.text.splitlines()
     column = heading.split(",").index("Checked in (local time)")
     assert sum(bool(row.split(",")[column]) for row in rows) == 2
+
+
+def test_the_security_list_has_the_answers_marked_for_it(consultation, admin, admin_client):
+    from consult.consultations.models import QuestionKind
+    from consult.consultations.questions import QuestionSettings, add_question
+
+    document = add_question(
+        consultation,
+        QuestionSettings(
+            "Identity document you will bring",
+            QuestionKind.CHOICE,
+            options=("Passport", "National identity card", "UN grounds pass"),
+            for_security=True,
+        ),
+    )
+    add_question(consultation, QuestionSettings("Favourite colour", QuestionKind.SHORT_TEXT))
+    attendee(consultation, full_name="Olga Petrova", answers={document.id: "UN grounds pass"})
+    listing = admin_client.get(f"/secretariat/consultations/{consultation.id}/attendance.csv")
+    heading, row = listing.text.lstrip("\ufeff").splitlines()
+    assert heading.endswith("Identity document you will bring")
+    assert "Favourite colour" not in heading
+    assert row.startswith("Olga Petrova") and row.endswith("UN grounds pass")
+    # The setting is on the question's page.
+    page = admin_client.get(
+        f"/secretariat/consultations/{consultation.id}/questions/{document.id}"
+    ).text
+    assert "On the security office" in page

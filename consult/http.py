@@ -52,6 +52,15 @@ def parse_id(value: Any) -> int | None:
     return number if 1 <= number <= MAX_ID else None
 
 
+def selected_ids(field: str = "selected") -> list[int]:
+    """The ids a form's checkboxes picked (the queue's "id:version" boxes, plain ids, or
+    ids joined by commas in one hidden field), in order, each once; what is not an id is
+    left out."""
+    parts = (part for value in request.form.getlist(field) for part in value.split(","))
+    ids = (parse_id(part.partition(":")[0]) for part in parts if part)
+    return list(dict.fromkeys(i for i in ids if i is not None))
+
+
 def arg_id(name: str) -> int | None:
     """A query-string id (?before=123): None when missing or not a valid id."""
     return parse_id(request.args.get(name, ""))
@@ -91,13 +100,18 @@ def safe_return(target: str | None, fallback: str, prefix: str = "/secretariat/"
     return fallback
 
 
-def csv_download(body: str | Iterable[str], filename: str) -> Response:
-    """A CSV file to save (UTF-8; `body` may be a generator, streamed as it comes)."""
+def file_download(body: str | bytes | Iterable[str], filename: str, mimetype: str) -> Response:
+    """A file to save, not to show (`body` may be a generator, streamed as it comes)."""
     return Response(
         body,
-        mimetype="text/csv",
+        mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+def csv_download(body: str | Iterable[str], filename: str) -> Response:
+    """A CSV file to save (UTF-8)."""
+    return file_download(body, filename, "text/csv")
 
 
 def public_url(endpoint: str, **values: Any) -> str:

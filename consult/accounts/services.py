@@ -17,7 +17,7 @@ from zxcvbn import zxcvbn
 from consult.accounts.models import User, UserRole
 from consult.accounts.sessions import current_staff_session, end_all_sessions
 from consult.database import transaction, utcnow
-from consult.errors import Invalid
+from consult.errors import DomainError, Forbidden, Invalid
 from consult.extensions import db
 from consult.http import parse_id
 from consult.notifications.services import queue_email
@@ -197,6 +197,13 @@ def record_account_event(tag: SecurityTag, user: User, by: Actor = None) -> None
         record_event(tag, user=by, target=f"user {user.id} ({user.email})")
     else:
         record_event(tag, actor=by or "system", target=f"user {user.id} ({user.email})")
+
+
+def require_admin(by: User, message: str, error: type[DomainError] = Forbidden) -> None:
+    """The services' own check, whatever page or command calls them: an active
+    administrator, or `error` with `message`."""
+    if not by.is_admin or not by.active:
+        raise error(message)
 
 
 def create_user(

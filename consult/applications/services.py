@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from consult.accounts.models import User
-from consult.accounts.services import email_admins
+from consult.accounts.services import email_admins, require_admin
 from consult.applications.audit import EventKind, record_change
 from consult.applications.models import Answer, Application, AuditEvent, applications_where
 from consult.applications.places import (  # noqa: F401  (re-exported for callers)
@@ -650,8 +650,7 @@ def fill_free_places(offer: RoleOffer) -> list[Application]:
 
 def check_deciding(by: User) -> None:
     """Only an active administrator decides (now, or pending for later)."""
-    if not by.is_admin or not by.active:
-        raise NotAllowed(_("Only administrators may decide on applications."))
+    require_admin(by, _("Only administrators may decide on applications."), NotAllowed)
 
 
 def decide_application(

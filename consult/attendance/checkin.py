@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -23,7 +22,7 @@ from consult.applications.models import Application
 from consult.applications.search import matching_applications
 from consult.attendance.models import CheckIn
 from consult.consultations.models import Consultation
-from consult.database import utcnow
+from consult.database import utc_to_local, utcnow
 from consult.enums import ApplicationState
 from consult.errors import Conflict, Forbidden
 from consult.extensions import db
@@ -93,13 +92,10 @@ def checked_in(application_id: int) -> CheckIn | None:
     ).scalar_one_or_none()
 
 
-def _local_day(moment: datetime, consultation: Consultation):
-    return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(consultation.timezone)).date()
-
-
 def can_undo(row: CheckIn, consultation: Consultation, now: datetime | None = None) -> bool:
     """Undo is for a mistake at the desk: the same day, in the meeting's time zone."""
-    return _local_day(row.checked_in_at, consultation) == _local_day(now or utcnow(), consultation)
+    tz = consultation.timezone
+    return utc_to_local(row.checked_in_at, tz).date() == utc_to_local(now or utcnow(), tz).date()
 
 
 def undo(application: Application, *, by: User, desk: str = "") -> bool:
@@ -111,10 +107,11 @@ def undo(application: Application, *, by: User, desk: str = "") -> bool:
     if not can_undo(row, application.consultation):
         raise CheckInRefused(_("A check-in can be undone only on the day it was made."))
     db.session.delete(row)
+    desk = desk.strip()[:64]
     record_staff_change(
         application,
         by,
-        note=f"Check-in undone{f' at {desk.strip()[:64]}' if desk.strip() else ''}.",
+        note=f"Check-in undone{f' at {desk}' if desk else ''}.",
         kind=EventKind.CHECK_IN_UNDONE,
     )
     db.session.commit()

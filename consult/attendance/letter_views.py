@@ -44,7 +44,7 @@ from consult.consultations.models import Consultation
 from consult.enums import ApplicationState
 from consult.extensions import db, limiter
 from consult.forms import ActionForm
-from consult.http import parse_id, status_for
+from consult.http import file_download, selected_ids, status_for
 from consult.i18n import offered_languages
 from consult.pdfs import FontsMissing
 
@@ -53,12 +53,9 @@ verify_bp = Blueprint("letters_public", __name__)
 
 
 def _pdf(letter: VisaLetter) -> Response:
-    response = Response(letter_pdf(letter), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="letter-of-invitation-{letter.reference}.pdf"'
+    return file_download(
+        letter_pdf(letter), f"letter-of-invitation-{letter.reference}.pdf", "application/pdf"
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 # --- the participant ------------------------------------------------------------------------
@@ -127,11 +124,6 @@ def participant_pdf(application: Application, token: str) -> ResponseReturnValue
 # --- the secretariat --------------------------------------------------------------------
 
 
-def _ids() -> list[int]:
-    ids = (parse_id(v) for v in request.form.getlist("selected"))
-    return [i for i in ids if i is not None]
-
-
 @bp.route("/secretariat/consultations/<int:consultation_id>/visa-letters", methods=["GET", "POST"])
 @admin_required
 def queue(consultation_id: int) -> ResponseReturnValue:
@@ -142,7 +134,7 @@ def queue(consultation_id: int) -> ResponseReturnValue:
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
             abort(400)
-        selected = _ids()
+        selected = selected_ids()
         if not selected:
             flash(_("Select at least one letter first."), "error")
         elif request.form.get("action") == "send":

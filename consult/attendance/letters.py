@@ -23,6 +23,7 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import func, select, update
 
 from consult.accounts.models import User
+from consult.accounts.services import require_admin
 from consult.applications.audit import EventKind, record_change, record_staff_change
 from consult.applications.models import Application
 from consult.applications.services import queue_applicant_email
@@ -32,7 +33,7 @@ from consult.consultations.models import Consultation
 from consult.database import utcnow
 from consult.database.personal import erased_values
 from consult.enums import ApplicationState
-from consult.errors import Conflict, Forbidden, Invalid
+from consult.errors import Conflict, Invalid
 from consult.extensions import db
 from consult.http import public_url
 from consult.i18n import country_name, offered
@@ -118,15 +119,14 @@ def request_letter(application: Application, details: PassportDetails) -> VisaLe
 
 
 def _check_admin(by: User) -> None:
-    if not by.is_admin or not by.active:
-        raise Forbidden(_("Only administrators may issue letters of invitation."))
+    require_admin(by, _("Only administrators may issue letters of invitation."))
 
 
 def issue(consultation: Consultation, letter_ids: list[int], *, by: User) -> int:
     """Issue the requested letters among `letter_ids` (others are left as they are),
     each with the next reference of the consultation (FM-VL-0001). Returns how many."""
     _check_admin(by)
-    letters = _letters(consultation, letter_ids, S.REQUESTED)
+    letters = letters_in(consultation, S.REQUESTED, letter_ids)
     issued = db.session.execute(
         select(func.count(VisaLetter.id)).where(
             VisaLetter.consultation_id == consultation.id, VisaLetter.reference.is_not(None)
@@ -154,7 +154,7 @@ def send(consultation: Consultation, letter_ids: list[int], *, by: User) -> int:
     """Tell the participants whose letters are issued (an email; the PDF is on their
     page). Returns how many."""
     _check_admin(by)
-    letters = _letters(consultation, letter_ids, S.ISSUED)
+    letters = letters_in(consultation, S.ISSUED, letter_ids)
     now = utcnow()
     for letter in letters:
         letter.state = S.SENT
@@ -171,21 +171,10 @@ def send(consultation: Consultation, letter_ids: list[int], *, by: User) -> int:
     return len(letters)
 
 
-def _letters(consultation: Consultation, ids: list[int], state: VisaLetterState) -> list:
-    return list(
-        db.session.execute(
-            select(VisaLetter)
-            .where(
-                VisaLetter.consultation_id == consultation.id,
-                VisaLetter.id.in_(ids),
-                VisaLetter.state == state,
-            )
-            .order_by(VisaLetter.requested_at, VisaLetter.id)
-        ).scalars()
-    )
-
-
-def letters_in(consultation: Consultation, state: VisaLetterState | None) -> list:
+def letters_in(
+    consultation: Consultation, state: VisaLetterState | None, ids: list[int] | None = None
+) -> list[VisaLetter]:
+    """The consultation's letters (in one state, among `ids`), oldest request first."""
     query = (
         select(VisaLetter)
         .where(VisaLetter.consultation_id == consultation.id)
@@ -193,6 +182,8 @@ def letters_in(consultation: Consultation, state: VisaLetterState | None) -> lis
     )
     if state is not None:
         query = query.where(VisaLetter.state == state)
+    if ids is not None:
+        query = query.where(VisaLetter.id.in_(ids))
     return list(db.session.execute(query).scalars())
 
 

@@ -7,7 +7,6 @@ import io
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -46,7 +45,7 @@ from consult.database import utcnow
 from consult.enums import ApplicationState
 from consult.extensions import db
 from consult.forms import ActionForm
-from consult.http import csv_download, parse_id
+from consult.http import csv_download, file_download, parse_id, selected_ids
 from consult.i18n import country_name
 from consult.pdfs import FontsMissing
 from consult.security.models import SecurityTag
@@ -171,16 +170,6 @@ def _confirmed(consultation: Consultation, ids: list[int] | None = None) -> list
     return list(db.session.execute(query).scalars())
 
 
-def _selected_ids() -> list[int] | None:
-    """The applications a badge request names ("id" or "id:version" values), or None
-    for everyone confirmed."""
-    values = request.form.getlist("selected")
-    if not values:
-        return None
-    ids = (parse_id(v.partition(":")[0]) for v in values)
-    return [i for i in ids if i is not None]
-
-
 @bp.route("/consultations/<int:consultation_id>/badges", methods=["GET", "POST"])
 @admin_required
 def badges(consultation_id: int) -> ResponseReturnValue:
@@ -199,7 +188,8 @@ def badges(consultation_id: int) -> ResponseReturnValue:
         abort(400)
     layout = request.form.get("layout", "a4x4")
     layout = layout if layout in LAYOUTS else "a4x4"
-    people = _confirmed(consultation, _selected_ids())
+    # (the ones named -- from the queue, or one person's page -- or everyone confirmed)
+    people = _confirmed(consultation, selected_ids() if "selected" in request.form else None)
     if not people:
         flash(_("No confirmed participant among those: no badges to print."), "error")
         return redirect(url_for(".badges", consultation_id=consultation.id))
@@ -221,11 +211,7 @@ def badges(consultation_id: int) -> ResponseReturnValue:
         detail=f"{len(people)} badges",
     )
     db.session.commit()
-    response = Response(document, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="badges-{consultation.slug}.pdf"'
-    )
-    return response
+    return file_download(document, f"badges-{consultation.slug}.pdf", "application/pdf")
 
 
 @bp.get("/consultations/<int:consultation_id>/attendance.csv")

@@ -13,26 +13,21 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
 from consult.accounts.models import User, UserRole
+from consult.accounts.services import require_admin
 from consult.applications.audit import EventKind, record_change, record_staff_change
 from consult.applications.models import Application, applications_where
 from consult.applications.services import DecisionOutcome
 from consult.consultations.models import Consultation
 from consult.database import transaction
 from consult.enums import ApplicationState
-from consult.errors import Forbidden
 from consult.extensions import db
 from consult.programme.services import SPEAKER_ROLES
 from consult.review.models import Review, ReviewAssignment, ReviewConflict
 from consult.review.services import assigned_to, conflicted, reviewed_by
 
 
-class AssignmentError(Forbidden):
-    """Not this person's to do (only admins assign)."""
-
-
 def _check_admin(by: User) -> None:
-    if not by.is_admin or not by.active:
-        raise AssignmentError(_("Only administrators may assign applications."))
+    require_admin(by, _("Only administrators may assign applications."))
 
 
 def reviewers() -> list[User]:

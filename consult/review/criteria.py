@@ -16,11 +16,12 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from consult.accounts.models import User
+from consult.accounts.services import require_admin
 from consult.applications.models import Application
 from consult.cache import cached
 from consult.consultations.models import Consultation
 from consult.database import transaction
-from consult.errors import Conflict, Forbidden, Invalid
+from consult.errors import Conflict, Invalid
 from consult.extensions import db
 from consult.review.models import (
     MAX_WEIGHT,
@@ -88,8 +89,7 @@ class CriterionSettings:
 
 
 def _check(by: User, settings: CriterionSettings | None = None) -> None:
-    if not by.is_admin or not by.active:
-        raise Forbidden(_("Only administrators may change the review criteria."))
+    require_admin(by, _("Only administrators may change the review criteria."))
     if settings is None:
         return
     if not settings.name.strip():

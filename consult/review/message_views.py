@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from consult.access import admin_required
-from consult.http import parse_id, status_for
+from consult.http import parse_id, selected_ids, status_for
 from consult.i18n import offered_languages
 from consult.review.forms import group_message_form
 from consult.review.messages import (
@@ -27,13 +27,6 @@ from consult.review.views import queue_filter_from_request
 bp = Blueprint("messages", __name__, url_prefix="/secretariat")
 
 
-def _selected() -> tuple[int, ...]:
-    """The ids picked in the queue ("id:version" boxes) or carried by the form."""
-    parts = (part for value in request.form.getlist("selected") for part in value.split(","))
-    ids = (parse_id(part.partition(":")[0]) for part in parts if part)
-    return tuple(sorted({i for i in ids if i is not None}))
-
-
 @bp.route("/applications/email", methods=["GET", "POST"])
 @admin_required
 def compose() -> ResponseReturnValue:
@@ -43,7 +36,8 @@ def compose() -> ResponseReturnValue:
     back = url_for("review.queue") + "?" + request.query_string.decode()
     if queue_filter is None:
         return redirect(back)
-    recipients = Recipients(queue_filter, _selected())
+    # (the ids picked in the queue, or carried by the compose form)
+    recipients = Recipients(queue_filter, tuple(sorted(selected_ids())))
     counts = recipients.by_language()
     languages = [FALLBACK] + [
         code for code in offered_languages() if code != FALLBACK and counts.get(code)

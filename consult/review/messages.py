@@ -18,13 +18,14 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from consult.accounts.models import User
+from consult.accounts.services import require_admin
 from consult.applications.audit import EventKind, record_staff_change
 from consult.applications.models import Application
 from consult.applications.services import queue_applicant_email
 from consult.applications.tokens import status_link
 from consult.database import transaction
 from consult.enums import ApplicationState
-from consult.errors import Conflict, Forbidden, Invalid
+from consult.errors import Conflict, Invalid
 from consult.extensions import db
 from consult.links import holds_private_link, mask_token
 from consult.notifications.models import OutboxMessage
@@ -129,11 +130,6 @@ def check_texts(texts: Texts) -> None:
                 )
 
 
-def _check_admin(by: User) -> None:
-    if not by.is_admin or not by.active:
-        raise Forbidden(_("Only administrators may email applicants."))
-
-
 @dataclass(frozen=True)
 class Preview:
     language: str
@@ -181,7 +177,7 @@ def send(recipients: Recipients, texts: Texts, *, by: User, nonce: str, previewe
     """Queue one message per recipient and record it on their application, in one
     transaction; refused if the group is no longer the `previewed` size. The same
     `nonce` (one per compose page) sends nothing twice. Returns how many."""
-    _check_admin(by)
+    require_admin(by, _("Only administrators may email applicants."))
     check_texts(texts)
     if already_sent(nonce):
         raise GroupChanged(_("This message has been sent already."))

@@ -95,9 +95,21 @@ def family_for(text: str, language: str = "en") -> str:
     return LEADING.get(language, "NotoSans")
 
 
-def write(pdf: FPDF, text: str, *, size: float, bold: bool = False, language: str = "en"):
-    """Set the font and the direction for `text` (call before cell / multi_cell)."""
+def write(
+    pdf: FPDF,
+    text: str,
+    *,
+    size: float,
+    bold: bool = False,
+    language: str = "en",
+    rtl: bool | None = None,
+):
+    """Set the font and the direction for `text` (call before cell / multi_cell): the
+    direction its first strong character says, unless `rtl` says it (a paragraph of a
+    right-to-left letter runs right to left even where it starts with a Latin name)."""
     pdf.set_font(family_for(text, language), "B" if bold else "", size)
-    direction = "rtl" if is_rtl(text) or (language == "ar" and not text.strip()) else "ltr"
+    if rtl is None:
+        rtl = is_rtl(text) or (language == "ar" and not text.strip())
+    direction = "rtl" if rtl else "ltr"
     pdf.set_text_shaping(use_shaping_engine=True, direction=direction)
     return direction

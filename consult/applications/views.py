@@ -232,7 +232,10 @@ def thanks(slug: str) -> ResponseReturnValue:
 
 def _private(response_body, status: int = 200):
     """Private pages are never cached and never indexed."""
-    response = current_app.make_response((response_body, status))
+    return _privately(current_app.make_response((response_body, status)))
+
+
+def _privately(response):
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
@@ -264,14 +267,15 @@ def private_link_view(
     """The one preamble of every /a/<token> view (as Indico's request handlers load
     their object once): the application the private link points to is handed to the
     view, with the token; an unknown, erased or expired link gets the unknown-link
-    page (404), whatever the view."""
+    page (404), whatever the view. Whatever a view answers (a page, a file, a
+    redirect) is never cached and never indexed: it is about one person."""
 
     @wraps(view)
     def wrapped(token: str, **kwargs) -> ResponseReturnValue:
         application = find_by_token(token)
         if application is None:
             return _unknown_link()
-        return view(application, token, **kwargs)
+        return _privately(current_app.make_response(view(application, token, **kwargs)))
 
     return wrapped
 

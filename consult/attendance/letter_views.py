@@ -98,18 +98,14 @@ def request_view(application: Application, token: str) -> ResponseReturnValue:
             return redirect(url_for("applications.status", token=token))
     elif form.is_submitted():
         status = 422
-    body = render_template(
+    return render_template(
         "attendance/visa_request.html",
         application=application,
         consultation=application.consultation,
         token=token,
         letter=letter,
         form=form,
-    )
-    response = Response(body, status=status)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
+    ), status
 
 
 @bp.get("/a/<token>/visa-letter.pdf")

@@ -38,7 +38,7 @@ from consult.extensions import db
 from consult.http import public_url
 from consult.i18n import country_name, offered
 from consult.notifications.texts import fill, unknown_in
-from consult.pdfs import is_rtl, new_document, write
+from consult.pdfs import new_document, write
 from consult.text import calendar_date, local_date, local_datetime
 
 S = VisaLetterState
@@ -338,35 +338,29 @@ def letter_pdf(letter: VisaLetter) -> bytes:
     with force_locale(language):
         letterhead = settings.letterhead or _("United Nations Group on the Information Society")
         signature = settings.signatory or _("UNGIS secretariat, Geneva")
-    for line in letterhead.splitlines():
-        write(pdf, line, size=10, language=language)
-        pdf.multi_cell(0, 5, line, align=align, new_x="LMARGIN", new_y="NEXT")
+
+    def line(text: str, size: float, height: float, *, bold=False, direction=rtl, at=align):
+        """One block of the letter, in its font and direction (None: the text's own)."""
+        write(pdf, text, size=size, bold=bold, language=language, rtl=direction)
+        pdf.multi_cell(0, height, text, align=at, new_x="LMARGIN", new_y="NEXT")
+
+    for text in letterhead.splitlines():
+        line(text, 10, 5, direction=None)
     pdf.ln(6)
-    for line in (dated, ref_line, to):
-        write(pdf, line, size=10, language=language)
-        pdf.set_text_shaping(use_shaping_engine=True, direction="rtl" if rtl else "ltr")
-        pdf.multi_cell(0, 6, line, align=align, new_x="LMARGIN", new_y="NEXT")
+    for text in (dated, ref_line, to):
+        line(text, 10, 6)
     pdf.ln(6)
-    write(pdf, title, size=15, bold=True, language=language)
-    pdf.set_text_shaping(use_shaping_engine=True, direction="rtl" if rtl else "ltr")
-    pdf.multi_cell(0, 9, title, align=align, new_x="LMARGIN", new_y="NEXT")
+    line(title, 15, 9, bold=True)
     pdf.ln(3)
     for paragraph in [p.strip() for p in body.split("\n\n") if p.strip()]:
-        write(pdf, paragraph, size=11, language=language)
-        pdf.set_text_shaping(use_shaping_engine=True, direction="rtl" if rtl else "ltr")
-        pdf.multi_cell(0, 6.2, paragraph, align="R" if rtl else "J", new_x="LMARGIN", new_y="NEXT")
+        line(paragraph, 11, 6.2, at="R" if rtl else "J")
         pdf.ln(3)
     pdf.ln(10)
-    for line, bold in ((signature, True), (settings.signatory_title, False)):
-        if line:
-            write(pdf, line, size=11, bold=bold, language=language)
-            direction = "rtl" if is_rtl(line) or rtl else "ltr"
-            pdf.set_text_shaping(use_shaping_engine=True, direction=direction)
-            pdf.multi_cell(0, 6, line, align=align, new_x="LMARGIN", new_y="NEXT")
+    for text, bold in ((signature, True), (settings.signatory_title, False)):
+        if text:
+            line(text, 11, 6, bold=bold, direction=rtl or None)
     pdf.set_y(-22)
-    write(pdf, check, size=8, language=language)
-    pdf.set_text_shaping(use_shaping_engine=True, direction="rtl" if rtl else "ltr")
-    pdf.multi_cell(0, 4, check, align=align, new_x="LMARGIN", new_y="NEXT")
+    line(check, 8, 4)
     return bytes(pdf.output())
 
 

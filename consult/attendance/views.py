@@ -67,11 +67,16 @@ def index() -> ResponseReturnValue:
     return render_template("attendance/index.html", consultations=current)
 
 
-def _participant(consultation: Consultation, application_id: int | None) -> Application:
+def _of(consultation: Consultation, application_id: int | None) -> Application | None:
+    """The application with that id, if it is one of this consultation's."""
     application = db.session.get(Application, application_id) if application_id else None
     if application is None or application.consultation_id != consultation.id:
-        abort(404)
+        return None
     return application
+
+
+def _participant(consultation: Consultation, application_id: int | None) -> Application:
+    return _of(consultation, application_id) or abort(404)
 
 
 @bp.get("/consultations/<int:consultation_id>/check-in")
@@ -81,14 +86,8 @@ def desk(consultation_id: int) -> ResponseReturnValue:
     person checked in, with what the desk should know."""
     consultation = db.get_or_404(Consultation, consultation_id)
     text = (request.args.get("q") or "").strip()[:100]
-    shown_id = parse_id(request.args.get("person"))
-    person = row = None
-    if shown_id is not None:
-        person = db.session.get(Application, shown_id)
-        if person is None or person.consultation_id != consultation.id:
-            person = None
-        else:
-            row = checked_in(person.id)
+    person = _of(consultation, parse_id(request.args.get("person")))
+    row = checked_in(person.id) if person is not None else None
     came, confirmed = attendance_counts(consultation)
     return render_template(
         "attendance/desk.html",
@@ -177,10 +176,11 @@ def badges(consultation_id: int) -> ResponseReturnValue:
     (from their page); each printed badge is a line in the person's history."""
     consultation = db.get_or_404(Consultation, consultation_id)
     if request.method == "GET":
+        _came, confirmed = attendance_counts(consultation)
         return render_template(
             "attendance/badges.html",
             consultation=consultation,
-            confirmed=len(_confirmed(consultation)),
+            confirmed=confirmed,
             layouts=LAYOUTS,
             form=ActionForm(),
         )

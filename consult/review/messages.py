@@ -30,7 +30,7 @@ from consult.extensions import db
 from consult.links import holds_private_link, mask_token
 from consult.notifications.models import OutboxMessage
 from consult.notifications.services import render_custom_email
-from consult.notifications.texts import COMMON, fill, placeholder_values, unknown_in
+from consult.notifications.texts import COMMON, unknown_in
 from consult.review.services import ReviewQueueFilter
 from consult.security.models import SecurityTag
 from consult.security.services import record_event
@@ -201,21 +201,15 @@ def send(recipients: Recipients, texts: Texts, *, by: User, nonce: str, previewe
         )
     with transaction():
         for application in recipients.each():
-            subject, body = texts.get(application.language) or texts[FALLBACK]
-            context = _context(application)
-            event = record_staff_change(
-                application,
-                by,
-                note=" ".join(fill(subject, placeholder_values(context)).split()),
-                kind=EventKind.EMAILED,
-            )
-            queue_applicant_email(
+            message = queue_applicant_email(
                 application,
                 TEMPLATE,
-                event,
+                None,
                 key=f"group:{nonce}:{application.id}",
-                texts=(subject, body),
+                texts=texts.get(application.language) or texts[FALLBACK],
             )
+            # (the history says the subject as the person got it)
+            record_staff_change(application, by, note=message.subject, kind=EventKind.EMAILED)
         record_event(
             SecurityTag.GROUP_EMAIL,
             target=f"consultation {recipients.queue_filter.consultation_id}",

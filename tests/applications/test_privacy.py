@@ -331,3 +331,24 @@ def test_an_smtp_refusal_quoting_the_address_logs_no_address(app, ctx):
     logger.removeHandler(handler)
     assert "amina.x@example.org" not in stream.getvalue()
     assert "[address]" in stream.getvalue()
+
+
+def test_every_private_link_answer_is_never_cached_nor_indexed(app, ctx, client):
+    """The /a/<token> views' one preamble marks whatever they answer (pages, files,
+    redirects): each is about one person."""
+    from consult.enums import Role
+    from tests.factories import make_consultation, under_review
+
+    consultation = make_consultation(capacities={Role.ATTENDEE: 5})
+    _application, raw = under_review(consultation, Role.ATTENDEE)  # (confirmed at once)
+    rules = [r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/a/<token>")]
+    assert len(rules) > 10
+    checked = 0
+    for rule in rules:
+        response = client.get(rule.replace("<token>", raw))
+        if response.status_code in (404, 405):
+            continue  # (nothing there for this person, or POST only)
+        assert response.headers["Cache-Control"] == "no-store", rule
+        assert response.headers["X-Robots-Tag"] == "noindex", rule
+        checked += 1
+    assert checked > 8

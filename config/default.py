@@ -126,3 +126,12 @@ PASSWORD_PEPPERS: list[str] = []
 # A private link that is not an application's latest stops working after this many days
 # without use (the latest always works until the retention date). docs/security.md.
 LINK_IDLE_DAYS = 60
+
+# Written contributions' attachments (consult/contributions/files.py): where they are
+# stored (empty: <instance>/contribution-files; never a directory the web server
+# serves), how large one may be, how many a contribution may have, and the operator's
+# virus scanner ("clamdscan --no-summary --fdpass -": the file on standard input).
+CONTRIBUTION_FILES_DIR = ""
+CONTRIBUTION_FILE_MAX_BYTES = 10 * 1024 * 1024
+CONTRIBUTION_FILES_MAX = 3
+SCAN_COMMAND = ""

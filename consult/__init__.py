@@ -27,6 +27,7 @@ FEATURES = (
     "applications",
     "programme",
     "attendance",
+    "contributions",
     "review",
     "demo",
 )

@@ -13,9 +13,9 @@ import re
 # HTML escaping and URL quoting unchanged.
 LINK_TOKEN = "private-link-token-filled-in-when-sent"
 MASK = "[private-link]"
-# A raw token in a URL path: an applicant's /a/<43 URL-safe base64 characters>, or a
-# staff invitation's /secretariat/invitation/<token>.
-_RAW_TOKEN_IN_PATH = re.compile(r"(/a/|/secretariat/invitation/)[A-Za-z0-9_\-]{20,128}")
+# A raw token in a URL path: an applicant's /a/<43 URL-safe base64 characters>, a
+# contributor's /w/<token>, or a staff invitation's /secretariat/invitation/<token>.
+_RAW_TOKEN_IN_PATH = re.compile(r"(/a/|/w/|/secretariat/invitation/)[A-Za-z0-9_\-]{20,128}")
 
 
 def fill_token(text: str, raw: str) -> str:

@@ -94,8 +94,10 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def app(database_uri: str, app_overrides: dict) -> Iterator[Flask]:
-    app = make_app(database_uri, **app_overrides)
+def app(database_uri: str, app_overrides: dict, tmp_path: Path) -> Iterator[Flask]:
+    # Attachments go to the test's own directory, never the checkout's instance/.
+    files = {"CONTRIBUTION_FILES_DIR": str(tmp_path / "contribution-files")}
+    app = make_app(database_uri, **{**files, **app_overrides})
     app.test_client_class = IsolatedClient
     yield app
     with app.app_context():

@@ -37,6 +37,7 @@ FIELDS = {
     "question": ("label", "help", "options"),
     "organization": ("name", "acronym"),
     "criterion": ("name", "description"),
+    "guiding": ("label", "help"),
 }
 # By table, so that other features' rows (the programme's sessions, the review
 # criteria) need no import here.
@@ -48,6 +49,7 @@ OWNER_BY_TABLE = {
     Organization.__tablename__: "organization",
     "programme_session": "session",
     "review_criterion": "criterion",
+    "guiding_question": "guiding",
 }
 
 

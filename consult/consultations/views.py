@@ -1,6 +1,6 @@
 """Public pages: the list of consultations and one consultation."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -36,10 +36,16 @@ from consult.database import local_to_utc, utc_to_local, utcnow
 from consult.enums import ConsultationState, Role
 from consult.extensions import db
 from consult.forms import ActionForm
+from consult.hooks import Hook
 from consult.http import status_for
 from consult.pages import public_page
 from consult.security.models import SecurityTag
 from consult.security.services import record_event
+
+# Asked by a consultation's public page for more of what visitors can do there (the
+# written contributions, a feature above): (label, url) pairs; the page is kept per
+# answer, so a handler must be cheap (from the process's cache).
+detail_links: Hook[[Consultation, datetime], list[tuple[str, str]]] = Hook("detail_links")
 
 bp = Blueprint("consultations", __name__)
 
@@ -61,10 +67,15 @@ def detail(slug: str) -> ResponseReturnValue:
         abort(404)
     now = utcnow()
     offers = availability(consultation)
+    links = [link for answer in detail_links(consultation, now) for link in answer]
     return public_page(
-        (slug, consultation.call_phase(now), tuple(a.places_left for a in offers)),
+        (slug, consultation.call_phase(now), tuple(a.places_left for a in offers), tuple(links)),
         lambda: render_template(
-            "consultations/detail.html", consultation=consultation, availability=offers, now=now
+            "consultations/detail.html",
+            consultation=consultation,
+            availability=offers,
+            now=now,
+            more_links=links,
         ),
     )
 

@@ -28,6 +28,7 @@ from consult.database import local_to_utc, utc_to_local
 from consult.enums import ApplicationState
 from consult.extensions import db
 from consult.forms import ActionForm
+from consult.hooks import Hook
 from consult.http import csv_download, parse_id, safe_return, status_for
 from consult.pages import public_page
 from consult.programme.forms import PlacementForm, SessionForm, SpeakerFilterForm
@@ -56,6 +57,19 @@ from consult.security.models import SecurityTag
 from consult.security.services import record_event
 
 bp = Blueprint("programme", __name__)
+
+# Asked by the public programme for what visitors can read beside it (the written
+# contributions, a feature above): {"sessions": {session id: url}, "speakers":
+# {application id: url}} from each handler, merged.
+session_reading: Hook[[Consultation], dict[str, dict[int, str]]] = Hook("session_reading")
+
+
+def _readings(consultation: Consultation) -> dict[str, dict[int, str]]:
+    merged: dict[str, dict[int, str]] = {"sessions": {}, "speakers": {}}
+    for answer in session_reading(consultation):
+        for key, links in answer.items():
+            merged.setdefault(key, {}).update(links)
+    return merged
 
 
 # --- the secretariat ------------------------------------------------------------------
@@ -348,6 +362,7 @@ def public_programme(slug: str) -> ResponseReturnValue:
             placed=speakers_by_session(consultation),
             listed=listed_publicly,
             preview=preview,
+            readings=_readings(consultation),
         ),
     )
 

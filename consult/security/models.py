@@ -45,6 +45,8 @@ class SecurityTag(LabelledEnum):
     DECISIONS_ANNOUNCED = "review:decisions_announced"
     GROUP_EMAIL = "review:group_email"
     BADGES_PRINTED = "attendance:badges_printed"
+    CONTRIBUTION_MODERATED = "contributions:moderated"
+    SYNTHESIS_EXPORTED = "contributions:synthesis_exported"
     ALERT = "alert:raised"
 
 
@@ -87,6 +89,8 @@ SECURITY_TAG_LABELS = with_labels(
         SecurityTag.DECISIONS_ANNOUNCED: _l("Decisions announced"),
         SecurityTag.GROUP_EMAIL: _l("Email to a group of applicants"),
         SecurityTag.BADGES_PRINTED: _l("Badges printed"),
+        SecurityTag.CONTRIBUTION_MODERATED: _l("Contribution moderated"),
+        SecurityTag.SYNTHESIS_EXPORTED: _l("Synthesis of contributions exported"),
     },
 )
 

@@ -15,6 +15,7 @@ behind them. Ends with a table of every case, its target and whether it is met.
     make bench BENCH_ARGS="--rows 20000 --only lists"
     make bench BENCH_ARGS="--only pages"
     make bench BENCH_ARGS="--only badges"       # 500 badges as one PDF (issue 21)
+    make bench BENCH_ARGS="--only contributions"  # the public list at 10,000 (issue 22)
 
 The PostgreSQL database named in --url is emptied and refilled.
 """
@@ -51,7 +52,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument(
         "--only",
-        choices=["lists", "side-by-side", "pages", "badges"],
+        choices=["lists", "side-by-side", "pages", "badges", "contributions"],
         default=None,
         help="one part only",
     )
@@ -96,6 +97,8 @@ def main() -> None:
         record += _lists(args)
     if args.only in (None, "badges"):
         record += _badges(args)
+    if args.only in (None, "contributions"):
+        record += _contributions(args)
     dialect = (args.url or "sqlite").split(":")[0].split("+")[0]
     print(f"\n=== consult performance record ({dialect}, {args.rows:,} applications) ===")
     width = max(len(row[0]) for row in record)
@@ -180,6 +183,127 @@ def _lists(args) -> list[tuple[str, str, str, bool]]:
 
 
 BADGES = 500
+
+
+CONTRIBUTIONS = 10_000
+
+
+def _contributions(args) -> list[tuple[str, str, str, bool]]:
+    """The public list of written contributions at 10,000 published ones: a page
+    unfiltered, filtered by category and region, and a word search; its queries."""
+    from consult import create_app
+    from consult.contributions.models import (
+        Consent,
+        Contribution,
+        ContributionAnswer,
+        ContributionCall,
+        ContributionState,
+        GuidingQuestion,
+        OnBehalf,
+    )
+    from consult.database import utcnow
+    from consult.database.migrate import upgrade
+    from consult.extensions import db
+
+    tmp = tempfile.TemporaryDirectory()
+    url = _database(args.url, "contributions", tmp.name)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, RATELIMIT_ENABLED=False)
+    with app.app_context():
+        upgrade()
+        consultation = _fill(10)
+        now = utcnow()
+        db.session.add(
+            ContributionCall(
+                consultation_id=consultation.id, opens_at=now, closes_at=now, last_number=0
+            )
+        )
+        question = GuidingQuestion(consultation_id=consultation.id, label="What worked?")
+        db.session.add(question)
+        db.session.flush()
+        categories = [c.id for c in consultation.categories]
+        countries = ["SN", "FR", "CN", "BR", "RU", "US", "JO", "IN"]
+        rows = [
+            {
+                "reference": f"B-W-{n:05d}",
+                "consultation_id": consultation.id,
+                "state": (ContributionState.PUBLISHED if n % 3 else ContributionState.ANONYMOUS),
+                "version": 1,
+                "full_name": f"Contributor {n}",
+                "email": f"w{n}@example.org",
+                "organization": "",
+                "category_id": categories[n % len(categories)],
+                "country": countries[n % len(countries)],
+                "gender": "",
+                "on_behalf": OnBehalf.PERSONAL,
+                "consent": Consent.NAMED,
+                "language": "en",
+                "moderation_reason": "",
+                "passage": "",
+                "search_text": f"community networks blended finance case {n}",
+                "fingerprint": f"{n:064d}",
+                "created_at": now,
+                "updated_at": now,
+                "published_at": now,
+            }
+            for n in range(CONTRIBUTIONS)
+        ]
+        db.session.execute(sa.insert(Contribution), rows)
+        ids = db.session.execute(sa.select(Contribution.id)).scalars().all()
+        db.session.execute(
+            sa.insert(ContributionAnswer),
+            [
+                {
+                    "contribution_id": i,
+                    "question_id": question.id,
+                    "body": "<p>Community networks with blended finance worked.</p>",
+                    "original": "",
+                }
+                for i in ids
+            ],
+        )
+        db.session.commit()
+        slug, category = consultation.slug, categories[0]
+        db.session.remove()
+    client = app.test_client()
+    pages = {
+        "page 1": f"/c/{slug}/contributions",
+        "page 50, by category and region": (
+            f"/c/{slug}/contributions?category={category}&region=african&page=50"
+        ),
+        "a word search": f"/c/{slug}/contributions?q=blended",
+    }
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    rows_out = []
+    with app.app_context():
+        engine = db.engine
+    for name, path in pages.items():
+        client.get(path)  # (warm)
+        times = []
+        for _ in range(args.repeat):
+            statements.clear()
+            sa.event.listen(engine, "before_cursor_execute", count)
+            started = time.perf_counter()
+            response = client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+            sa.event.remove(engine, "before_cursor_execute", count)
+            assert response.status_code == 200, response.status_code
+        median = statistics.median(times)
+        rows_out.append(
+            (
+                f"Public contributions at {CONTRIBUTIONS:,}: {name}",
+                f"{median:.1f} ms, {len(statements)} queries",
+                "≤ 50 ms",
+                median <= 50,
+            )
+        )
+    with app.app_context():
+        db.engine.dispose()
+    tmp.cleanup()
+    return rows_out
 
 
 def _badges(args) -> list[tuple[str, str, str, bool]]:

@@ -373,8 +373,11 @@ def my_data(contribution: Contribution, token: str) -> ResponseReturnValue:
 
 def send_attachment(attached: ContributionFile):
     """An attachment, only ever as a download (never shown in the browser)."""
+    path = stored_files.path_of(attached.stored_as)
+    if not path.is_file():  # (lost from storage: said as missing, not as a failure)
+        abort(404)
     response = send_file(
-        stored_files.path_of(attached.stored_as),
+        path,
         mimetype=stored_files.KINDS[attached.kind],
         as_attachment=True,
         download_name=attached.name,

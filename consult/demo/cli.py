@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from consult.accounts.models import User
 from consult.database import utcnow
+from consult.demo.contributions import seed_demo_contributions
 from consult.demo.seed import (
     seed_demo,
     seed_demo_accounts,
@@ -47,6 +48,12 @@ def seed_cmd() -> None:
         letters = seed_demo_visa_requests(consultation)
         if letters:
             click.echo(f"Added {letters} visa letter requests (one in Arabic) to issue.")
+        written = seed_demo_contributions(consultation, admin)
+        if written:
+            click.echo(
+                f"Added {written} written contributions in several languages (three "
+                "published, one to moderate) and three guiding questions."
+            )
     login = public_url("accounts.login")
     if accounts:
         click.echo("")

@@ -98,6 +98,21 @@ ROUTES = [
     ("GET", "/secretariat/consultations/{c}/review-next", False),
     ("POST", "/secretariat/applications/{app}/conflict", False),
     ("POST", "/secretariat/applications/{app}/review", False),
+    ("GET", "/secretariat/consultations/{c}/contribution-call", True),
+    ("POST", "/secretariat/consultations/{c}/contribution-call", True),
+    ("POST", "/secretariat/consultations/{c}/guiding-questions", True),
+    ("POST", "/secretariat/consultations/{c}/guiding-questions/{gq}", True),
+    ("POST", "/secretariat/consultations/{c}/guiding-questions/{gq}/delete", True),
+    ("GET", "/secretariat/consultations/{c}/contributions", True),
+    ("GET", "/secretariat/consultations/{c}/contributions/{w}", True),
+    ("POST", "/secretariat/consultations/{c}/contributions/{w}/moderate", True),
+    ("POST", "/secretariat/consultations/{c}/contributions/{w}/formatting", True),
+    ("POST", "/secretariat/consultations/{c}/contributions/{w}/themes", True),
+    ("POST", "/secretariat/consultations/{c}/contributions/{w}/erase", True),
+    ("GET", "/secretariat/consultations/{c}/contributions/{w}/files/{wf}", True),
+    ("GET", "/secretariat/consultations/{c}/synthesis", True),
+    ("GET", "/secretariat/consultations/{c}/synthesis.pdf", True),
+    ("POST", "/secretariat/consultations/{c}/themes/{th}", True),
 ]
 
 
@@ -111,6 +126,43 @@ REDIRECTS = {
         "/secretariat/applications/{app}?consultation={c}"
     ),
 }
+
+
+def written_contribution(consultation) -> dict:
+    """A guiding question, a contribution with a stored attachment, and a theme."""
+    from consult.contributions import files
+    from consult.contributions.models import (
+        Consent,
+        Contribution,
+        ContributionFile,
+        ContributionState,
+        ContributionTheme,
+        GuidingQuestion,
+        OnBehalf,
+    )
+    from consult.extensions import db
+    from tests.factories import category
+
+    question = GuidingQuestion(consultation_id=consultation.id, label="What works?")
+    theme = ContributionTheme(consultation_id=consultation.id, name="Finance")
+    contribution = Contribution(
+        reference="FM-W-0001",
+        consultation_id=consultation.id,
+        state=ContributionState.NEW,
+        full_name="Contributor",
+        email="w@example.org",
+        category_id=category("civil_society").id,
+        country="SN",
+        on_behalf=OnBehalf.PERSONAL,
+        consent=Consent.NAMED,
+    )
+    attached = ContributionFile(
+        name="a.pdf", kind="pdf", size=8, sha256="0" * 64, stored_as=files.store(b"%PDF-1.4")
+    )
+    contribution.files.append(attached)
+    db.session.add_all([question, theme, contribution])
+    db.session.flush()
+    return {"gq": question.id, "th": theme.id, "w": contribution.id, "wf": attached.id}
 
 
 @pytest.fixture
@@ -157,8 +209,10 @@ def ids(ctx, admin):
         reference="T-VL-0001",
     )
     db.session.add(letter)
+    written = written_contribution(consultation)
     db.session.commit()
     return {
+        **written,
         "letter": letter.id,
         "cr": criterion.id,
         "q": question.id,

@@ -84,9 +84,9 @@ def call_dates(consultation_id: int) -> tuple[datetime, datetime] | None:
 
     def load(session):
         call = session.get(ContributionCall, consultation_id)
-        return (call.opens_at, call.closes_at) if call is not None else None
+        return (call.opens_at, call.closes_at) if call is not None else ()
 
-    return cached("contribution_call", consultation_id, load)
+    return cached("contribution_call", consultation_id, load) or None  # (() is kept; None not)
 
 
 def detail_links(consultation: Consultation, now: datetime) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from wtforms import (
+    EmailField,
     Form,
     HiddenField,
     PasswordField,
@@ -26,7 +27,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
 from wtforms.meta import DefaultMeta
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from consult.http import parse_id
 from consult.i18n import countries
@@ -286,3 +287,41 @@ def country_choices(language: str, blank) -> list[SelectChoice]:
     """`blank` ("Choose a country", "Any") then every country in `language`: the
     country options are made once per language and process (read-only)."""
     return [SelectChoice("", blank), *_countries(language)]
+
+
+# -- the fields the public forms share (the application form, the contribution form) ---
+
+
+def full_name_field(description=None) -> StringField:
+    """A person's full name: required, one line, no web address."""
+    return StringField(
+        _l("Full name"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(_l("Enter your full name.")), Length(max=200), NoLinks()],
+        description=description,
+        render_kw={"autocomplete": "name"},
+    )
+
+
+def email_field(description) -> EmailField:
+    """The address the private link goes to: required, deliverable over plain SMTP."""
+    return EmailField(
+        _l("Email address"),
+        filters=[strip_whitespace],
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Length(max=254),
+            DeliverableEmail(),
+        ],
+        description=description,
+        render_kw={"autocomplete": "email"},
+    )
+
+
+def country_field() -> LongSelectField:
+    """Where the person lives or works (choices per language: country_choices)."""
+    return LongSelectField(
+        _l("Country"),
+        validators=[DataRequired(_l("Choose the country you live or work in."))],
+        render_kw={"autocomplete": "country"},
+    )

@@ -76,7 +76,30 @@ def site(app):
         consultation.programme_published_at = consultation.created_at
         consultation.participants_public = True
         db.session.commit()
+        # Written contributions: the demo's (published, waiting, not published), and a
+        # private link to the waiting one.
+        import secrets
+
+        from sqlalchemy import select
+
+        from consult.contributions.models import Contribution, ContributionToken
+        from consult.contributions.services import _hash
+        from consult.demo.contributions import seed_demo_contributions
+
+        seed_demo_contributions(consultation, admin)
+        written = db.session.execute(select(Contribution).order_by(Contribution.id)).scalars()
+        written = list(written)
+        waiting = next(c for c in written if c.state.value == "new")
+        published = next(c for c in written if c.state.value == "published")
+        contribution_link = secrets.token_urlsafe(32)
+        db.session.add(
+            ContributionToken(contribution_id=waiting.id, token_hash=_hash(contribution_link))
+        )
+        db.session.commit()
         data = {
+            "contribution": contribution_link,
+            "contribution_id": waiting.id,
+            "published_reference": published.reference,
             "slug": consultation.slug,
             "consultation_id": consultation.id,
             "submitted": submitted_link,
@@ -110,6 +133,13 @@ def public_pages(d):
         "/letters/verify?ref=FM-VL-0001",
         f"/c/{slug}/programme",
         f"/c/{slug}/participants",
+        f"/c/{slug}/contribute",
+        f"/c/{slug}/contributions",
+        f"/c/{slug}/contributions?q=finance&region=african",
+        f"/c/{slug}/contributions/{d['published_reference']}",
+        f"/w/{d['contribution']}",
+        f"/w/{d['contribution']}/edit",
+        "/w/not-a-real-link-at-all-0123456789abcdef",
         "/a/not-a-real-link-at-all-0123456789abcdef",
         "/no-such-page",
         "/secretariat/login",
@@ -147,6 +177,10 @@ def staff_pages(d, admin: bool):
             f"/secretariat/consultations/{cid}/check-in?q=a",
             f"/secretariat/consultations/{cid}/check-in?person={d['confirmed_id']}",
             f"/secretariat/consultations/{cid}/badges",
+            f"/secretariat/consultations/{cid}/contributions?state=all",
+            f"/secretariat/consultations/{cid}/contributions/{d['contribution_id']}",
+            f"/secretariat/consultations/{cid}/synthesis",
+            f"/secretariat/consultations/{cid}/contribution-call",
             f"/secretariat/consultations/{cid}/visa-letters",
             f"/secretariat/consultations/{cid}/letter-settings",
             f"/secretariat/consultations/{cid}/announce",
@@ -244,6 +278,10 @@ def test_public_pages_have_no_violations(site, page, language):
     page.goto(f"{site.url}/secretariat/login?lang={language}")
     submit_empty(page)
     check(page, "login (errors)", problems)
+    visit(page, site.url, f"/c/{site.data['slug']}/contribute", language, problems)
+    submit_empty(page)
+    assert page.locator(".error-summary").count() == 1
+    check(page, "contribute (errors)", problems)
     # A complete application: the thank-you page.
     page.goto(f"{site.url}/c/{site.data['slug']}/apply?lang={language}")
     page.fill("#full_name", "Fatima Zahra")

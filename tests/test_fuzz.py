@@ -203,7 +203,8 @@ def _form_defaults(app, client, values) -> dict[str, dict[str, str]]:
         path = _path(rule, arguments, chosen)
         parser = _FormValues()
         for who in (client, anonymous):
-            parser.feed(who.get(path).text)
+            # (downloads -- a PDF, a ZIP -- are bytes: read as text, they hold no form)
+            parser.feed(who.get(path).get_data().decode(errors="replace"))
         form = parser.values
         for name, value in VALID.items():
             if name in form and not form[name]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    EmailField,
     HiddenField,
     RadioField,
     SelectField,
@@ -23,11 +22,13 @@ from consult.consultations.questions import questions_asked
 from consult.enums import GENDER_LABELS, Role
 from consult.forms import (
     BaseForm,
-    DeliverableEmail,
     LongSelectField,
     NoLinks,
     VersionField,
     country_choices,
+    country_field,
+    email_field,
+    full_name_field,
     optional_int,
     strip_whitespace,
 )
@@ -41,35 +42,15 @@ ORGANIZATION_REQUIRED = {"government", "international_organization"}
 # The fields, defined in the order of the page (the error summary lists them so); the
 # forms below take those they have.
 _form_key = HiddenField(validators=[Length(max=64)])
-_full_name = StringField(
-    _l("Full name"),
-    filters=[strip_whitespace],
-    validators=[DataRequired(_l("Enter your full name.")), Length(max=200), NoLinks()],
-    description=_l("As it should appear on your badge."),
-    render_kw={"autocomplete": "name"},
-)
-_email = EmailField(
-    _l("Email address"),
-    filters=[strip_whitespace],
-    validators=[
-        DataRequired(_l("Enter your email address.")),
-        Length(max=254),
-        DeliverableEmail(),
-    ],
-    description=_l("We send your private link to this address."),
-    render_kw={"autocomplete": "email"},
-)
+_full_name = full_name_field(_l("As it should appear on your badge."))
+_email = email_field(_l("We send your private link to this address."))
 _job_title = StringField(
     _l("Job title"),
     filters=[strip_whitespace],
     validators=[Length(max=200), NoLinks()],
     render_kw={"autocomplete": "organization-title"},
 )
-_country = LongSelectField(
-    _l("Country"),
-    validators=[DataRequired(_l("Choose the country you live or work in."))],
-    render_kw={"autocomplete": "country"},
-)
+_country = country_field()
 _gender = SelectField(
     _l("Gender (optional)"),
     choices=GENDERS,

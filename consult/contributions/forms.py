@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateTimeLocalField,
-    EmailField,
     RadioField,
     SelectField,
     StringField,
@@ -28,11 +27,12 @@ from consult.contributions.sanitize import MAX_LENGTH, from_text
 from consult.enums import GENDER_LABELS
 from consult.forms import (
     BaseForm,
-    DeliverableEmail,
-    LongSelectField,
     NoLinks,
     VersionField,
     country_choices,
+    country_field,
+    email_field,
+    full_name_field,
     optional_int,
     strip_whitespace,
 )
@@ -80,12 +80,7 @@ class _Answers:
         return False
 
 
-_name = StringField(
-    _l("Full name"),
-    filters=[strip_whitespace],
-    validators=[DataRequired(_l("Enter your full name.")), Length(max=200), NoLinks()],
-    render_kw={"autocomplete": "name"},
-)
+_name = full_name_field()
 _organization = StringField(
     _l("Organization (optional)"),
     filters=[strip_whitespace],
@@ -105,28 +100,14 @@ _consent = RadioField(
 
 class ContributionForm(_Answers, BaseForm):
     full_name = _name
-    email = EmailField(
-        _l("Email address"),
-        filters=[strip_whitespace],
-        validators=[
-            DataRequired(_l("Enter your email address.")),
-            Length(max=254),
-            DeliverableEmail(),
-        ],
-        description=_l("We send the private link to your contribution to this address."),
-        render_kw={"autocomplete": "email"},
-    )
+    email = email_field(_l("We send the private link to your contribution to this address."))
     organization = _organization
     category = SelectField(
         _l("Stakeholder category"),
         coerce=optional_int,
         validators=[DataRequired(_l("Choose a stakeholder category."))],
     )
-    country = LongSelectField(
-        _l("Country"),
-        validators=[DataRequired(_l("Choose the country you live or work in."))],
-        render_kw={"autocomplete": "country"},
-    )
+    country = country_field()
     gender = SelectField(
         _l("Gender (optional)"),
         choices=[SelectChoice(code, label) for code, label in GENDER_LABELS.items()],

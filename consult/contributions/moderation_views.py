@@ -58,6 +58,7 @@ from consult.contributions.services import (
 from consult.contributions.views import names_for, send_attachment
 from consult.database import local_to_utc, utc_to_local
 from consult.extensions import db
+from consult.forms import ActionForm
 from consult.http import file_download, parse_id, status_for
 from consult.i18n import NATIVE_NAMES, offered_languages
 from consult.programme.services import sessions_of
@@ -170,13 +171,14 @@ def save_guiding_question(consultation_id: int, question_id: int | None = None):
 def delete_guiding_question(consultation_id: int, question_id: int):
     consultation = db.get_or_404(Consultation, consultation_id)
     question = _question_or_404(consultation, question_id)
-    if VersionForm().is_submitted():
-        try:
-            delete_question(question, by=current_user)
-        except ContributionError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("The question is deleted."), "success")
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        delete_question(question, by=current_user)
+    except ContributionError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("The question is deleted."), "success")
     return redirect(url_for(".call", consultation_id=consultation.id))
 
 
@@ -441,9 +443,10 @@ def theme_session(consultation_id: int, theme_id: int) -> ResponseReturnValue:
     session_id = parse_id(request.form.get("session"))
     if session_id is not None and session_id not in {s.id for s in sessions_of(consultation)}:
         abort(400)
-    if VersionForm().is_submitted():
-        link_theme_to_session(theme, session_id, by=current_user)
-        flash(_("The theme's panel is saved."), "success")
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    link_theme_to_session(theme, session_id, by=current_user)
+    flash(_("The theme's panel is saved."), "success")
     return redirect(url_for(".synthesis", consultation_id=consultation.id))
 
 

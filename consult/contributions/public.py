@@ -25,7 +25,6 @@ from consult.contributions.models import (
     Contribution,
     ContributionAnswer,
     ContributionState,
-    ContributionTheme,
     contribution_theme_link,
 )
 from consult.contributions.sanitize import to_text
@@ -155,16 +154,6 @@ def balance(consultation_id: int, states=PUBLIC_STATES) -> Balance:
         by_region[region_of(country)] += n
         by_gender[gender or ""] += n
     return Balance(sum(by_category.values()), by_category, by_region, by_gender)
-
-
-def themes_in_use(consultation_id: int) -> list[ContributionTheme]:
-    return list(
-        db.session.execute(
-            select(ContributionTheme)
-            .where(ContributionTheme.consultation_id == consultation_id)
-            .order_by(ContributionTheme.name)
-        ).scalars()
-    )
 
 
 def feed_entries(consultation_id: int, limit: int = 50) -> list[Contribution]:

@@ -814,3 +814,20 @@ def readings(consultation: Consultation) -> dict[str, dict[int, str]]:
 
 def url_for_list(consultation: Consultation, **filters) -> str:
     return url_for("contributions.published", slug=consultation.slug, **filters)
+
+
+def contributions_by(application: Application) -> list[Contribution]:
+    """The written contributions the same person (the same address) sent to the same
+    consultation: a speaker's application refers to them."""
+    return list(
+        db.session.execute(
+            select(Contribution)
+            .where(
+                Contribution.consultation_id == application.consultation_id,
+                Contribution.email == application.email,
+                Contribution.erased_at.is_(None),
+                Contribution.state != S.UNVERIFIED,
+            )
+            .order_by(Contribution.id)
+        ).scalars()
+    )

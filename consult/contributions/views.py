@@ -53,6 +53,7 @@ from consult.contributions.services import (
     history,
     personal_data,
     submit,
+    themes_of,
     verify,
     withdraw,
 )
@@ -92,6 +93,15 @@ def _read_uploads(form_field: str, errors: list[str]) -> list[stored_files.Uploa
     if len(uploads) > limit:
         errors.append(_("At most %(n)s attachments.", n=limit))
     return uploads
+
+
+def _upload_limits() -> dict:
+    """What the forms with attachments say of them: how many, how large."""
+    config = current_app.config
+    return {
+        "max_files": config["CONTRIBUTION_FILES_MAX"],
+        "max_mb": config["CONTRIBUTION_FILE_MAX_BYTES"] // (1024 * 1024),
+    }
 
 
 def _allow_files() -> None:
@@ -178,8 +188,7 @@ def contribute(slug: str) -> ResponseReturnValue:
             consultation=consultation,
             form=form,
             call=call,
-            max_files=current_app.config["CONTRIBUTION_FILES_MAX"],
-            max_mb=current_app.config["CONTRIBUTION_FILE_MAX_BYTES"] // (1024 * 1024),
+            **_upload_limits(),
         ),
         status,
     )
@@ -315,8 +324,7 @@ def edit_contribution(contribution: Contribution, token: str) -> ResponseReturnV
             consultation=contribution.consultation,
             token=token,
             form=form,
-            max_files=current_app.config["CONTRIBUTION_FILES_MAX"],
-            max_mb=current_app.config["CONTRIBUTION_FILE_MAX_BYTES"] // (1024 * 1024),
+            **_upload_limits(),
         ),
         status,
     )
@@ -443,7 +451,7 @@ def published(slug: str) -> ResponseReturnValue:
         pages=max((total + public.PAGE_SIZE - 1) // public.PAGE_SIZE, 1),
         filters=filters,
         questions=guiding_questions(consultation.id),
-        themes=public.themes_in_use(consultation.id),
+        themes=themes_of(consultation.id),
         balance=public.balance(consultation.id),
         names=names_for(consultation),
         call=call_of(consultation.id),

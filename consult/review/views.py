@@ -49,6 +49,7 @@ from consult.applications.states import holds_place
 from consult.consultations.content import localized
 from consult.consultations.models import Consultation
 from consult.consultations.services import all_consultations
+from consult.contributions.services import contributions_by
 from consult.database import utcnow
 from consult.enums import ApplicationState, Role
 from consult.extensions import db
@@ -357,6 +358,7 @@ def _detail(
         decision_error=decision_error,
         emails=emails,
         also_applied=other_live_applications(application),
+        written=contributions_by(application),
         erase_form=EraseForm(),
         pending_form=WithdrawPendingForm(version=application.version),
         decision_labels=DECISION_LABELS,

@@ -211,6 +211,15 @@ class Contribution(db.Model):
     def shows_name(self) -> bool:
         return self.state == ContributionState.PUBLISHED
 
+    def public_file_name(self, attached: ContributionFile) -> str:
+        """An attachment's name as the public reads it: its own where the contribution
+        is published with the name; else the reference and a number (a file's name
+        often says who wrote it)."""
+        if self.shows_name:
+            return attached.name
+        number = next(n for n, f in enumerate(self.files, 1) if f.id == attached.id)
+        return f"{self.reference}-{number}.{attached.kind}"
+
 
 class ContributionAnswer(db.Model):
     """The answer to one guiding question: HTML that went through the allow-list

@@ -209,7 +209,8 @@ def archive(consultation: Consultation, heading: str, names, questions: dict[int
             )
             for attached in contribution.files:
                 archive_file.writestr(
-                    f"{contribution.reference}-attachments/{attached.id}-{attached.name}",
+                    f"{contribution.reference}-attachments/"
+                    f"{contribution.public_file_name(attached)}",
                     stored_files.read(attached.stored_as),
                 )
             writer.writerow(

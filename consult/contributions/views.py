@@ -379,7 +379,7 @@ def my_data(contribution: Contribution, token: str) -> ResponseReturnValue:
     )
 
 
-def send_attachment(attached: ContributionFile):
+def send_attachment(attached: ContributionFile, name: str | None = None):
     """An attachment, only ever as a download (never shown in the browser)."""
     path = stored_files.path_of(attached.stored_as)
     if not path.is_file():  # (lost from storage: said as missing, not as a failure)
@@ -388,7 +388,7 @@ def send_attachment(attached: ContributionFile):
         path,
         mimetype=stored_files.KINDS[attached.kind],
         as_attachment=True,
-        download_name=attached.name,
+        download_name=name or attached.name,
         max_age=0,
     )
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -485,7 +485,8 @@ def one(slug: str, reference: str) -> ResponseReturnValue:
 def public_file(slug: str, reference: str, file_id: int) -> ResponseReturnValue:
     consultation = _consultation_or_404(slug)
     contribution = _published_or_404(consultation, reference)
-    return send_attachment(_file_of(contribution, file_id))
+    attached = _file_of(contribution, file_id)
+    return send_attachment(attached, contribution.public_file_name(attached))
 
 
 @bp.get("/c/<slug>/contributions.atom")

@@ -387,3 +387,27 @@ def test_edits_stop_when_the_call_closes(consultation, client):
     assert "The call for contributions is closed." in client.get(path).text
     assert client.get(f"{path}/edit").status_code == 302
     assert client.get(f"/c/{consultation.slug}/contribute").status_code == 410
+
+
+def test_an_anonymous_contributions_attachments_do_not_carry_the_name(consultation, client, admin):
+    send(client, consultation, files=[(PDF, "Amina Diallo - CV.pdf"), (odt(), "notes.odt")])
+    contribution = only_contribution()
+    publish(contribution, "anonymous", admin)
+    page = client.get(f"/c/{consultation.slug}/contributions/{contribution.reference}")
+    assert "Amina" not in page.text and "notes.odt" not in page.text
+    assert f"{contribution.reference}-1.pdf" in page.text
+    first = contribution.files[0]
+    download = client.get(
+        f"/c/{consultation.slug}/contributions/{contribution.reference}/files/{first.id}"
+    )
+    assert "Amina" not in download.headers["Content-Disposition"]
+    assert f"{contribution.reference}-1.pdf" in download.headers["Content-Disposition"]
+    archive = client.get(f"/c/{consultation.slug}/contributions.zip")
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(archive.data)) as z:
+        assert not [n for n in z.namelist() if "Amina" in n]
+        assert (
+            f"{contribution.reference}-attachments/{contribution.reference}-2.odt" in z.namelist()
+        )

@@ -170,3 +170,44 @@ def test_the_contributor_edits_withdraws_and_downloads_their_data(consultation, 
     assert withdrawn.status_code == 302
     assert only_contribution().state == ContributionState.WITHDRAWN
     assert "You withdrew this contribution." in client.get(path).text
+
+
+def test_the_guiding_questions_are_translated_on_the_translations_page(
+    consultation, client, admin_client
+):
+    page = admin_client.get(f"/secretariat/consultations/{consultation.id}/translations/fr")
+    assert "Guiding question: Which financing mechanisms worked?" in page.text
+    field = re.search(r'name="(guiding-\d+-label)"', page.text).group(1)
+    saved = admin_client.post(
+        f"/secretariat/consultations/{consultation.id}/translations/fr",
+        data={"csrf_token": csrf_token(page.text), field: "Quels mécanismes ont fonctionné ?"},
+    )
+    assert saved.status_code == 302
+    form = client.get(f"/c/{consultation.slug}/contribute?lang=fr")
+    assert "Quels mécanismes ont fonctionné ?" in form.text
+    assert "Which financing mechanisms worked?" not in form.text
+
+
+def test_the_call_and_its_questions_are_kept_by_the_admins(consultation, admin_client):
+    url = f"/secretariat/consultations/{consultation.id}/contribution-call"
+    page = admin_client.get(url)
+    backwards = admin_client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(page.text),
+            "opens_at": "2027-03-01T09:00",
+            "closes_at": "2027-02-01T09:00",
+        },
+    )
+    assert backwards.status_code == 422 and "must be after the open date" in backwards.text
+    added = admin_client.post(
+        f"/secretariat/consultations/{consultation.id}/guiding-questions",
+        data={"csrf_token": csrf_token(page.text), "label": "Which indicators?", "help": ""},
+    )
+    assert added.status_code == 302
+    assert "Which indicators?" in admin_client.get(url).text
+    empty = admin_client.post(
+        f"/secretariat/consultations/{consultation.id}/guiding-questions",
+        data={"csrf_token": csrf_token(page.text), "label": ""},
+    )
+    assert empty.status_code == 422 and "Write the question." in empty.text

@@ -307,34 +307,45 @@ def _back(consultation, contribution):
     )
 
 
+def _acted(consultation, contribution, key: str, form, act, done):
+    """The one shape of the contribution page's forms: validate, act, say it is done and
+    go back to the page; a refusal is said beside its field (or above the form) on the
+    page sent back with what was typed."""
+    if not form.validate():
+        return _detail(consultation, contribution, 422, **{key: form})
+    try:
+        act()
+    except ContributionError as error:
+        field = form[error.field] if error.field and error.field in form else None
+        (field.errors if field is not None else form.form_errors).append(error.message)
+        return _detail(consultation, contribution, status_for(error), **{key: form})
+    flash(done(), "success")
+    return _back(consultation, contribution)
+
+
 @bp.post("/<int:consultation_id>/contributions/<int:contribution_id>/moderate")
 @admin_required
 def decide(consultation_id: int, contribution_id: int) -> ResponseReturnValue:
     consultation, contribution = _contribution_or_404(consultation_id, contribution_id)
     form = ModerationForm()
-    if form.validate():
-        try:
-            moderate(
-                contribution,
-                form.decision.data,
-                form.reason.data or "",
-                version=form.version.data,
-                by=current_user,
-            )
-        except ContributionError as error:
-            target = form[error.field].errors if error.field in form else form.form_errors
-            target.append(error.message)
-            return _detail(consultation, contribution, status_for(error), moderation=form)
-        flash(
-            _(
-                "%(reference)s: %(state)s. The contributor is told by email.",
-                reference=contribution.reference,
-                state=contribution.state.label,
-            ),
-            "success",
-        )
-        return _back(consultation, contribution)
-    return _detail(consultation, contribution, 422, moderation=form)
+    return _acted(
+        consultation,
+        contribution,
+        "moderation",
+        form,
+        lambda: moderate(
+            contribution,
+            form.decision.data,
+            form.reason.data or "",
+            version=form.version.data,
+            by=current_user,
+        ),
+        lambda: _(
+            "%(reference)s: %(state)s. The contributor is told by email.",
+            reference=contribution.reference,
+            state=contribution.state.label,
+        ),
+    )
 
 
 @bp.post("/<int:consultation_id>/contributions/<int:contribution_id>/formatting")
@@ -343,21 +354,20 @@ def formatting(consultation_id: int, contribution_id: int) -> ResponseReturnValu
     consultation, contribution = _contribution_or_404(consultation_id, contribution_id)
     form = FormattingForm()
     form.question.choices = [SelectChoice(a.question_id, "") for a in contribution.answers]
-    if form.validate():
-        try:
-            fix_formatting(
-                contribution,
-                form.question.data,
-                from_text(form.body.data),
-                version=form.version.data,
-                by=current_user,
-            )
-        except ContributionError as error:
-            form.form_errors.append(error.message)
-            return _detail(consultation, contribution, status_for(error), formatting=form)
-        flash(_("The answer is corrected; the contributor's own text is kept."), "success")
-        return _back(consultation, contribution)
-    return _detail(consultation, contribution, 422, formatting=form)
+    return _acted(
+        consultation,
+        contribution,
+        "formatting",
+        form,
+        lambda: fix_formatting(
+            contribution,
+            form.question.data,
+            from_text(form.body.data),
+            version=form.version.data,
+            by=current_user,
+        ),
+        lambda: _("The answer is corrected; the contributor's own text is kept."),
+    )
 
 
 @bp.post("/<int:consultation_id>/contributions/<int:contribution_id>/themes")
@@ -365,13 +375,16 @@ def formatting(consultation_id: int, contribution_id: int) -> ResponseReturnValu
 def tag(consultation_id: int, contribution_id: int) -> ResponseReturnValue:
     consultation, contribution = _contribution_or_404(consultation_id, contribution_id)
     form = ThemesForm()
-    if form.validate():
-        set_themes(
+    return _acted(
+        consultation,
+        contribution,
+        "themes",
+        form,
+        lambda: set_themes(
             contribution, parse_themes(form.themes.data), form.passage.data or "", by=current_user
-        )
-        flash(_("The themes are saved."), "success")
-        return _back(consultation, contribution)
-    return _detail(consultation, contribution, 422, themes=form)
+        ),
+        lambda: _("The themes are saved."),
+    )
 
 
 @bp.post("/<int:consultation_id>/contributions/<int:contribution_id>/erase")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -59,18 +60,43 @@ def fonts_installed() -> bool:
     return True
 
 
-def new_document(**kwargs) -> FPDF:
-    """An FPDF with the three families registered, shaping on, fallbacks set."""
+def new_document(
+    *, texts: Iterable[str] | None = None, languages: Iterable[str] = (), **kwargs
+) -> FPDF:
+    """An FPDF with the font families registered, shaping on, fallbacks set. With
+    `texts`, only the families those texts need (Noto Sans always): loading the CJK
+    font alone takes more than half a second, so a document in Latin script skips it."""
     pdf = FPDF(**kwargs)
     pdf.set_auto_page_break(False)
+    needed = set(FAMILIES) if texts is None else families_for(texts, languages)
     for family, (regular, bold) in FAMILIES.items():
+        if family not in needed:
+            continue
         options = {"collection_font_number": 0} if regular.endswith(".ttc") else {}
         pdf.add_font(family, style="", fname=font_path(regular), **options)
         pdf.add_font(family, style="B", fname=font_path(bold), **options)
-    pdf.set_fallback_fonts(list(FAMILIES)[1:] + ["NotoSans"])
+    pdf.set_fallback_fonts([f for f in list(FAMILIES)[1:] if f in needed] + ["NotoSans"])
     pdf.set_text_shaping(True)
     pdf.set_creator("consult")
     return pdf
+
+
+def families_for(texts: Iterable[str], languages: Iterable[str] = ()) -> set[str]:
+    """The font families a set of texts (in these languages) needs; Noto Sans always."""
+    needed = {"NotoSans"} | {LEADING[lang] for lang in languages if lang in LEADING}
+    for text in texts:
+        needed.update(f for f in map(_family_of_char, text) if f is not None)
+    return needed
+
+
+def _family_of_char(char: str) -> str | None:
+    """The family a character's script needs, if not the default's."""
+    name = unicodedata.name(char, "")
+    if name.startswith("ARABIC"):
+        return "NotoNaskh"
+    if name.startswith(("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "FULLWIDTH", "IDEOGRAPHIC")):
+        return "NotoCJK"
+    return None
 
 
 def is_rtl(text: str) -> bool:
@@ -87,11 +113,9 @@ def is_rtl(text: str) -> bool:
 def family_for(text: str, language: str = "en") -> str:
     """The family to set for a piece of text: its script's, else the language's."""
     for char in text:
-        name = unicodedata.name(char, "")
-        if name.startswith("ARABIC"):
-            return "NotoNaskh"
-        if name.startswith(("CJK", "HIRAGANA", "KATAKANA", "HANGUL")):
-            return "NotoCJK"
+        family = _family_of_char(char)
+        if family is not None:
+            return family
     return LEADING.get(language, "NotoSans")
 
 

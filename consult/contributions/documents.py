@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from consult.contributions.models import Contribution
 from consult.contributions.sanitize import to_text
-from consult.pdfs import new_document, write
+from consult.pdfs import families_for, new_document, write
 
 MARGIN = 20
 
 
-def _document(title: str):
-    pdf = new_document(format="A4")
+def _document(title: str, texts: list[str], languages=()):
+    """An A4 document with the fonts its texts need (consult.pdfs.new_document)."""
+    pdf = new_document(texts=texts, languages=languages, format="A4")
     pdf.set_auto_page_break(True, margin=MARGIN)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_title(title)
@@ -27,6 +28,10 @@ def _paragraphs(pdf, text: str, *, size: float = 10.5, language: str = "en", bol
             pdf.ln(2)
             continue
         direction = write(pdf, paragraph, size=size, bold=bold, language=language)
+        if direction == "ltr" and "NotoNaskh" not in families_for([paragraph]):
+            # Shaping is for joined scripts; without it a long Latin, Cyrillic or
+            # Chinese paragraph is laid out several times faster.
+            pdf.set_text_shaping(False)
         pdf.multi_cell(
             0,
             size * 0.5,
@@ -42,7 +47,9 @@ def contribution_pdf(
 ) -> bytes:
     """One published contribution: its reference, who wrote it (as far as its
     publication allows), each question and its answer."""
-    pdf = _document(contribution.reference)
+    bodies = [to_text(a.body) for a in contribution.answers if a.body]
+    texts = [heading, by, *questions.values(), *bodies]
+    pdf = _document(contribution.reference, texts, [contribution.language])
     _paragraphs(pdf, heading, size=10)
     _paragraphs(pdf, f"{contribution.reference} — {by}", size=14, bold=True)
     pdf.ln(4)
@@ -63,7 +70,8 @@ def synthesis_pdf(
     language: str,
 ) -> bytes:
     """The synthesis: per theme, the quoted passages with their attribution."""
-    pdf = _document(title)
+    texts = [title, subtitle] + [t for theme, quotes in groups for t in (theme, *sum(quotes, ()))]
+    pdf = _document(title, texts, [language])
     _paragraphs(pdf, title, size=16, bold=True, language=language)
     _paragraphs(pdf, subtitle, size=10, language=language)
     pdf.ln(6)

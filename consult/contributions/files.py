@@ -158,3 +158,29 @@ def read(stored_as: str) -> bytes:
 def delete(stored_as: str) -> None:
     """Remove a stored file (gone already is fine)."""
     path_of(stored_as).unlink(missing_ok=True)
+
+
+# -- a published contribution's own PDF, made once per version and kept ---------------
+
+
+def kept_pdf(contribution_id: int, version: int, make) -> bytes:
+    """The contribution's PDF for this version: read if it was made before, else made
+    (`make()`), written, and the earlier versions' files removed. Making one takes a
+    good fraction of a second; the rapporteur's ZIP only reads them."""
+    path = storage_dir() / f"pdf-{contribution_id}-{version}.pdf"
+    if path.is_file():
+        return path.read_bytes()
+    data = make()
+    partial = path.with_suffix(f".{secrets.token_hex(4)}.partial")
+    partial.write_bytes(data)
+    partial.replace(path)
+    for older in storage_dir().glob(f"pdf-{contribution_id}-*.pdf"):
+        if older != path:
+            older.unlink(missing_ok=True)
+    return data
+
+
+def forget_pdfs(contribution_id: int) -> None:
+    """Remove every kept PDF of the contribution (its erasure)."""
+    for path in storage_dir().glob(f"pdf-{contribution_id}-*.pdf"):
+        path.unlink(missing_ok=True)

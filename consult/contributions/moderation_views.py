@@ -5,6 +5,7 @@ synthesis (counts by theme and category, the document for the meeting)."""
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import suppress
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -55,12 +56,13 @@ from consult.contributions.services import (
     set_themes,
     themes_of,
 )
-from consult.contributions.views import names_for, send_attachment
+from consult.contributions.views import contribution_document, names_for, send_attachment
 from consult.database import local_to_utc, utc_to_local
 from consult.extensions import db
 from consult.forms import ActionForm
 from consult.http import file_download, parse_id, status_for
 from consult.i18n import NATIVE_NAMES, offered_languages
+from consult.pdfs import FontsMissing
 from consult.programme.services import sessions_of
 from consult.regions import region_labels
 from consult.security.models import SecurityTag
@@ -307,6 +309,21 @@ def _back(consultation, contribution):
     )
 
 
+def _moderate(contribution: Contribution, form: ModerationForm) -> None:
+    """Record the decision; a published contribution's PDF is made now, once, so the
+    rapporteur's download only reads it (without the fonts, it is made when asked)."""
+    moderate(
+        contribution,
+        form.decision.data,
+        form.reason.data or "",
+        version=form.version.data,
+        by=current_user,
+    )
+    if contribution.is_public:
+        with suppress(FontsMissing):
+            contribution_document(contribution)
+
+
 def _acted(consultation, contribution, key: str, form, act, done):
     """The one shape of the contribution page's forms: validate, act, say it is done and
     go back to the page; a refusal is said beside its field (or above the form) on the
@@ -333,13 +350,7 @@ def decide(consultation_id: int, contribution_id: int) -> ResponseReturnValue:
         contribution,
         "moderation",
         form,
-        lambda: moderate(
-            contribution,
-            form.decision.data,
-            form.reason.data or "",
-            version=form.version.data,
-            by=current_user,
-        ),
+        lambda: _moderate(contribution, form),
         lambda: _(
             "%(reference)s: %(state)s. The contributor is told by email.",
             reference=contribution.reference,

@@ -19,7 +19,6 @@ from sqlalchemy.orm import selectinload
 
 from consult.consultations.models import Consultation
 from consult.contributions import files as stored_files
-from consult.contributions.documents import contribution_pdf
 from consult.contributions.models import (
     PUBLIC_STATES,
     Contribution,
@@ -177,10 +176,10 @@ def attribution(contribution: Contribution, category_name: str, country_name: st
     return f"{category_name}, {country_name}"
 
 
-def archive(consultation: Consultation, heading: str, names, questions: dict[int, str]) -> bytes:
-    """The rapporteur's download: a PDF per published contribution, its attachments,
-    and one CSV of them all (UTF-8). `names(contribution)` gives (attribution, category,
-    country) as the reader reads them; `questions` the questions' texts by id."""
+def archive(consultation: Consultation, names, document) -> bytes:
+    """The rapporteur's download: a PDF per published contribution (`document(c)`, kept
+    once made), its attachments, and one CSV of them all (UTF-8). `names(contribution)`
+    gives (attribution, category, country) as the reader reads them."""
     rows = list(
         db.session.execute(
             select(Contribution)
@@ -205,13 +204,15 @@ def archive(consultation: Consultation, heading: str, names, questions: dict[int
             text = "\n\n".join(to_text(a.body) for a in contribution.answers if a.body)
             archive_file.writestr(
                 f"{contribution.reference}.pdf",
-                contribution_pdf(contribution, heading, by, questions),
+                document(contribution),
+                compress_type=zipfile.ZIP_STORED,  # (PDFs are compressed already)
             )
             for attached in contribution.files:
                 archive_file.writestr(
                     f"{contribution.reference}-attachments/"
                     f"{contribution.public_file_name(attached)}",
                     stored_files.read(attached.stored_as),
+                    compress_type=zipfile.ZIP_STORED,
                 )
             writer.writerow(
                 [

@@ -654,6 +654,7 @@ def erase(contribution: Contribution, *, by: User | None = None) -> None:
             )
     for stored_as in stored:
         stored_files.delete(stored_as)
+    stored_files.forget_pdfs(contribution.id)
 
 
 def _blank(contribution_ids: list[int]) -> None:
@@ -714,6 +715,8 @@ def purge(consultation: Consultation) -> int:
             )
     for stored_as in stored:
         stored_files.delete(stored_as)
+    for contribution_id in ids:
+        stored_files.forget_pdfs(contribution_id)
     return len(ids)
 
 

@@ -23,7 +23,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
@@ -33,6 +33,7 @@ from consult.consultations.models import Consultation
 from consult.consultations.services import public_consultation
 from consult.contributions import files as stored_files
 from consult.contributions import public
+from consult.contributions.documents import contribution_pdf
 from consult.contributions.forms import (
     ContributionForm,
     EditContributionForm,
@@ -60,7 +61,7 @@ from consult.contributions.services import (
 from consult.database import utcnow
 from consult.extensions import limiter
 from consult.http import file_download, parse_id, status_for
-from consult.i18n import country_name
+from consult.i18n import country_name, offered
 from consult.regions import region_labels
 from consult.sealing import seal, unseal
 
@@ -504,12 +505,26 @@ def feed(slug: str) -> ResponseReturnValue:
     return current_app.response_class(body, mimetype="application/atom+xml")
 
 
+def contribution_document(contribution: Contribution) -> bytes:
+    """A published contribution as a PDF in its author's language (the questions and the
+    attribution too), made once per version and kept (files.kept_pdf)."""
+
+    def make() -> bytes:
+        consultation = contribution.consultation
+        with force_locale(offered(contribution.language)):
+            by = names_for(consultation)(contribution)[0]
+            questions = {
+                q.id: str(localized(q, "label")) for q in guiding_questions(consultation.id)
+            }
+            heading = str(localized(consultation, "title"))
+        return contribution_pdf(contribution, heading, by, questions)
+
+    return stored_files.kept_pdf(contribution.id, contribution.version, make)
+
+
 @bp.get("/c/<slug>/contributions.zip")
 @limiter.limit("10 per hour")
 def download_all(slug: str) -> ResponseReturnValue:
     consultation = _consultation_or_404(slug)
-    questions = {q.id: str(localized(q, "label")) for q in guiding_questions(consultation.id)}
-    body = public.archive(
-        consultation, str(localized(consultation, "title")), names_for(consultation), questions
-    )
+    body = public.archive(consultation, names_for(consultation), contribution_document)
     return file_download(body, f"{consultation.slug}-contributions.zip", "application/zip")

@@ -18,6 +18,7 @@ from consult.contributions.sanitize import clean, from_text
 from consult.contributions.services import erase, moderate, purge, verify
 from consult.database import transaction, utcnow
 from consult.extensions import db
+from consult.pdfs import fonts_installed
 from tests.conftest import csrf_token, form_version
 from tests.contributions.helpers import (
     PDF,
@@ -411,3 +412,40 @@ def test_an_anonymous_contributions_attachments_do_not_carry_the_name(consultati
         assert (
             f"{contribution.reference}-attachments/{contribution.reference}-2.odt" in z.namelist()
         )
+
+
+@pytest.mark.skipif(not fonts_installed(), reason="Noto fonts missing")
+def test_a_published_contributions_pdf_is_made_once_and_erased_with_it(
+    app, consultation, client, admin, admin_client
+):
+    send(client, consultation, language="fr")
+    contribution = only_contribution()
+    verify(contribution)
+    url = f"/secretariat/consultations/{consultation.id}/contributions/{contribution.id}"
+    page = admin_client.get(url)
+    admin_client.post(
+        f"{url}/moderate",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "version": form_version(page.text),
+            "decision": "publish",
+        },
+    )
+    contribution = only_contribution()
+    kept = list(files_dir(app).glob(f"pdf-{contribution.id}-*.pdf"))
+    assert [p.name for p in kept] == [f"pdf-{contribution.id}-{contribution.version}.pdf"]
+    archive = client.get(f"/c/{consultation.slug}/contributions.zip")
+    import io
+    import zipfile
+
+    from pypdf import PdfReader
+
+    with zipfile.ZipFile(io.BytesIO(archive.data)) as z:
+        document = z.read(f"{contribution.reference}.pdf")
+        assert document == kept[0].read_bytes()  # read, not made again
+        rows = z.read("contributions.csv").decode("utf-8-sig")
+    text = PdfReader(io.BytesIO(document)).pages[0].extract_text()
+    assert "Amina Diallo" in text and "blended finance" in text
+    assert contribution.reference in rows and "Amina Diallo" in rows
+    erase(contribution, by=admin)
+    assert list(files_dir(app).glob("pdf-*.pdf")) == []

@@ -139,6 +139,12 @@ class Balance:
     by_region: Counter
     by_gender: Counter
 
+    @property
+    def gender_given(self) -> int:
+        """How many contributors said their gender (the public sees the counts only
+        from five on: fewer could point to a person)."""
+        return sum(n for code, n in self.by_gender.items() if code)
+
 
 def balance(consultation_id: int, states=PUBLIC_STATES) -> Balance:
     """How many contributions per category, region and gender (one grouped query)."""

@@ -449,3 +449,18 @@ def test_a_published_contributions_pdf_is_made_once_and_erased_with_it(
     assert contribution.reference in rows and "Amina Diallo" in rows
     erase(contribution, by=admin)
     assert list(files_dir(app).glob("pdf-*.pdf")) == []
+
+
+def test_the_public_sees_gender_only_as_counts_and_only_from_five(consultation, client, admin):
+    for n in range(5):
+        send(client, consultation, email=f"g{n}@example.org")
+        contribution = (
+            db.session.execute(select(Contribution).order_by(Contribution.id.desc()))
+            .scalars()
+            .first()
+        )
+        publish(contribution, "anonymous", admin)
+        listing = client.get(f"/c/{consultation.slug}/contributions").text
+        if n < 4:
+            assert "By gender" not in listing
+    assert "By gender" in listing and "Woman: 5" in listing

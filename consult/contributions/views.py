@@ -59,7 +59,7 @@ from consult.contributions.services import (
     withdraw,
 )
 from consult.database import utcnow
-from consult.extensions import limiter
+from consult.extensions import csrf, limiter
 from consult.http import file_download, parse_id, status_for
 from consult.i18n import country_name, offered
 from consult.regions import region_labels
@@ -121,7 +121,13 @@ def _over_limit(email: str) -> bool:
     )
 
 
+# The two forms with attachments take bodies larger than the app's 1 MB (_allow_files).
+# The app-wide CSRF check would read the body first, under that limit: these views are
+# exempt from it and their forms check the CSRF token themselves (form.validate()).
+
+
 @bp.route("/c/<slug>/contribute", methods=["GET", "POST"])
+@csrf.exempt
 @limiter.limit(_apply_post_rate_limit, methods=["POST"])
 def contribute(slug: str) -> ResponseReturnValue:
     consultation = _consultation_or_404(slug)
@@ -266,6 +272,7 @@ def verify_address(contribution: Contribution, token: str) -> ResponseReturnValu
 
 
 @bp.route("/w/<token>/edit", methods=["GET", "POST"])
+@csrf.exempt
 @private_view
 def edit_contribution(contribution: Contribution, token: str) -> ResponseReturnValue:
     reason = editing_closed_because(contribution)

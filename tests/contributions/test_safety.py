@@ -464,3 +464,35 @@ def test_the_public_sees_gender_only_as_counts_and_only_from_five(consultation, 
         if n < 4:
             assert "By gender" not in listing
     assert "By gender" in listing and "Woman: 5" in listing
+
+
+def test_attachments_larger_than_an_ordinary_form_get_through(app, consultation, client):
+    """The app refuses bodies over 1 MB everywhere but on the two forms with attachments
+    (the CSRF check must not read the body under the ordinary limit first)."""
+    big = PDF + b"%" + b"0" * (3 * 1024 * 1024)
+    assert send(client, consultation, files=[(big, "report.pdf")]).status_code == 302
+    assert only_contribution().files[0].size == len(big)
+    too_big = b"0" * (40 * 1024 * 1024)
+    assert send(client, consultation, files=[(too_big, "huge.pdf")]).status_code == 413
+    # Elsewhere the ordinary limit holds.
+    page = client.get(f"/c/{consultation.slug}/apply")
+    refused = client.post(
+        f"/c/{consultation.slug}/apply",
+        data={"csrf_token": csrf_token(page.text), "abstract": "x" * (2 * 1024 * 1024)},
+    )
+    assert refused.status_code == 413
+
+
+def test_the_forms_with_attachments_still_check_their_csrf_token(consultation, client):
+    sent = send(client, consultation, csrf_token="forged")
+    assert sent.status_code == 422
+    assert db.session.execute(select(Contribution)).first() is None
+    send(client, consultation)
+    path = private_path("amina@example.org")
+    edit = client.post(
+        f"{path}/edit",
+        data={"version": "1", "full_name": "Someone Else", "consent": "named"},
+        content_type="multipart/form-data",
+    )
+    assert edit.status_code == 422
+    assert only_contribution().full_name == "Amina Diallo"

@@ -31,6 +31,7 @@ from consult.contributions.forms import (
 )
 from consult.contributions.models import (
     CONTRIBUTION_STATE_LABELS,
+    PUBLIC_STATES,
     Contribution,
     ContributionState,
     ContributionTheme,
@@ -498,8 +499,10 @@ def synthesis_document(consultation_id: int) -> ResponseReturnValue:
                 contribution_theme_link.c.contribution_id == Contribution.id,
             )
             .where(
+                # Quoted: only what the public may read (its author consented and the
+                # secretariat published it); the counts above take every one read.
                 Contribution.consultation_id == consultation.id,
-                Contribution.state.in_(SYNTHESIS_STATES),
+                Contribution.state.in_(PUBLIC_STATES),
             )
             .distinct()
             .order_by(Contribution.id)
@@ -510,14 +513,7 @@ def synthesis_document(consultation_id: int) -> ResponseReturnValue:
         groups = []
         for theme in themes:
             quotes = [
-                (
-                    _quote(c),
-                    f"{names(c)[0]} ({c.reference})"
-                    if c.is_public
-                    else f"{names(c)[1]}, {names(c)[2]}",
-                )
-                for c in rows
-                if theme in c.themes
+                (_quote(c), f"{names(c)[0]} ({c.reference})") for c in rows if theme in c.themes
             ]
             if quotes:
                 groups.append((theme.name, quotes))

@@ -84,7 +84,10 @@ def call_dates(consultation_id: int) -> tuple[datetime, datetime] | None:
 
     def load(session):
         call = session.get(ContributionCall, consultation_id)
-        return (call.opens_at, call.closes_at) if call is not None else ()
+        asks = session.execute(
+            select(GuidingQuestion.id).where(GuidingQuestion.consultation_id == consultation_id)
+        ).first()
+        return (call.opens_at, call.closes_at) if call is not None and asks else ()
 
     return cached("contribution_call", consultation_id, load) or None  # (() is kept; None not)
 
@@ -118,8 +121,9 @@ def guiding_questions(consultation_id: int) -> list[GuidingQuestion]:
 
 
 def accepting(consultation_id: int, now: datetime | None = None) -> bool:
-    call = call_of(consultation_id)
-    return call is not None and call.open_at(now or utcnow())
+    """Open now, with questions to answer."""
+    dates = call_dates(consultation_id)
+    return bool(dates) and dates[0] <= (now or utcnow()) < dates[1]
 
 
 def set_call(consultation: Consultation, opens_at: datetime, closes_at: datetime, *, by: User):
@@ -157,6 +161,7 @@ def save_question(
             question = GuidingQuestion(consultation_id=consultation.id)
             db.session.add(question)
         question.label, question.help, question.position = label, help_text, position
+        bump()  # (whether the consultation takes contributions may change)
         db.session.flush()
         record_event(
             SecurityTag.SETTINGS_CHANGED,
@@ -185,6 +190,7 @@ def delete_question(question: GuidingQuestion, *, by: User) -> None:
             target=f"consultation {question.consultation_id}",
             detail=f"Guiding question {question.id} deleted.",
         )
+        bump()
         db.session.delete(question)
 
 

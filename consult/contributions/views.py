@@ -133,13 +133,14 @@ def contribute(slug: str) -> ResponseReturnValue:
     consultation = _consultation_or_404(slug)
     call = call_of(consultation.id)
     now = utcnow()
-    if call is None or not call.open_at(now):
-        status = 404 if call is None else (403 if now < call.opens_at else 410)
+    questions = guiding_questions(consultation.id)
+    if call is None or not questions or not call.open_at(now):
+        status = 404 if call is None or not questions else (403 if now < call.opens_at else 410)
         return (
             render_template(
                 "contributions/closed.html",
                 consultation=consultation,
-                call=call,
+                call=call if questions else None,
                 not_yet=call is not None and now < call.opens_at,
             ),
             status,
@@ -147,7 +148,6 @@ def contribute(slug: str) -> ResponseReturnValue:
     if request.method == "POST":
         _allow_files()
     language = str(get_locale())
-    questions = guiding_questions(consultation.id)
     form = ContributionForm.asking(questions)(consultation, questions, language)
     status = 200
     if form.is_submitted():

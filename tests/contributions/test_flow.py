@@ -211,3 +211,9 @@ def test_the_call_and_its_questions_are_kept_by_the_admins(consultation, admin_c
         data={"csrf_token": csrf_token(page.text), "label": ""},
     )
     assert empty.status_code == 422 and "Write the question." in empty.text
+
+
+def test_a_call_without_questions_takes_no_contributions(ctx, client):
+    consultation = open_call(slug="empty", questions=())
+    assert client.get("/c/empty/contribute").status_code == 404
+    assert "Send a written contribution" not in client.get("/c/empty").text

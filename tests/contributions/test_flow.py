@@ -214,6 +214,6 @@ def test_the_call_and_its_questions_are_kept_by_the_admins(consultation, admin_c
 
 
 def test_a_call_without_questions_takes_no_contributions(ctx, client):
-    consultation = open_call(slug="empty", questions=())
+    open_call(slug="empty", questions=())
     assert client.get("/c/empty/contribute").status_code == 404
     assert "Send a written contribution" not in client.get("/c/empty").text

@@ -15,7 +15,10 @@ LINK_TOKEN = "private-link-token-filled-in-when-sent"
 MASK = "[private-link]"
 # A raw token in a URL path: an applicant's /a/<43 URL-safe base64 characters>, a
 # contributor's /w/<token>, or a staff invitation's /secretariat/invitation/<token>.
-_RAW_TOKEN_IN_PATH = re.compile(r"(/a/|/w/|/secretariat/invitation/)[A-Za-z0-9_\-]{20,128}")
+PRIVATE_PATHS = ("/a/", "/w/", "/secretariat/invitation/")
+_RAW_TOKEN_IN_PATH = re.compile(
+    "(" + "|".join(map(re.escape, PRIVATE_PATHS)) + r")[A-Za-z0-9_\-]{20,128}"
+)
 
 
 def fill_token(text: str, raw: str) -> str:

@@ -14,7 +14,7 @@ import os
 import re
 from datetime import UTC, datetime
 
-from consult.links import mask_token
+from consult.links import PRIVATE_PATHS, mask_token
 
 # The query of a secretariat address (the queue's free-text search, the outbox's
 # recipient filter) holds names and email addresses: logs keep the path only.
@@ -31,11 +31,12 @@ def redact(text: str) -> str:
 
 class RedactPrivateLinks(logging.Filter):
     """Request logs (werkzeug's, gunicorn's access log) show /a/[private-link] instead
-    of an applicant's token: a log file must not let anyone act as an applicant."""
+    of an applicant's token (and /w/... of a contributor's): a log file must not let
+    anyone act as an applicant or a contributor."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if "/a/" in message or "/secretariat/" in message:
+        if "/secretariat/" in message or any(path in message for path in PRIVATE_PATHS):
             record.msg = redact(message)
             record.args = ()
         return True

@@ -138,7 +138,9 @@ def test_the_purge_erases_consultations_past_retention_and_is_cron_safe(app, ctx
     assert purge_expired() == []
 
 
-def test_request_logs_never_show_a_private_link(client, ctx, caplog):
+@pytest.mark.parametrize("prefix", ["/a/", "/w/", "/secretariat/invitation/"])
+def test_request_logs_never_show_a_private_link(client, ctx, caplog, prefix):
+    """Every kind of private link: an applicant's, a contributor's, an invitation's."""
     import logging
 
     from consult.logs import RedactPrivateLinks
@@ -150,12 +152,12 @@ def test_request_logs_never_show_a_private_link(client, ctx, caplog):
         __file__,
         1,
         '%s - - "%s" %s -',
-        ("127.0.0.1", f"GET /a/{raw} HTTP/1.1", 200),
+        ("127.0.0.1", f"GET {prefix}{raw}/edit HTTP/1.1", 200),
         None,
     )
     assert RedactPrivateLinks().filter(record)
     assert raw not in record.getMessage()
-    assert "/a/[private-link]" in record.getMessage()
+    assert f"{prefix}[private-link]/edit" in record.getMessage()
     assert any(isinstance(f, RedactPrivateLinks) for f in logging.getLogger("werkzeug").filters)
 
 

@@ -100,6 +100,14 @@ def safe_return(target: str | None, fallback: str, prefix: str = "/secretariat/"
     return fallback
 
 
+def privately(response: Response) -> Response:
+    """A private link's answer (a page, a file, a redirect): about one person, so never
+    cached and never indexed."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
 def file_download(body: str | bytes | Iterable[str], filename: str, mimetype: str) -> Response:
     """A file to save, not to show (`body` may be a generator, streamed as it comes)."""
     return Response(

@@ -82,8 +82,8 @@ def site(app):
 
         from sqlalchemy import select
 
+        from consult.applications.tokens import hash_token
         from consult.contributions.models import Contribution, ContributionToken
-        from consult.contributions.services import _hash
         from consult.demo.contributions import seed_demo_contributions
 
         seed_demo_contributions(consultation, admin)
@@ -93,7 +93,7 @@ def site(app):
         published = next(c for c in written if c.state.value == "published")
         contribution_link = secrets.token_urlsafe(32)
         db.session.add(
-            ContributionToken(contribution_id=waiting.id, token_hash=_hash(contribution_link))
+            ContributionToken(contribution_id=waiting.id, token_hash=hash_token(contribution_link))
         )
         db.session.commit()
         data = {

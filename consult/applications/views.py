@@ -76,7 +76,7 @@ from consult.enums import ApplicationState, Role
 from consult.errors import Gone
 from consult.extensions import db, limiter
 from consult.forms import ActionForm
-from consult.http import public_url, status_for
+from consult.http import privately, public_url, status_for
 from consult.notifications.calendar import consultation_ics
 from consult.pages import kept_html
 from consult.sealing import seal, unseal
@@ -232,13 +232,7 @@ def thanks(slug: str) -> ResponseReturnValue:
 
 def _private(response_body, status: int = 200):
     """Private pages are never cached and never indexed."""
-    return _privately(current_app.make_response((response_body, status)))
-
-
-def _privately(response):
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
+    return privately(current_app.make_response((response_body, status)))
 
 
 def _private_page(
@@ -275,7 +269,7 @@ def private_link_view(
         application = find_by_token(token)
         if application is None:
             return _unknown_link()
-        return _privately(current_app.make_response(view(application, token, **kwargs)))
+        return privately(current_app.make_response(view(application, token, **kwargs)))
 
     return wrapped
 

@@ -206,8 +206,7 @@ def _queue_conditions(consultation: Consultation) -> tuple[list, dict]:
     filters = public.Filters(
         category=chosen["category"], region=chosen["region"], question=chosen["question"]
     )
-    # (the public conditions without their "published only")
-    conditions += public._conditions(consultation.id, filters)[2:]
+    conditions += public.filter_conditions(filters)
     if chosen["language"]:
         conditions.append(Contribution.language == chosen["language"])
     if chosen["duplicates"]:

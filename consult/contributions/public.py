@@ -51,10 +51,17 @@ class Filters:
 
 
 def _conditions(consultation_id: int, filters: Filters) -> list:
-    conditions = [
+    """A consultation's published contributions that the filters choose."""
+    return [
         Contribution.consultation_id == consultation_id,
         Contribution.state.in_(PUBLIC_STATES),
+        *filter_conditions(filters),
     ]
+
+
+def filter_conditions(filters: Filters) -> list:
+    """What the filters choose, whatever the state (the moderation queue uses them too)."""
+    conditions = []
     if filters.category:
         conditions.append(Contribution.category_id == filters.category)
     if filters.country:

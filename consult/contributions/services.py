@@ -9,7 +9,6 @@ transaction. The private link is minted by the mail worker when the email is sen
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from consult.accounts.models import User
 from consult.accounts.services import require_admin
 from consult.applications.models import Application
+from consult.applications.tokens import hash_token
 from consult.cache import LISTINGS, bump, cached
 from consult.consultations.models import Consultation
 from consult.contributions import files as stored_files
@@ -222,16 +222,12 @@ def history(contribution: Contribution) -> list[ContributionEvent]:
 # -- private links ---------------------------------------------------------------------
 
 
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def find_by_token(raw: str) -> Contribution | None:
     """The contribution a private link reaches (never an erased one)."""
     if not raw or len(raw) > MAX_TOKEN_LENGTH or raw == LINK_TOKEN:
         return None
     token = db.session.execute(
-        select(ContributionToken).where(ContributionToken.token_hash == _hash(raw))
+        select(ContributionToken).where(ContributionToken.token_hash == hash_token(raw))
     ).scalar_one_or_none()
     if token is None or token.contribution.erased_at is not None:
         return None
@@ -249,7 +245,7 @@ def mint_link_for_message(message: OutboxMessage) -> str | None:
         return None
     contribution_id = int(message.idempotency_key.split(":")[1])
     raw = secrets.token_urlsafe(32)
-    db.session.add(ContributionToken(contribution_id=contribution_id, token_hash=_hash(raw)))
+    db.session.add(ContributionToken(contribution_id=contribution_id, token_hash=hash_token(raw)))
     return raw
 
 
@@ -335,7 +331,7 @@ def _attach(contribution: Contribution, uploads: list[stored_files.Upload]) -> l
     return written
 
 
-def _same_text(consultation_id: int, print_: str, but: int | None = None) -> Contribution | None:
+def _same_text(consultation_id: int, print_: str) -> Contribution | None:
     if not print_:
         return None
     query = select(Contribution).where(
@@ -344,8 +340,6 @@ def _same_text(consultation_id: int, print_: str, but: int | None = None) -> Con
         Contribution.state != S.WITHDRAWN,
         Contribution.erased_at.is_(None),
     )
-    if but is not None:
-        query = query.where(Contribution.id != but)
     return db.session.execute(query.order_by(Contribution.id).limit(1)).scalar_one_or_none()
 
 

@@ -60,7 +60,7 @@ from consult.contributions.services import (
 )
 from consult.database import utcnow
 from consult.extensions import csrf, limiter
-from consult.http import file_download, parse_id, status_for
+from consult.http import file_download, parse_id, privately, status_for
 from consult.i18n import country_name, offered
 from consult.regions import region_labels
 from consult.sealing import seal, unseal
@@ -214,12 +214,6 @@ def sent(slug: str) -> ResponseReturnValue:
 # -- the contributor's private page ------------------------------------------------------
 
 
-def _privately(response):
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
-
-
 def private_view(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
     """The preamble of every /w/<token> view: the contribution the link reaches, or the
     unknown-link page; whatever the view answers is never cached nor indexed."""
@@ -233,7 +227,7 @@ def private_view(view: Callable[..., ResponseReturnValue]) -> Callable[..., Resp
             )
         else:
             response = current_app.make_response(view(contribution, token, **kwargs))
-        return _privately(response)
+        return privately(response)
 
     return wrapped
 

@@ -1,7 +1,9 @@
 """How written contributions plug into the app (create_app calls init_app)."""
 
 from flask import Flask
+from flask_babel import gettext as _
 from markupsafe import Markup
+from sqlalchemy import select
 
 from consult.applications.privacy import after_meetings
 from consult.consultations.models import Consultation
@@ -33,8 +35,6 @@ def safe_contribution(body: str) -> Markup:
 
 
 def translatable_questions(consultation: Consultation) -> list[tuple[object, str, str]]:
-    from flask_babel import gettext as _
-
     return [
         (q, _("Guiding question: %(label)s", label=q.label), f"guiding-{q.id}")
         for q in guiding_questions(consultation.id)
@@ -44,8 +44,6 @@ def translatable_questions(consultation: Consultation) -> list[tuple[object, str
 def purge_contributions() -> str:
     """On `after_meetings` (`consult data purge`): the contributions of consultations
     past their retention date that were not published."""
-    from sqlalchemy import select
-
     erased = 0
     for consultation in db.session.execute(select(Consultation)).scalars():
         if consultation.retention_until is not None and consultation.retention_until <= utcnow():

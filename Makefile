@@ -6,11 +6,12 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test translations compile-translations stack e2e lint audit lock bench loadtest clean-db help
+.PHONY: run test test-fast translations compile-translations stack e2e lint audit lock bench loadtest clean-db help
 
 help:
 	@echo "make run   - set up, migrate, seed the demo and serve on http://$(HOST):$(PORT)"
-	@echo "make test  - set up and run the test suite (SQLite; PostgreSQL with CONSULT_TEST_DATABASE_URL)"
+	@echo "make test  - set up and run the whole test suite (SQLite; PostgreSQL with CONSULT_TEST_DATABASE_URL)"
+	@echo "make test-fast - while working: all but the browser and slow tests"
 	@echo "make stack - the production stack on this machine (nginx, gunicorn, PostgreSQL, Redis)"
 	@echo "make bench - the performance record: apply, outbox, workers side by side; page CPU; pages at 100,000"
 	@echo "make loadtest - the stack under 25, 50 and 100 clients (LOADTEST_ARGS=--smoke: a short one)"
@@ -52,9 +53,18 @@ run: $(STAMP) compile-translations
 	$(BIN)/consult demo seed
 	@HOST=$(HOST) PORT=$(PORT) bash scripts/run_demo.sh
 
+# The suite runs on every core (pytest-xdist; TEST_WORKERS=0 runs it in one process).
+# Each worker has its own database, Redis database number and ports (tests/settings.py).
+TEST_WORKERS ?= auto
+XDIST = $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n $(TEST_WORKERS) --dist worksteal)
+
 test: $(STAMP) compile-translations
 	$(BIN)/python scripts/ensure_browser.py
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
+
+# While working: everything but the browser and the slow tests (a minute or so).
+test-fast: $(STAMP) compile-translations
+	$(BIN)/python -m pytest $(XDIST) -m "not browser and not slow" $(PYTEST_ARGS)
 
 # The production stack on this machine: nginx, gunicorn, PostgreSQL, Redis, two mail
 # workers (deploy/run-local.sh says what it needs and what it starts).

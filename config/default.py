@@ -122,6 +122,11 @@ REMEMBER_COOKIE_SAMESITE = "Lax"
 # under instance/; production refuses to start without them.
 ENCRYPTION_KEYS: list[str] = []
 PASSWORD_PEPPERS: list[str] = []
+# How passwords and recovery codes are hashed (werkzeug's method string): scrypt with
+# N=2**15, r=8, p=1, the parameters docs/security.md names. Only the test suite lowers
+# it (config/testing.py); a stored hash names its own parameters, so a change here
+# applies to hashes made from then on and every older hash still checks.
+PASSWORD_HASH_METHOD = "scrypt:32768:8:1"
 
 # A private link that is not an application's latest stops working after this many days
 # without use (the latest always works until the retention date). docs/security.md.

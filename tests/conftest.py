@@ -11,41 +11,43 @@ import contextvars
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.engine import make_url
 
 from consult import create_app
 from consult.database.migrate import upgrade
 from consult.extensions import db
 from tests.browser import browser, page  # noqa: F401  (fixtures shared by all modules)
-from tests.settings import TEST_DATABASE_URL, is_postgres
+from tests.settings import (
+    TEST_DATABASE_URL,
+    is_postgres,
+    worker_database_url,
+)
 from tests.smtp import smtp  # noqa: F401  (fixture)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Every test that drives the browser is marked so, whatever module it is in."""
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 def make_app(uri: str, **overrides) -> Flask:
     return create_app("testing", SQLALCHEMY_DATABASE_URI=uri, **overrides)
 
 
-def reset_postgres_schema(url: str) -> None:
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
+def _postgres_admin() -> sa.Engine:
+    return sa.create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
 
 
-@pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory) -> str:
-    """A database migrated to head once per run: a template file, or the PG database."""
-    if is_postgres():
-        reset_postgres_schema(TEST_DATABASE_URL)
-        uri = TEST_DATABASE_URL
-    else:
-        uri = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.db'}"
+def _migrated(uri: str) -> str:
     app = make_app(uri)
     with app.app_context():
         upgrade()
@@ -53,15 +55,70 @@ def migrated_database(tmp_path_factory) -> str:
     return uri
 
 
+@contextmanager
+def _postgres_database(uri: str) -> Iterator[str]:
+    """A PostgreSQL database of the suite's own, migrated, dropped afterwards."""
+    name = make_url(uri).database
+    admin = _postgres_admin()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        # A throwaway database: a commit need not wait for the disk.
+        conn.execute(sa.text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+    try:
+        yield _migrated(uri)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> Iterator[str]:
+    """A database migrated to head once per run and worker: a template file, or this
+    worker's own PostgreSQL database (created here, dropped at the end)."""
+    if is_postgres():
+        with _postgres_database(worker_database_url()) as uri:
+            yield uri
+    else:
+        yield _migrated(f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.db'}")
+
+
+@pytest.fixture(scope="session")
+def shared_database(migrated_database: str) -> Iterator[str]:
+    """Where the modules that share one app keep their data: on PostgreSQL a second
+    database of the worker's (the per-test one is emptied after every test, which
+    would empty a module's shared data too); on SQLite the template, copied per module."""
+    if is_postgres():
+        with _postgres_database(worker_database_url("shared")) as uri:
+            yield uri
+    else:
+        yield migrated_database
+
+
 def _empty_postgres_tables() -> None:
-    # country_region is reference data written by its migration, not by tests.
-    names = ", ".join(
-        f'"{table.name}"' for table in db.metadata.sorted_tables if table.name != "country_region"
-    )
+    """Every table a test wrote to emptied, and every sequence back at 1: TRUNCATE
+    costs the same for an empty table as for a full one, so only those with rows."""
+    tables = [table for table in db.metadata.sorted_tables if table.name != "country_region"]
+    # (country_region is reference data written by its migration, not by tests.)
     with db.engine.begin() as conn:
         # A connection a test left in a transaction would block this forever: fail instead.
         conn.execute(sa.text("SET LOCAL lock_timeout = '10s'"))
-        conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        probe = " UNION ALL ".join(
+            f"SELECT '{table.name}' WHERE EXISTS (SELECT 1 FROM \"{table.name}\")"
+            for table in tables
+        )
+        written = conn.execute(sa.text(probe)).scalars().all()
+        if written:
+            names = ", ".join(f'"{name}"' for name in written)
+            conn.execute(sa.text(f"TRUNCATE {names} CASCADE"))
+        # Sequences, used or not by rows still there (an insert rolled back moves one).
+        conn.execute(
+            sa.text(
+                "SELECT setval(format('%I.%I', schemaname, sequencename), 1, false) "
+                "FROM pg_sequences WHERE schemaname = 'public' AND last_value IS NOT NULL"
+            )
+        )
 
 
 @pytest.fixture
@@ -98,6 +155,26 @@ def app(database_uri: str, app_overrides: dict, tmp_path: Path) -> Iterator[Flas
     # Attachments go to the test's own directory, never the checkout's instance/.
     files = {"CONTRIBUTION_FILES_DIR": str(tmp_path / "contribution-files")}
     app = make_app(database_uri, **{**files, **app_overrides})
+    app.test_client_class = IsolatedClient
+    yield app
+    with app.app_context():
+        db.session.remove()
+        if is_postgres():
+            _empty_postgres_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def shared_app(shared_database: str, tmp_path_factory) -> Iterator[Flask]:
+    """One app and one database for a whole module, for read-only matrices and crawls
+    whose tests change nothing another test of the module could see (a module opts in
+    by defining its `app` fixture as this, scope="module", and its data likewise)."""
+    here = tmp_path_factory.mktemp("shared")
+    uri = shared_database
+    if not is_postgres():
+        shutil.copyfile(shared_database.removeprefix("sqlite:///"), here / "test.db")
+        uri = f"sqlite:///{here / 'test.db'}"
+    app = make_app(uri, CONTRIBUTION_FILES_DIR=str(here / "contribution-files"))
     app.test_client_class = IsolatedClient
     yield app
     with app.app_context():

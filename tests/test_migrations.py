@@ -44,6 +44,7 @@ def _differences(engine: sa.Engine) -> list:
         return compare_metadata(context, db.metadata)
 
 
+@pytest.mark.slow
 def test_migrated_schema_equals_the_models(empty_database):
     app = make_app(empty_database)
     with app.app_context():
@@ -52,6 +53,7 @@ def test_migrated_schema_equals_the_models(empty_database):
         db.engine.dispose()
 
 
+@pytest.mark.slow
 def test_downgrade_to_base_and_back(empty_database):
     app = make_app(empty_database)
     with app.app_context():
@@ -80,6 +82,7 @@ def test_database_refuses_to_change_the_audit_log(ctx):
     assert notes == [""]
 
 
+@pytest.mark.slow
 def test_the_trust_migration_scrubs_raw_tokens_from_stored_emails(empty_database):
     """Emails queued before private links were minted at send time held raw tokens."""
     from consult.links import LINK_TOKEN
@@ -114,6 +117,7 @@ def test_the_trust_migration_scrubs_raw_tokens_from_stored_emails(empty_database
         assert f"/a/{LINK_TOKEN}" in part
 
 
+@pytest.mark.slow
 def test_the_criteria_migration_keeps_single_scores_and_computes_their_spread(empty_database):
     """Reviews given as one whole score stay what they were, and each application's
     spread is computed from them (and back down: totals round to whole scores)."""

@@ -7,6 +7,11 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
+from consult import create_app
+from tests.conftest import other_production_secrets
+
 DOC = Path(__file__).resolve().parent.parent / "docs" / "security.md"
 
 
@@ -22,3 +27,28 @@ def test_the_asvs_summary_counts_the_table():
     assert (met, partly, not_met) == (statuses["met"], statuses["partly"], statuses["not met"])
     assert applicable == met + partly + not_met
     assert not_met == 0
+
+
+@pytest.mark.parametrize("environment", ["production", "development"])
+def test_passwords_are_hashed_as_the_document_says(
+    monkeypatch, tmp_path, database_uri, environment
+):
+    # The suite hashes cheaply (config/testing.py); every other environment must keep
+    # the cost docs/security.md promises, for passwords and recovery codes alike.
+    row = r"\| 2\.4\.1 \|[^|]+\| met \| scrypt, N=(\d+), r=(\d+), p=(\d+)"
+    n, r, p = re.search(row, DOC.read_text()).groups()
+    assert int(n) >= 2**15
+    other_production_secrets(monkeypatch)
+    monkeypatch.setenv("CONSULT_SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("CONSULT_INSTANCE_PATH", str(tmp_path))
+    app = create_app(environment, SQLALCHEMY_DATABASE_URI=database_uri)
+    with app.app_context():
+        from consult.accounts.services import hash_password, hash_secret
+
+        assert app.config["PASSWORD_HASH_METHOD"] == f"scrypt:{n}:{r}:{p}"
+        assert (
+            hash_password("a long enough password")
+            .partition("$")[2]
+            .startswith(f"scrypt:{n}:{r}:{p}$")
+        )
+        assert hash_secret("12345-67890").startswith(f"scrypt:{n}:{r}:{p}$")

@@ -28,11 +28,21 @@ MIN_PASSWORD_LENGTH = 12
 PEPPERED = "pepper:"
 
 
+def hash_secret(secret: str) -> str:
+    """werkzeug's salted hash of a secret (a peppered password, a recovery code) with
+    the method the configuration names (PASSWORD_HASH_METHOD)."""
+    return generate_password_hash(secret, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 @cache
-def _dummy_hash() -> str:
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash("not-a-real-password-at-all", method=method)
+
+
+def dummy_hash() -> str:
     """Compared against when the email is unknown, so a wrong email and a wrong password
     take the same time. Made on first use, not at import (a worker boots fast)."""
-    return generate_password_hash("not-a-real-password-at-all")
+    return _dummy_hash(current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def _pepper_id(pepper: str) -> str:
@@ -49,7 +59,7 @@ def hash_password(password: str) -> str:
     be brute-forced, ASVS 2.4.5), then werkzeug's salted scrypt. The pepper's id is kept
     with the hash, so a hash made with an older pepper is still checked (rotation)."""
     pepper = current_app.config["PASSWORD_PEPPERS"][0]
-    return f"{PEPPERED}{_pepper_id(pepper)}${generate_password_hash(_peppered(password, pepper))}"
+    return f"{PEPPERED}{_pepper_id(pepper)}${hash_secret(_peppered(password, pepper))}"
 
 
 def password_matches(stored: str, password: str) -> tuple[bool, bool]:
@@ -63,7 +73,7 @@ def password_matches(stored: str, password: str) -> tuple[bool, bool]:
     peppers = current_app.config["PASSWORD_PEPPERS"]
     pepper = next((p for p in peppers if _pepper_id(p) == pepper_id), None)
     if pepper is None:  # its pepper was dropped: the person sets a new password
-        check_password_hash(_dummy_hash(), password)
+        check_password_hash(dummy_hash(), password)
         return False, False
     matches = check_password_hash(inner, _peppered(password, pepper))
     return matches, matches and pepper != peppers[0]
@@ -293,7 +303,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None."""
     user = find_user(email or "")
     if user is None:
-        check_password_hash(_dummy_hash(), password or "")
+        check_password_hash(dummy_hash(), password or "")
         return None
     if not check_current_password(user, password) or not user.active:
         return None

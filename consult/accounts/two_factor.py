@@ -11,10 +11,10 @@ import pyotp
 import segno
 from markupsafe import Markup
 from sqlalchemy import select, update
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from consult.accounts.models import RecoveryCode, User
-from consult.accounts.services import Actor, record_account_event
+from consult.accounts.services import Actor, hash_secret, record_account_event
 from consult.database import spend_once, transaction, utcnow
 from consult.extensions import db
 from consult.notifications.services import queue_email
@@ -92,7 +92,7 @@ def enable(user: User, secret: str, used_step: int, *, by: Actor = None) -> list
             update(RecoveryCode).where(RecoveryCode.user_id == user.id).values(used_at=utcnow())
         )
         for code in codes:
-            db.session.add(RecoveryCode(user_id=user.id, code_hash=generate_password_hash(code)))
+            db.session.add(RecoveryCode(user_id=user.id, code_hash=hash_secret(code)))
         _tell_the_holder(user, True, by)
     return codes
 

@@ -60,7 +60,7 @@ def test_a_password_hash_needs_the_pepper(app, ctx, reviewer):
 
 def test_pepper_rotation_and_hashes_from_before_the_pepper(app, ctx, reviewer):
     # A hash from before the pepper still signs in, and is peppered on the way.
-    reviewer.password_hash = generate_password_hash(PASSWORD)
+    reviewer.password_hash = generate_password_hash(PASSWORD, method="scrypt:256:8:1")
     db.session.commit()
     assert authenticate(reviewer.email, PASSWORD) == reviewer
     assert reviewer.password_hash.startswith("pepper:")

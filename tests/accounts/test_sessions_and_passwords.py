@@ -3,7 +3,6 @@ across web processes; passwords are changed knowingly and announced."""
 
 from __future__ import annotations
 
-import os
 import threading
 from datetime import timedelta
 
@@ -17,8 +16,7 @@ from consult.extensions import db
 from consult.notifications.models import OutboxMessage
 from consult.security.models import SecurityEvent
 from tests.conftest import PASSWORD, csrf_token, login, other_production_secrets
-
-REDIS_URL = os.environ.get("CONSULT_TEST_REDIS_URL", "")
+from tests.settings import TEST_REDIS_URL, worker_redis_url
 
 
 def test_a_copied_cookie_stops_working_after_sign_out(app, admin):
@@ -129,19 +127,20 @@ class TestThrottling:
             "LOGIN_ACCOUNT_RATE_LIMIT": "100 per 15 minutes",
             "LOGIN_ADDRESS_RATE_LIMIT": "100 per 15 minutes",
         }
-        if REDIS_URL:
+        if redis_url := worker_redis_url():
             # Generous socket timeouts: on a busy machine a Redis answer may take longer
             # than production's 0.3 s, and a timeout would (rightly) count in memory.
-            overrides["RATELIMIT_STORAGE_URI"] = REDIS_URL
+            overrides["RATELIMIT_STORAGE_URI"] = redis_url
             overrides["RATELIMIT_STORAGE_OPTIONS"] = {"socket_timeout": 10}
         return overrides
 
     @pytest.fixture(autouse=True)
     def _empty_redis(self):
-        if REDIS_URL:
+        # This worker's own Redis database: the counts of earlier runs start over.
+        if redis_url := worker_redis_url():
             import redis
 
-            redis.Redis.from_url(REDIS_URL).flushdb()
+            redis.Redis.from_url(redis_url).flushdb()
 
     def test_parallel_guesses_cannot_exceed_the_limit(self, app, admin):
         """Twelve guesses at once: each is counted before its password is checked."""
@@ -160,13 +159,13 @@ class TestThrottling:
         assert results.count(401) == 3
         assert results.count(429) == 9
 
-    @pytest.mark.skipif(not REDIS_URL, reason="needs Redis (CONSULT_TEST_REDIS_URL)")
+    @pytest.mark.skipif(not TEST_REDIS_URL, reason="needs Redis (CONSULT_TEST_REDIS_URL)")
     def test_two_web_processes_share_one_count_in_redis(self, app, admin, database_uri):
         other = create_app(
             "testing",
             SQLALCHEMY_DATABASE_URI=database_uri,
             RATELIMIT_ENABLED=True,
-            RATELIMIT_STORAGE_URI=REDIS_URL,
+            RATELIMIT_STORAGE_URI=worker_redis_url(),
             RATELIMIT_STORAGE_OPTIONS={"socket_timeout": 10},
             LOGIN_RATE_LIMIT="3 per 15 minutes",
         )

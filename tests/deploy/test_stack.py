@@ -29,9 +29,12 @@ import pytest
 
 from tests.smtp import free_port
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("CONSULT_TEST_STACK"), reason="the stack test runs with `make e2e`"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not os.environ.get("CONSULT_TEST_STACK"), reason="the stack test runs with `make e2e`"
+    ),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_SERVER = os.environ.get("CONSULT_STACK_PG", "postgresql://postgres@127.0.0.1:5432")

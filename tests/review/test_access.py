@@ -6,7 +6,9 @@ import re
 
 import pytest
 
-from tests.factories import make_consultation, under_review
+from consult.extensions import db
+from tests.conftest import csrf_token, login
+from tests.factories import make_consultation, make_user, under_review
 
 # (method, url template, admin only)
 ROUTES = [
@@ -140,7 +142,6 @@ def written_contribution(consultation) -> dict:
         GuidingQuestion,
         OnBehalf,
     )
-    from consult.extensions import db
     from tests.factories import category
 
     question = GuidingQuestion(consultation_id=consultation.id, label="What works?")
@@ -165,13 +166,30 @@ def written_contribution(consultation) -> dict:
     return {"gq": question.id, "th": theme.id, "w": contribution.id, "wf": attached.id}
 
 
-@pytest.fixture
-def ids(ctx, admin):
+@pytest.fixture(scope="module")
+def app(shared_app):
+    """One app and one database for the whole matrix: each of its requests is refused
+    or only reads, so no test here changes what another sees."""
+    return shared_app
+
+
+@pytest.fixture(scope="module")
+def ids(app):
+    with app.app_context():
+        try:
+            return _world()
+        finally:
+            db.session.remove()
+
+
+def _world() -> dict:
+    admin = make_user("admin", "admin@ungis.example")
+    make_user("reviewer", "reviewer@ungis.example")
+    make_user("desk", "desk@ungis.example")
     consultation = make_consultation()
     application, _ = under_review(consultation)
     from sqlalchemy import select
 
-    from consult.extensions import db
     from consult.notifications.models import OutboxMessage
     from consult.programme.models import SessionKind
     from consult.programme.services import SessionData, save_session
@@ -224,6 +242,22 @@ def ids(ctx, admin):
     }
 
 
+def _signed_in(app, email: str):
+    client = app.test_client()
+    assert login(client, email).status_code == 302
+    return client
+
+
+@pytest.fixture(scope="module")
+def admin_client(app, ids):
+    return _signed_in(app, "admin@ungis.example")
+
+
+@pytest.fixture(scope="module")
+def reviewer_client(app, ids):
+    return _signed_in(app, "reviewer@ungis.example")
+
+
 def test_every_secretariat_route_is_listed_here(app):
     """A new secretariat route must be added to ROUTES (and so to these tests): each
     rule, with its variable parts, must match a listed URL of the same method."""
@@ -262,8 +296,6 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, ids, method, url, admin_onl
 
 @pytest.mark.parametrize(("method", "url", "admin_only"), [r for r in ROUTES if r[2]])
 def test_reviewers_are_refused_admin_routes(reviewer_client, ids, method, url, admin_only):
-    from tests.conftest import csrf_token
-
     token = csrf_token(reviewer_client.get("/secretariat/account/password").text)
     response = reviewer_client.open(
         url.format(**ids), method=method, data={"csrf_token": token} if method == "POST" else None
@@ -302,12 +334,9 @@ DESK_ROUTES = {
 
 @pytest.mark.parametrize(("method", "url", "admin_only"), ROUTES)
 def test_a_desk_account_is_refused_everything_but_the_desk(app, ids, method, url, admin_only):
-    from tests.conftest import csrf_token, login
-    from tests.factories import make_user
-
-    make_user("desk", "desk@ungis.example")
-    client = app.test_client()
-    login(client, "desk@ungis.example")
+    # Signed in afresh each time: a POST of its own account's forms (the sessions
+    # page) may end the desk's other sessions.
+    client = _signed_in(app, "desk@ungis.example")
     token = csrf_token(client.get("/secretariat/account/password").text)
     response = client.open(
         url.format(**ids), method=method, data={"csrf_token": token} if method == "POST" else None

@@ -10,7 +10,6 @@ from consult.enums import ApplicationState, Role
 from consult.review.services import ReviewQueueFilter, queue_page, save_review
 from tests.conftest import csrf_token
 from tests.factories import category, make_consultation, submit, under_review
-from tests.queries import count_queries
 
 
 def refs(html: str) -> list[str]:
@@ -196,47 +195,6 @@ class TestPageLinks:
         second = admin_client.get("/secretariat/applications?" + next_link.replace("&amp;", "&"))
         assert refs(second.text) == ["FM-P-0001"]
         assert 'rel="prev"' in second.text and 'rel="next"' not in second.text
-
-
-@pytest.mark.parametrize(
-    "filters",
-    [
-        "",
-        "&role=panelist",
-        "&state=under_review",
-        "&category={category}",
-        "&country=SN",
-        "&q=broadband",  # the text index
-        "&q=Or",  # shorter than a trigram: matched without the index
-        "&mine=y",
-        "&sort=score&role=keynote&state=accepted&country=SN&q=finance&mine=y",
-    ],
-    ids=["none", "role", "state", "category", "country", "search", "short", "mine", "all"],
-)
-def test_queue_runs_a_fixed_number_of_queries(app, admin_client, admin, consultation, filters):
-    """Any filter: the same queries for 1 application as for 26 (issue 11 guards)."""
-    under_review(consultation)
-    category = consultation.categories[0].id
-    url = f"/secretariat/applications?consultation={consultation.id}" + filters.format(
-        category=category
-    )
-    admin_client.get(url)
-    with count_queries(app) as few:
-        admin_client.get(url)
-    for i in range(25):
-        application, _ = under_review(
-            consultation, Role(list(Role)[i % 3].value), organization_name=f"Org {i}"
-        )
-        save_review(application, admin, 3, "")
-    with count_queries(app) as many:
-        html = admin_client.get(url).text
-    if not filters:
-        assert len(refs(html)) == 26
-    assert len(many) == len(few), "\n".join(many)
-    # 10 before the server-side staff session check, the failed-email count and the
-    # number of decisions pending (admins), the reader's assignments and (admins) the
-    # reviewers to assign to.
-    assert len(many) <= 15
 
 
 def test_a_free_place_offers_the_next_waitlisted_person_first(admin_client, admin, ctx):

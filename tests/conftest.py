@@ -56,8 +56,9 @@ def _migrated(uri: str) -> str:
 
 
 @contextmanager
-def _postgres_database(uri: str) -> Iterator[str]:
-    """A PostgreSQL database of the suite's own, migrated, dropped afterwards."""
+def postgres_database(uri: str, *, migrate: bool = True) -> Iterator[str]:
+    """A PostgreSQL database of the suite's own (migrated, unless told), dropped
+    afterwards."""
     name = make_url(uri).database
     admin = _postgres_admin()
     with admin.connect() as conn:
@@ -66,7 +67,7 @@ def _postgres_database(uri: str) -> Iterator[str]:
         # A throwaway database: a commit need not wait for the disk.
         conn.execute(sa.text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     try:
-        yield _migrated(uri)
+        yield _migrated(uri) if migrate else uri
     finally:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -78,7 +79,7 @@ def migrated_database(tmp_path_factory) -> Iterator[str]:
     """A database migrated to head once per run and worker: a template file, or this
     worker's own PostgreSQL database (created here, dropped at the end)."""
     if is_postgres():
-        with _postgres_database(worker_database_url()) as uri:
+        with postgres_database(worker_database_url()) as uri:
             yield uri
     else:
         yield _migrated(f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.db'}")
@@ -90,7 +91,7 @@ def shared_database(migrated_database: str) -> Iterator[str]:
     database of the worker's (the per-test one is emptied after every test, which
     would empty a module's shared data too); on SQLite the template, copied per module."""
     if is_postgres():
-        with _postgres_database(worker_database_url("shared")) as uri:
+        with postgres_database(worker_database_url("shared")) as uri:
             yield uri
     else:
         yield migrated_database

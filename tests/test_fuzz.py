@@ -36,6 +36,9 @@ CHUNKS = max(math.ceil(REQUESTS / CHUNK), 1)
 # Tables a refused request may write to: the security log records refusals and
 # sign-in attempts; staff sessions record activity.
 MAY_CHANGE_ON_4XX = {"security_event", "staff_session"}
+# ... and columns: a private link records that it was used, whatever the answer (its
+# last use keeps it alive, consult/applications/tokens.py).
+MAY_CHANGE_ON_4XX_COLUMNS = {"access_token": {"last_used_at"}}
 
 NASTY = [
     "",
@@ -223,8 +226,9 @@ def _form_defaults(app, client, values) -> dict[str, dict[str, str]]:
 
 
 def snapshot() -> dict[str, list]:
-    """Every row of every table (the test database is small): on PostgreSQL in one
-    statement, each table as a JSON array in primary-key order."""
+    """Every row of every table (the test database is small), but what a refusal may
+    change: on PostgreSQL in one statement, each table as a JSON array in primary-key
+    order."""
     tables = [table for table in db.metadata.sorted_tables if table.name not in MAY_CHANGE_ON_4XX]
     with db.engine.connect() as conn:
         if conn.dialect.name == "postgresql":
@@ -232,15 +236,21 @@ def snapshot() -> dict[str, list]:
             for table in tables:
                 order = ", ".join(f'r."{column.name}"' for column in table.primary_key.columns)
                 parts.append(f'(SELECT json_agg(r ORDER BY {order}) FROM "{table.name}" r)')
-            rows = conn.execute(sa.text("SELECT " + ", ".join(parts))).one()
-            return {table.name: value or [] for table, value in zip(tables, rows, strict=True)}
-        return {
-            table.name: [
-                tuple(row)
-                for row in conn.execute(sa.select(table).order_by(*table.primary_key.columns))
-            ]
-            for table in tables
-        }
+            values = conn.execute(sa.text("SELECT " + ", ".join(parts))).one()
+            snapshot = {}
+            for table, rows in zip(tables, values, strict=True):
+                skip = MAY_CHANGE_ON_4XX_COLUMNS.get(table.name, set())
+                snapshot[table.name] = [
+                    {k: v for k, v in row.items() if k not in skip} for row in rows or []
+                ]
+            return snapshot
+        snapshot = {}
+        for table in tables:
+            skip = MAY_CHANGE_ON_4XX_COLUMNS.get(table.name, set())
+            columns = [column for column in table.columns if column.name not in skip]
+            query = sa.select(*columns).order_by(*table.primary_key.columns)
+            snapshot[table.name] = [tuple(row) for row in conn.execute(query)]
+        return snapshot
 
 
 REQUESTS_PER_EXAMPLE = 5

@@ -2,38 +2,42 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy.engine import make_url
 
 from consult.database.migrate import downgrade, upgrade
 from consult.database.search import include_object
 from consult.extensions import db
-from tests.conftest import make_app
-from tests.settings import TEST_DATABASE_URL, is_postgres
+from tests.conftest import make_app, postgres_database
+from tests.settings import is_postgres, worker_database_url
+
+
+@pytest.fixture(scope="session")
+def postgres_for_migrations() -> Iterator[str]:
+    """This worker's database for the migration tests (made once: creating and
+    dropping a database per test waits for the server's checkpoints)."""
+    with postgres_database(worker_database_url("migrations"), migrate=False) as uri:
+        yield uri
 
 
 @pytest.fixture
-def empty_database(tmp_path) -> Iterator[str]:
-    """A brand-new, empty database of the kind the suite runs on."""
+def empty_database(request, tmp_path) -> str:
+    """A brand-new, empty database of the kind the suite runs on: on PostgreSQL the
+    worker's migrations database with its schema made anew."""
     if not is_postgres():
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    name = f"consult_migrations_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        return f"sqlite:///{tmp_path / 'empty.db'}"
+    uri = request.getfixturevalue("postgres_for_migrations")
+    engine = sa.create_engine(uri)
+    with engine.begin() as conn:
+        conn.execute(sa.text("SET LOCAL lock_timeout = '10s'"))
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+    return uri
 
 
 def _differences(engine: sa.Engine) -> list:

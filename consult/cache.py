@@ -29,7 +29,7 @@ from itertools import chain
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import current_app, g, has_app_context, has_request_context
+from flask import Flask, current_app, g, has_app_context, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -78,14 +78,22 @@ def cacheable(model: type[T]) -> type[T]:
 
 # Rows that some stamp other than DATA is made from: (model, stamp, whether a given
 # change of a row matters), registered by the feature that shows them (`watch`).
-_watched: list[tuple[type, int, Callable[[Any], bool]]] = []
+WATCHED = "consult.cache.watched"
 
 
-def watch(model: type, which: int, matters: Callable[[Any], bool] = lambda _row: True) -> None:
-    """A flush that adds, changes or deletes a row of `model` for which `matters(row)`
-    raises stamp `which` (`previous` tells what a changed column held before)."""
-    if not any(m is model and w == which for m, w, _ in _watched):
-        _watched.append((model, which, matters))
+def watch(
+    app: Flask, model: type, which: int, matters: Callable[[Any], bool] = lambda _row: True
+) -> None:
+    """For `app`: a flush that adds, changes or deletes a row of `model` for which
+    `matters(row)` raises stamp `which` (`previous` tells what a changed column held
+    before). Kept in the app's extensions: another app in the process watches its own."""
+    watched = app.extensions.setdefault(WATCHED, [])
+    if not any(m is model and w == which for m, w, _ in watched):
+        watched.append((model, which, matters))
+
+
+def _watched() -> list[tuple[type, int, Callable[[Any], bool]]]:
+    return current_app.extensions.get(WATCHED, []) if has_app_context() else []
 
 
 def previous(row: Any, column: str) -> Any:
@@ -106,13 +114,14 @@ def bump(session: Session | None = None, which: int = DATA) -> None:
 @event.listens_for(Session, "before_flush")
 def _bump_on_change(session: Session, _context, _instances) -> None:
     raised: set[int] = set()
+    watched = _watched()
     for obj in chain(session.new, session.deleted, session.dirty):
         if obj in session.dirty and obj not in session.deleted and not session.is_modified(obj):
             continue
         if DATA not in raised and isinstance(obj, _cached_models):
             bump(session)
             raised.add(DATA)
-        for model, which, matters in _watched:
+        for model, which, matters in watched:
             if which not in raised and isinstance(obj, model) and matters(obj):
                 bump(session, which)
                 raised.add(which)

@@ -167,3 +167,74 @@ def test_late_imports_stay_the_exception():
         for _node, target in _imports(tree, modules, late=True)
     ]
     assert len(late) <= MAX_LATE_IMPORTS, late
+
+
+def _hooks_in_code() -> dict:
+    """Every Hook the package declares, by owner: {'applications.states.admission': hook}."""
+    import importlib
+    import pkgutil
+
+    import consult
+    from consult.hooks import Hook
+
+    hooks = {}
+    for module in pkgutil.walk_packages(consult.__path__, "consult."):
+        for value in vars(importlib.import_module(module.name)).values():
+            if isinstance(value, Hook):
+                hooks[f"{value.owner.removeprefix('consult.')}.{value.name}"] = value
+    return hooks
+
+
+def _hook_table() -> dict[str, set[str]]:
+    """docs/architecture.md's hook table: {hook: handlers}, a row's hooks sharing its
+    handlers ('a.b.one` / `two`' names two hooks of one module)."""
+    import re
+
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    section = text.split("## How a lower floor lets a higher one react: hooks")[1]
+    section = section.split("\n## ")[0]
+    rows = re.findall(r"^\| (`[^|]+) \| [^|]+ \| ([^|]+) \|$", section, re.M)
+    table = {}
+    for hooks, handlers in rows:
+        names = re.findall(r"`([\w.]+)`", hooks)
+        module = names[0].rpartition(".")[0]
+        handled = set(re.findall(r"`([\w.]+)`", handlers))
+        for name in names:
+            table[name if "." in name else f"{module}.{name}"] = handled
+    return table
+
+
+def test_the_hook_table_is_the_code(app):
+    """Each hook the code declares is in docs/architecture.md's table, with exactly the
+    handlers the app registers for it; and each handler belongs to the app."""
+    in_code = _hooks_in_code()
+    table = _hook_table()
+    assert set(table) == set(in_code)
+    registered = {
+        name: {
+            f"{handler.__module__.removeprefix('consult.')}.{handler.__qualname__}"
+            for handler in hook.handlers(app)
+        }
+        for name, hook in in_code.items()
+    }
+    for name in in_code:
+        assert registered[name], f"{name} has no handler"
+        # (a row naming two hooks lists the handlers of both)
+        row = set().union(*(registered[n] for n, h in table.items() if h is table[name]))
+        assert row == table[name], name
+
+
+def test_hooks_belong_to_their_app(app):
+    """A handler registered for one app is not called by another in the same process."""
+    from flask import Flask
+
+    from consult.hooks import Hook
+
+    hook = Hook[[], str]("example")
+    other = Flask("other")
+    hook.register(other, lambda: "other's")
+    with app.app_context():
+        assert hook() == []
+        assert hook.first() is None
+    with other.app_context():
+        assert hook() == ["other's"]

@@ -19,7 +19,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = None
     app.register_blueprint(bp)
     app.register_blueprint(invitations_bp)
-    link_minter.register(mint_invitation)
+    link_minter.register(app, mint_invitation)
     app.cli.add_command(users_cli)
-    recorded.register(watch)
+    recorded.register(app, watch)
     app.after_request(count_refusals)

@@ -1,4 +1,4 @@
-"""The page an invitation link opens (issue 20.11): set one's own password, then sign
+"""The page an invitation link opens: set one's own password, then sign
 in (an administrator is taken on to set up the second factor)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Invite staff by email (issue 20.11): an admin gives a new reviewer or admin's name,
+"""Invite staff by email: an admin gives a new reviewer or admin's name,
 address and role; the person gets an email with a link to set their own password (and,
 for an admin, then to set up the second factor). Nobody else ever knows the password.
 

@@ -1,4 +1,4 @@
-"""Decide now, announce later (issue 20.6): admins record decisions as pending -- the
+"""Decide now, announce later: admins record decisions as pending -- the
 applicant sees and hears nothing -- revise them freely, see what the programme would
 be, and announce them all in one action that first says how many emails of each kind
 will go. Only the final decision is ever mailed: accept, then reject, before announcing

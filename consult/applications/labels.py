@@ -1,5 +1,5 @@
 """What the spreadsheets the secretariat downloads say for the codes an application
-stores (issue 19.16: Excel users read labels, not codes): the state, role, category,
+stores (Excel users read labels, not codes): the state, role, category,
 country, UN regional group, gender and language in the reader's language, and the
 time of the consultation. Made once per export, then looked up per row (the queue's
 export keeps its ≥100,000 rows/s, `make bench`); every label is already safe for a

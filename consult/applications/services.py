@@ -151,7 +151,7 @@ def normalise_email(address: str) -> str:
 def other_live_applications(application: Application) -> list[Application]:
     """The same person's other live applications to the same consultation (another
     role: one per role is allowed), by email address. Someone applying as a panelist and
-    as an attendee is told, and the secretariat sees it (issue 19.10)."""
+    as an attendee is told, and the secretariat sees it."""
     if application.erased_at is not None:
         return []
     return applications_where(
@@ -751,7 +751,7 @@ def decline_participation(application: Application, *, expected_version: int) ->
 
 
 REMINDER_WINDOW = timedelta(days=3)
-# The second, last reminder: a day before the deadline (issue 20.7).
+# The second, last reminder: a day before the deadline.
 LAST_REMINDER_WINDOW = timedelta(days=1)
 
 

@@ -4,6 +4,7 @@ this feature's init_app. They run inside the transaction that saves the settings
 
 from __future__ import annotations
 
+from flask import Flask
 from flask_babel import ngettext
 
 from consult.applications.places import lock_offers, offer_availability, places_taken_by_role
@@ -43,7 +44,7 @@ def give_free_places(consultation: Consultation) -> None:
         fill_free_places(offer)
 
 
-def register() -> None:
-    offers_changing.register(refuse_capacity_below_places)
-    offers_changed.register(give_free_places)
-    availability_hook.register(offer_availability)
+def register(app: Flask) -> None:
+    offers_changing.register(app, refuse_capacity_below_places)
+    offers_changed.register(app, give_free_places)
+    availability_hook.register(app, offer_availability)

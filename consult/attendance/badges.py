@@ -1,4 +1,4 @@
-"""Badges (issue 21.3): a PDF for everyone confirmed, a selection or one person, on A6
+"""Badges: a PDF for everyone confirmed, a selection or one person, on A6
 (one a page) or four to an A4 sheet (A6 badge stock, cut in four). Each badge: the
 name large (shrunk to fit, in the script's own font and direction), organization,
 role, a colour band per stakeholder category with the category's name written in it

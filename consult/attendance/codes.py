@@ -1,4 +1,4 @@
-"""A code per confirmed participant (issue 21.1): random, typed or scanned at the door.
+"""A code per confirmed participant: random, typed or scanned at the door.
 
 The code is ten characters of an alphabet without look-alikes (no 0/O, 1/I/L, U),
 shown as ABCDE-23456 and in a QR code. It is found by its SHA-256 hash; a sealed copy

@@ -1,4 +1,4 @@
-"""Letters of invitation for visas (issue 21.0): the participant's request on their
+"""Letters of invitation for visas: the participant's request on their
 private page, the secretariat's queue and letterhead, and the public check of a
 reference."""
 

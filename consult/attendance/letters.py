@@ -1,4 +1,4 @@
-"""Letters of invitation for visas (issue 21.0).
+"""Letters of invitation for visas.
 
 A confirmed participant asks from their private page, giving their passport details
 (the name as in the passport, its number, nationality, date of birth) and the consulate

@@ -1,4 +1,4 @@
-"""A confirmed participant's code for the door, and who came (issue 21)."""
+"""A confirmed participant's code for the door, and who came."""
 
 from __future__ import annotations
 

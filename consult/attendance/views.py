@@ -1,4 +1,4 @@
-"""The check-in desk, badges and the security office's list (issue 21)."""
+"""The check-in desk, badges and the security office's list."""
 
 from __future__ import annotations
 

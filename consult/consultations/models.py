@@ -93,7 +93,7 @@ class Consultation(db.Model):
     programme_published_at: Mapped[datetime | None]
     participants_public: Mapped[bool] = mapped_column(default=False)
     # Reviewers (not admins) judge the proposal without the person: no name, email,
-    # organization, biography, country or gender (issue 20.3).
+    # organization, biography, country or gender.
     anonymised_review: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     offers: Mapped[list[RoleOffer]] = relationship(

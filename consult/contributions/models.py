@@ -1,4 +1,4 @@
-"""Written contributions to an open consultation (issue 22): the guiding questions, the
+"""Written contributions to an open consultation: the guiding questions, the
 contributions with their answers and attachments, the private links that reach them,
 their history, and the secretariat's themes."""
 

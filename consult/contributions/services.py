@@ -1,4 +1,4 @@
-"""Written contributions (issue 22): the call and its guiding questions, submitting
+"""Written contributions: the call and its guiding questions, submitting
 through a private link, the contributor's own changes, moderation, themes, erasure.
 
 Every change is one transaction with its history event (ContributionEvent) and, for

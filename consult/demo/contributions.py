@@ -1,4 +1,4 @@
-"""The demo's written contributions (issue 22): a call open for a month, three guiding
+"""The demo's written contributions: a call open for a month, three guiding
 questions in six languages, and contributions in several languages -- published with
 the name, published anonymously, waiting, and not published -- tagged with themes."""
 

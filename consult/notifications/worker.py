@@ -352,7 +352,7 @@ def mint_links(messages: list[OutboxMessage]) -> dict[int, str]:
     for message in messages:
         parts = (message.body_text, message.body_html, message.calendar)
         if any(LINK_TOKEN in (part or "") for part in parts):
-            token = next((t for t in link_minter(message) if t), None)
+            token = link_minter.first(message)
             if token:
                 tokens[message.id] = token
     if tokens:

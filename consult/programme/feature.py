@@ -21,9 +21,9 @@ from consult.programme.views import bp
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    leaving_selection.register(unplace_on_leaving)
-    translatable_rows.register(translatable_sessions)
-    collecting.register(placement_for_the_applicant)
+    leaving_selection.register(app, unplace_on_leaving)
+    translatable_rows.register(app, translatable_sessions)
+    collecting.register(app, placement_for_the_applicant)
     # The public programme and participants pages are kept under LISTINGS.
-    watch(ProgrammeSession, LISTINGS)
-    watch(Application, LISTINGS, shown_in_public_lists)
+    watch(app, ProgrammeSession, LISTINGS)
+    watch(app, Application, LISTINGS, shown_in_public_lists)

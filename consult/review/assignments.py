@@ -1,4 +1,4 @@
-"""Who reviews what (issue 20.1, 20.2, 20.4): admins assign speaker applications to
+"""Who reviews what: admins assign speaker applications to
 reviewers, by hand or spread evenly; a reviewer declares a conflict of interest, which
 hides the application from them and keeps it from ever being assigned to them; and
 "review the next one" takes a reviewer to the application that most needs them.

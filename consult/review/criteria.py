@@ -1,4 +1,4 @@
-"""What reviewers score (issue 20.5): per consultation, the admins define criteria
+"""What reviewers score: per consultation, the admins define criteria
 ("Relevance to financing ICT4D", "Originality", "Regional perspective"), each scored 1–5
 and counted with a weight. A review's total is the weighted mean of its scores; the
 application's average and spread are computed over those totals. A consultation with

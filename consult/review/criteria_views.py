@@ -1,4 +1,4 @@
-"""The admins' page of review criteria (issue 20.5): list, add, change, delete."""
+"""The admins' page of review criteria: list, add, change, delete."""
 
 from __future__ import annotations
 

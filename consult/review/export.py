@@ -125,7 +125,7 @@ def csv_chunks(queue_filter: ReviewQueueFilter) -> Iterator[str]:
             a.review_count,
             _score(connection.dialect.name),
             sa.func.substr(sa.cast(a.created_at, sa.String), 1, 16),
-            # Who came (issue 21.4): joined only once someone has checked in.
+            # Who came: joined only once someone has checked in.
             sa.func.substr(sa.cast(CheckIn.checked_in_at, sa.String), 1, 16) if came else sa.null(),
             *(answer.value for answer in answers),
         )

@@ -1,4 +1,4 @@
-"""Email a group from the queue (issue 20.10): write, preview, send."""
+"""Email a group from the queue: write, preview, send."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Email a group (issue 20.10): from the queue, the secretariat writes one email to the
+"""Email a group: from the queue, the secretariat writes one email to the
 applicants a filter finds, or to those they selected, in each recipient's language
 where a text is given (English otherwise), with the same {placeholders} as the email
 texts. Each recipient gets their own message through the outbox; each message is an

@@ -524,7 +524,7 @@ def balance(
 
 
 def attendance(consultation: Consultation, region_labels: dict[str, str]) -> Balance | None:
-    """Who came (issue 21.4): checked-in people (as "selected") against the confirmed
+    """Who came: checked-in people (as "selected") against the confirmed
     (as "applicants") by category, UN regional group and gender, each against role --
     one grouped query; None before anyone checked in."""
     a = Application

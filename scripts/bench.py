@@ -14,8 +14,8 @@ behind them. Ends with a table of every case, its target and whether it is met.
     make bench BENCH_ARGS="--url postgresql+psycopg://postgres@127.0.0.1:5432/bench"
     make bench BENCH_ARGS="--rows 20000 --only lists"
     make bench BENCH_ARGS="--only pages"
-    make bench BENCH_ARGS="--only badges"       # 500 badges as one PDF (issue 21)
-    make bench BENCH_ARGS="--only contributions"  # the public list at 10,000 (issue 22)
+    make bench BENCH_ARGS="--only badges"       # 500 badges as one PDF
+    make bench BENCH_ARGS="--only contributions"  # the public list at 10,000
 
 The PostgreSQL database named in --url is emptied and refilled.
 """
@@ -35,7 +35,7 @@ import bench_sxs
 import sqlalchemy as sa
 
 TARGETS = """
-The targets (issue 11): apply ≥ 0.5 of the floor; ≤ 6 statements per application POST;
+The targets: apply ≥ 0.5 of the floor; ≤ 6 statements per application POST;
 queue first page at 100,000 ≤ 1.5 × its time at 1,000 with the same queries; search and
 balance at 100,000 ≤ 50 ms; CSV ≥ 100,000 rows/s in flat memory; drain ≥ 0.8 of raw
 smtplib; 2 workers ≥ 1.8 × 1 worker (PostgreSQL).
@@ -549,7 +549,7 @@ REVIEWERS = 50
 
 def _assign_reviewers(consultation) -> None:
     """50 reviewers, and every speaker application under review assigned to two of
-    them in turn (the round issue 20 measures: "review next", "assigned to me")."""
+    them in turn (the review round: "review next", "assigned to me")."""
     from consult.accounts.models import User
     from consult.applications.models import Application
     from consult.database import utcnow

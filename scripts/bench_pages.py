@@ -1,4 +1,4 @@
-"""Per-request worker CPU of the pages the crowd sees (`make bench`, issue 18): each
+"""Per-request worker CPU of the pages the crowd sees (`make bench`): each
 page is requested in-process, warm, and the thread's CPU time is measured around the
 request (what a gunicorn worker spends on it; waiting for the database is not CPU).
 The anchor is a bare Flask app rendering one template (scripts/floor_app.py) in the

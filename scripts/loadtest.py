@@ -624,9 +624,9 @@ def main() -> int:
             f"\nthe floor (one template, plain HTTP, the same gunicorn settings, {levels[0]} "
             f"clients): {floor_rate:,.0f} requests/s ({floor_spread} over 3 rounds of 5 s); "
             f"consult at {levels[0]} clients: {first_rate:,.0f} "
-            f"requests/s (target ≥ 171: 3 × the 57 measured before issue 18)"
+            f"requests/s (target ≥ 171: 3 × the 57 measured before the stack was tuned)"
         )
-    print("\nTargets (issue 18; the first three fail the run, speed is only printed):")
+    print("\nTargets (the first three fail the run, speed is only printed):")
     width = max((len(what) for what, _m, _ok in verdicts), default=0)
     for what, measured, met in verdicts:
         print(f"  {what:<{width}}  {'met' if met else 'NOT MET':<8} {measured}")

@@ -275,7 +275,7 @@ def other_production_secrets(monkeypatch) -> None:
 
 
 # Every line the app's loggers write during the suite, through the formatter the app
-# configures, is checked for what must never reach a log (issue 18): a raw private
+# configures, is checked for what must never reach a log: a raw private
 # link, an email address, an applicant's name as the factories make them.
 _NEVER_IN_LOGS = re.compile(
     r"/a/[A-Za-z0-9_\-]{20,}|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|Amina Diallo|Digital Futures Network"

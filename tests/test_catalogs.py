@@ -58,7 +58,7 @@ def test_placeholders_match_the_english(language):
 
 def test_counts_use_plural_forms():
     """A count is never "review(s)": every English message with a number in it that
-    is not a plural message says it as "label: number" (issue 19.13)."""
+    is not a plural message says it as "label: number"."""
     singular_counts = [
         m.id
         for m in read_po((TRANSLATIONS / "messages.pot").open("rb"))
@@ -103,7 +103,7 @@ def test_every_complete_language_is_offered(app):
 
 def test_french_typography():
     """French puts a no-break space before : ; ! ? and inside « », so that the sign never
-    starts a line; and its emails greet without "Cher/Chère" slashes (issue 19.14)."""
+    starts a line; and its emails greet without "Cher/Chère" slashes."""
     problems = []
     for message in catalog("fr"):
         if not message.id:

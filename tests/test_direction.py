@@ -1,5 +1,5 @@
 """Every string a person typed keeps its own direction inside a page in another script
-(issue 19.13: an organization name ending in "." came out as ".Jordan Digital Finance
+(an organization name ending in "." came out as ".Jordan Digital Finance
 Co" on an Arabic page): each one the pages show goes through `bdi` (an HTML element)
 or, where no markup can go, `isolate` (Unicode's isolates)."""
 

@@ -222,7 +222,7 @@ def test_the_translation_pages_read_each_language_once(app, admin_client, consul
 
 @pytest.mark.parametrize("browser", ["en-GB", "en-US", "fr", "ar", "zh", "ru", "es"])
 def test_meeting_times_use_a_24_hour_clock_and_un_english(client, consultation, browser):
-    """An en-GB browser got "January 29, 2027, 10:00 AM" (issue 19.14): times of a Geneva
+    """An en-GB browser got "January 29, 2027, 10:00 AM": times of a Geneva
     meeting are on a 24-hour clock in every language, and English dates are written as
     the UN writes them ("29 January 2027")."""
     page = client.get("/c/geneva", headers={"Accept-Language": browser}).text

@@ -1,7 +1,7 @@
 """Screenshots of the public pages in the six languages, kept for people to look at
 (build/screenshots/, or $CONSULT_SCREENSHOTS), and a check that each script is drawn
-with a real font for it: Chinese in a CJK font, not empty boxes (issue 19, "Done
-when"; scripts/ensure_browser.py installs fonts-noto-cjk)."""
+with a real font for it: Chinese in a CJK font, not empty boxes
+(scripts/ensure_browser.py installs fonts-noto-cjk)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Invite staff by email (issue 20.11), through the real pages, the real outbox and a
+"""Invite staff by email, through the real pages, the real outbox and a
 real SMTP server: the invited person sets their own password with a single-use link
 (an admin then enrols a second factor); nobody else ever knows the password or can use
 the link from the outbox."""

@@ -1,4 +1,4 @@
-"""Applicants change their own application (issue 19.8), through the real pages: until
+"""Applicants change their own application, through the real pages: until
 the call closes or the decision, unless the secretariat locked it; each change is an
 audit event, and a reviewer who reviewed before sees "changed after your review"."""
 

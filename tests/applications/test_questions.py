@@ -1,4 +1,4 @@
-"""The consultation's own questions (issue 19.9), through the real pages: an admin
+"""The consultation's own questions, through the real pages: an admin
 defines them, translates them, applicants answer them on the form, reviewers see the
 answers, the queue filters by them, the CSV has them, the person's data download has
 them, and erasure takes them."""

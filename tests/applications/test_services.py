@@ -266,7 +266,7 @@ def test_the_transition_table_decides_every_move(ctx, from_state, to_state, acto
 
 
 def test_design_state_machine_edges_are_all_present():
-    """The table covers exactly the edges drawn in docs (DESIGN.md's diagram)."""
+    """The table covers exactly the edges drawn in docs/design.md's diagram."""
     expected = {
         (S.SUBMITTED, S.UNDER_REVIEW),
         (S.SUBMITTED, S.CONFIRMED),
@@ -283,7 +283,7 @@ def test_design_state_machine_edges_are_all_present():
     expected.add((S.CONFIRMED, S.WITHDRAWN))
     # A confirmed person who cannot come after all cancels.
     expected.add((S.CONFIRMED, S.CANCELLED))
-    # An announced decision corrected, either way (issue 20.8).
+    # An announced decision corrected, either way.
     expected |= {(S.ACCEPTED, S.REJECTED), (S.REJECTED, S.ACCEPTED)}
     assert set(TRANSITIONS) == expected
     assert TRANSITIONS[(S.CONFIRMED, S.WITHDRAWN)] == {Actor.ADMIN}

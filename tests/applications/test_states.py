@@ -21,7 +21,7 @@ from consult.enums import ApplicationState as S
 
 A, ADMIN, SYSTEM = Actor.APPLICANT, Actor.ADMIN, Actor.SYSTEM
 
-# DESIGN.md "Application states", move by move: who may make it.
+# docs/design.md "The application's states", move by move: who may make it.
 DESIGNED_MOVES = {
     (S.SUBMITTED, S.UNDER_REVIEW): {A},  # the address confirmed
     (S.SUBMITTED, S.CONFIRMED): {A},  # attendee offer without review, places left

@@ -430,7 +430,7 @@ def test_security_headers(client, consultation):
 class TestRateLimit:
     """Accepted applications are counted per client address and per email address; a
     form refused for a mistake is not; one over the limit keeps what was typed and says
-    why, in the page's language (issue 19.11)."""
+    why, in the page's language."""
 
     @pytest.fixture
     def app_overrides(self):
@@ -577,7 +577,7 @@ def test_forms_work_over_https_without_a_referer(app, consultation):
 
 def test_the_apply_path_runs_a_fixed_number_of_statements(app, client, consultation):
     """The form and its POST: a budget of SQL statements, the same however many
-    applications there are (issue 11 guards). What does not change between requests
+    applications there are. What does not change between requests
     comes from the process's cache: the form reads only the cache stamp and the places
     left; the POST the stamp, the duplicate check and its four writes."""
     from tests.queries import count_queries
@@ -605,7 +605,7 @@ def test_public_pages_keep_the_applicants_footer(client, consultation):
 
 def test_the_consent_to_be_named_says_where(client, consultation):
     """One consent names a person in the participants list and, for a speaker, in the
-    programme: the form says both (issue 19.6)."""
+    programme: the form says both."""
     page = unescape(client.get("/c/geneva/apply").text)
     label = re.search(r'<label for="list_publicly">(.*?)</label>', page, re.S).group(1)
     assert "list of participants" in label and "in the programme" in label
@@ -614,7 +614,7 @@ def test_the_consent_to_be_named_says_where(client, consultation):
 
 def test_stakeholder_category_hints_speak_the_page_language(client, consultation):
     """The categories' descriptions are translated on the Translations page: the apply
-    form's hints use them (issue 19.12), as the form's other texts do."""
+    form's hints use them, as the form's other texts do."""
     from consult.consultations.content import set_translation
     from consult.database import transaction
 
@@ -633,7 +633,7 @@ def test_stakeholder_category_hints_speak_the_page_language(client, consultation
 def test_applying_twice_is_told_to_the_person_and_shown_to_the_secretariat(
     app, client, consultation, admin
 ):
-    """One person, a panelist and an attendee application at once (issue 19.10)."""
+    """One person, a panelist and an attendee application at once."""
     post_application(client, role="panelist", email="twice@example.org")
     post_application(app.test_client(), role="attendee", email="TWICE@example.org")
     post_application(app.test_client(), role="panelist", email="someone.else@example.org")

@@ -1,4 +1,4 @@
-"""Badges (issue 21.3): a PDF whose text names each person -- Latin, Arabic, Chinese,
+"""Badges: a PDF whose text names each person -- Latin, Arabic, Chinese,
 Cyrillic -- with organization, role and the category's name (not colour alone), four
 to an A4 sheet or one per A6 page; every print in the person's history."""
 

@@ -1,4 +1,4 @@
-"""The check-in desk (issue 21.2, 21.5), through the real pages: a desk account sees
+"""The check-in desk, through the real pages: a desk account sees
 that page only; by typed code or by search; twice says when and by whom and counts
 once, even for two desks at the same moment; undo the same day; every step audited."""
 

@@ -1,4 +1,4 @@
-"""A code per confirmed participant (issue 21.1): random, stored only as a hash (and
+"""A code per confirmed participant: random, stored only as a hash (and
 sealed), a different secret from the private link, on the confirmation page and
 email, and dead once the person withdraws, declines or cancels."""
 

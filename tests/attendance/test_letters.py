@@ -1,4 +1,4 @@
-"""Letters of invitation for visas (issue 21.0), through the real pages: asked for on
+"""Letters of invitation for visas, through the real pages: asked for on
 the private page, issued and sent by the secretariat (one or many), a PDF in the
 participant's language -- Arabic right to left -- on the letterhead, checked by
 reference on a page that shows only name, meeting and validity; the passport details

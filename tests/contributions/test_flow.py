@@ -1,4 +1,4 @@
-"""Written contributions end to end (issue 22's "Done when"), through the real pages, a
+"""Written contributions end to end, through the real pages, a
 real SMTP server and the real mail worker: a visitor sends one with an attachment,
 confirms the address, the secretariat publishes it anonymously under a theme, the
 public page and the feed show it without the name, the synthesis quotes it."""

@@ -1,4 +1,4 @@
-"""Speakers and panels link to the written contributions (issue 22.6): a theme tied to
+"""Speakers and panels link to the written contributions: a theme tied to
 a panel gives the public programme "Read the written contributions for this panel"; a
 speaker whose contribution is published with their name gets a link beside their name,
 and the secretariat sees the contribution on the speaker's application."""

@@ -1,6 +1,6 @@
 """The demo's SMTP sink (`consult mail sink`, started by `make run`): the terminal shows
 two lines per email -- to whom and the subject, then its link -- and nothing of the
-SMTP conversation; the email is kept under instance/mailbox/ (issue 19.3)."""
+SMTP conversation; the email is kept under instance/mailbox/."""
 
 from __future__ import annotations
 

@@ -430,7 +430,7 @@ def test_speakers_not_confirmed_are_not_emailed(consultation, admin):
 
 
 def test_the_history_says_what_happened_not_a_state_twice(app, admin_client, consultation, admin):
-    """A placement is not a second "Accepted" or "Confirmed" (issue 19.7): the
+    """A placement is not a second "Accepted" or "Confirmed": the
     applicant reads that their place in the programme changed, the secretariat reads
     "Programme" and the move itself."""
     from tests.factories import link_token

@@ -1,6 +1,6 @@
 """Speakers are told of the programme through the real UI and the real mail worker: a
 draft tells nobody, publishing tells each confirmed speaker in it once, and a batch of
-moves makes one email after the delay (issue 19.1)."""
+moves makes one email after the delay."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Decide now, announce later; safe bulk work; corrections (issue 20.6 and 20.8), through
+"""Decide now, announce later; safe bulk work; corrections, through
 the real pages: a pending decision tells the applicant nothing, can be changed freely,
 and announcing sends only the last one, after a summary of what will go."""
 

@@ -1,4 +1,4 @@
-"""Anonymised review (issue 20.3) and need to know: in an anonymised review a reviewer
+"""Anonymised review and need to know: in an anonymised review a reviewer
 judges the proposal without the person -- nothing of it in the rendered pages, the
 search, the sort or an export -- while admins see everything; and reviewers never see
 accessibility needs."""

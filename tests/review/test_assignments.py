@@ -1,4 +1,4 @@
-"""Who reviews what (issue 20.1, 20.2, 20.4), through the real pages: assignments by
+"""Who reviews what, through the real pages: assignments by
 hand and spread evenly, conflicts of interest that hide an application and keep it
 from ever being assigned, and "review the next one"."""
 

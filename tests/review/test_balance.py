@@ -86,7 +86,7 @@ def test_balance_page_runs_a_fixed_number_of_queries(app, admin_client, ctx, adm
         admin_client.get(url)
     # 3 for the balance (one per dimension, over the kept counts), 2 for the table by
     # session, 1 for the number of decisions pending
-    assert len(many) == len(few) <= 14  # (13, and one for who came: issue 21.4)
+    assert len(many) == len(few) <= 14  # (13, and one for who came)
     with count_queries(app) as announced:  # as if announced: one query more, whatever size
         admin_client.get(url + "?if=announced")
     assert len(announced) == len(many) + 1

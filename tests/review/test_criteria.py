@@ -1,4 +1,4 @@
-"""Richer scoring (issue 20.5), through the real pages: admins define criteria with
+"""Richer scoring, through the real pages: admins define criteria with
 weights, reviewers score each, the total is the weighted mean, the queue shows the
 average, the number of reviews and the spread, and sorts by disagreement. Reviews
 given as one overall score keep working."""

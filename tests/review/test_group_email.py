@@ -1,4 +1,4 @@
-"""Email a group (issue 20.10), through the real pages and the real outbox: write to
+"""Email a group, through the real pages and the real outbox: write to
 the applicants a filter finds or to a selection, in each person's language, preview,
 send; each message recorded on its application; no private link but the recipient's
 own, and only where {link} asks for it."""

@@ -1,5 +1,5 @@
 """The review queue runs a fixed number of queries, whatever it filters by and however
-many applications it finds (issue 11 guards). Only reads: one app and one database
+many applications it finds. Only reads: one app and one database
 for the module, with one consultation of 1 application and one of 26."""
 
 from __future__ import annotations

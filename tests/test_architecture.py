@@ -238,3 +238,24 @@ def test_hooks_belong_to_their_app(app):
         assert hook.first() is None
     with other.app_context():
         assert hook() == ["other's"]
+
+
+def test_every_domain_error_is_of_one_kind():
+    """A refusal says one thing: bad input, not allowed, the state forbids it, or too
+    late -- never two (StaleContribution was Invalid and Conflict at once)."""
+    from consult.errors import Conflict, DomainError, Forbidden, Gone, Invalid
+
+    _hooks_in_code()  # (imports every module, so every subclass is defined)
+    kinds = (Invalid, Forbidden, Conflict, Gone)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    mixed = [
+        f"{error.__module__}.{error.__name__}"
+        for error in set(subclasses(DomainError))
+        if sum(issubclass(error, kind) for kind in kinds) > 1
+    ]
+    assert mixed == []

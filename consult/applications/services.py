@@ -308,7 +308,8 @@ def live_application_exists(consultation: Consultation, role: Role, email: str) 
     )
 
 
-_DUPLICATE_MESSAGE = (
+# (lazy: translated when raised, in the language of whoever is told)
+_DUPLICATE_MESSAGE = _l(
     "You have already applied for this role with this email address. "
     "Follow your application with the link in the email we sent you."
 )

@@ -24,7 +24,8 @@ URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow noopener noreferrer ugc"
 MAX_LENGTH = 20000
 
-_LOOKS_LIKE_HTML = re.compile(r"<\s*(p|br|ul|ol|li|a|strong|em|b|i|blockquote)\b", re.I)
+# Text that opens one of the allowed tags is taken as HTML (and cleaned), not as text.
+_LOOKS_LIKE_HTML = re.compile(r"<\s*(" + "|".join(sorted(TAGS)) + r")\b", re.I)
 _URL = re.compile(r"\bhttps?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
 _BULLET = re.compile(r"^\s*[-*•]\s+")
 _NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+")

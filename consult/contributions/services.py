@@ -42,7 +42,7 @@ from consult.contributions.models import (
 from consult.contributions.sanitize import fingerprint, searchable, to_text
 from consult.database import transaction, utcnow
 from consult.database.personal import erased_values
-from consult.errors import Conflict, Gone, Invalid
+from consult.errors import Conflict, DomainError, Gone, Invalid
 from consult.extensions import db
 from consult.http import public_url
 from consult.links import LINK_TOKEN
@@ -59,7 +59,11 @@ CONTRIBUTOR = "contributor"
 MAX_TOKEN_LENGTH = 128
 
 
-class ContributionError(Invalid):
+class ContributionError(DomainError):
+    """Any refusal about a written contribution (its kind says which)."""
+
+
+class InvalidContribution(ContributionError, Invalid):
     pass
 
 
@@ -129,7 +133,9 @@ def accepting(consultation_id: int, now: datetime | None = None) -> bool:
 def set_call(consultation: Consultation, opens_at: datetime, closes_at: datetime, *, by: User):
     require_admin(by, _("Only administrators change the call for contributions."))
     if closes_at <= opens_at:
-        raise ContributionError(_("The close date must be after the open date."), field="closes_at")
+        raise InvalidContribution(
+            _("The close date must be after the open date."), field="closes_at"
+        )
     with transaction():
         call = call_of(consultation.id)
         if call is None:
@@ -180,7 +186,7 @@ def delete_question(question: GuidingQuestion, *, by: User) -> None:
         .where(ContributionAnswer.question_id == question.id, ContributionAnswer.body != "")
     ).scalar_one()
     if answered:
-        raise ContributionError(
+        raise InvalidContribution(
             _("Contributions answer this question: it cannot be deleted."), field="label"
         )
     with transaction():
@@ -438,7 +444,7 @@ def edit(
     limit = current_app.config["CONTRIBUTION_FILES_MAX"]
     kept = [f for f in contribution.files if f.id not in remove_file_ids]
     if len(kept) + len(uploads) > limit:
-        raise ContributionError(_("At most %(n)s attachments.", n=limit), field="attachments")
+        raise InvalidContribution(_("At most %(n)s attachments.", n=limit), field="attachments")
     removed = [f for f in contribution.files if f.id in remove_file_ids]
     before = {a.question_id: a.body for a in contribution.answers}
     changed = (
@@ -522,11 +528,11 @@ def moderate(
     is told by email. Only what their consent allows."""
     require_admin(by, _("Only administrators moderate contributions."))
     if contribution.state in (S.UNVERIFIED, S.WITHDRAWN) or contribution.erased_at:
-        raise ContributionError(_("This contribution cannot be moderated now."))
+        raise InvalidContribution(_("This contribution cannot be moderated now."))
     if decision not in allowed_decisions(contribution):
-        raise ContributionError(_("The contributor did not consent to that."), field="decision")
+        raise InvalidContribution(_("The contributor did not consent to that."), field="decision")
     if decision == "reject" and not reason.strip():
-        raise ContributionError(
+        raise InvalidContribution(
             _("Say why it is not published: the contributor is told."), field="reason"
         )
     _check_version(contribution, version)

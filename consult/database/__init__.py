@@ -40,15 +40,28 @@ def add_months(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month, day=day)
 
 
+class NestedTransaction(RuntimeError):
+    """transaction() inside another: the inner block would commit the outer's work
+    half done. Call the inner service's parts (or flush) within the outer block."""
+
+
 @contextmanager
 def transaction() -> Iterator[None]:
-    """One unit of work: commit on success, roll back on any exception."""
+    """One unit of work: commit on success, roll back on any exception. Not nested:
+    a second `transaction()` inside one is refused (NestedTransaction), since its
+    commit would end the outer unit of work half way."""
+    info = db.session.info
+    if info.get("in_transaction"):
+        raise NestedTransaction("transaction() inside another transaction()")
+    info["in_transaction"] = True
     try:
         yield
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
+    finally:
+        info.pop("in_transaction", None)
 
 
 def fold(text: str | None) -> str | None:

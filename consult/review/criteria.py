@@ -30,7 +30,7 @@ from consult.review.models import (
     Review,
     ReviewCriterion,
 )
-from consult.review.services import ReviewError, refresh_scores, save_review
+from consult.review.services import InvalidReview, refresh_scores, save_review
 from consult.security.models import SecurityTag
 from consult.security.services import record_event
 
@@ -209,7 +209,7 @@ def save_scored_review(
     weighted mean."""
     criteria = criteria_of(application.consultation_id)
     if set(scores) != {c.id for c in criteria}:
-        raise ReviewError(_("Score each criterion from 1 to 5."))
+        raise InvalidReview(_("Score each criterion from 1 to 5."))
     return save_review(
         application, reviewer, weighted_mean(criteria, scores), comment, criterion_scores=scores
     )

@@ -28,7 +28,7 @@ from consult.consultations.models import Consultation, RoleOffer
 from consult.database import transaction
 from consult.database.personal import erased_values
 from consult.enums import ApplicationState, Role
-from consult.errors import Conflict
+from consult.errors import Conflict, DomainError, Invalid
 from consult.extensions import db
 from consult.regions import OTHER, region_of
 from consult.review.models import (
@@ -43,8 +43,16 @@ from consult.review.models import (
 PAGE_SIZE = 50
 
 
-class ReviewError(Conflict):
-    """A review that cannot be saved (the application cannot be reviewed now)."""
+class ReviewError(DomainError):
+    """A review that cannot be saved."""
+
+
+class InvalidReview(ReviewError, Invalid):
+    """Scores outside the scale, or not one for each criterion."""
+
+
+class NotReviewable(ReviewError, Conflict):
+    """The application cannot be reviewed now."""
 
 
 # --- reviews ---------------------------------------------------------------------------
@@ -63,9 +71,9 @@ def save_review(
     scores are kept with the review."""
     given = [score, *(criterion_scores or {}).values()]
     if not all(MIN_SCORE <= value <= MAX_SCORE for value in given):
-        raise ReviewError(_("Scores go from %(low)d to %(high)d.", low=MIN_SCORE, high=MAX_SCORE))
+        raise InvalidReview(_("Scores go from %(low)d to %(high)d.", low=MIN_SCORE, high=MAX_SCORE))
     if not reviewable(application):
-        raise ReviewError(_("Only applications with a confirmed email address can be reviewed."))
+        raise NotReviewable(_("Only applications with a confirmed email address can be reviewed."))
     with transaction():
         review = db.session.execute(
             select(Review)

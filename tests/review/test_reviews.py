@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from consult.applications.models import Application
 from consult.extensions import db
+from consult.http import status_for
 from consult.review.models import Review
 from consult.review.services import ReviewError, save_review
 from tests.conftest import csrf_token
@@ -29,14 +30,16 @@ def test_reviews_are_one_per_reviewer_and_editable(ctx, admin, reviewer):
 @pytest.mark.parametrize("score", [0, 6, -1])
 def test_scores_outside_1_to_5_are_refused(ctx, admin, score):
     application, _ = under_review(make_consultation())
-    with pytest.raises(ReviewError):
+    with pytest.raises(ReviewError) as refused:
         save_review(application, admin, score, "")
+    assert status_for(refused.value) == 422  # bad input, not a conflict with the state
 
 
 def test_unverified_applications_cannot_be_reviewed(ctx, admin):
     application, _ = submit(make_consultation())
-    with pytest.raises(ReviewError, match="confirmed email"):
+    with pytest.raises(ReviewError, match="confirmed email") as refused:
         save_review(application, admin, 3, "")
+    assert status_for(refused.value) == 409  # the state does not allow it (yet)
 
 
 def test_a_reviewer_scores_from_the_detail_page(reviewer_client, ctx):

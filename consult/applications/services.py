@@ -8,7 +8,6 @@ Views and the CLI call these; none of them sets `state` by hand.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -34,6 +33,7 @@ from consult.applications.states import (  # noqa: F401  (re-exported for caller
     TRANSITIONS,
     Actor,
     admission_of,
+    admitted,
     can_answer,
     can_transition,
     can_verify,
@@ -225,10 +225,14 @@ def move_state(
     )
     db.session.add(event)
     db.session.flush()
+    if effects.admits:
+        admitted(application)
     if notify and effects.email:
         queue_applicant_email(
             application, effects.email, event, calendar=effects.calendar, **email_context
         )
+    if notify and effects.tells_admins:
+        _queue_secretariat_notice(application, previous)
     if effects.frees_place:  # (declared only for moves out of a held place)
         fill_free_places(application.offer)
     return event
@@ -529,17 +533,19 @@ def _applicant_answer(
     *,
     note: str,
     expected_version: int,
-    then: Callable[[ApplicationState], None] | None = None,
+    leaving_reason: str | None = None,
 ) -> Application:
     """An applicant's own move from their status page (withdraw, confirm, decline):
     one transaction with the offer locked (a place it frees goes to the waiting list).
-    `then(previous_state)` runs in the same transaction, after the move."""
+    A `leaving_reason` is kept on the application before the move (its effects, the
+    admins' notice, say it)."""
     with transaction():
         offer = lock_offer(application)
         check_version(application, expected_version)
         if to == S.CONFIRMED:
             _check_confirmation_deadline(offer)
-        previous = application.state
+        if leaving_reason is not None:
+            application.leaving_reason = leaving_reason
         move_state(
             application,
             to,
@@ -548,8 +554,6 @@ def _applicant_answer(
             note=note,
             expected_version=expected_version,
         )
-        if then is not None:
-            then(previous)
     return application
 
 
@@ -590,26 +594,19 @@ def withdraw_application(
     cancelling = application.state is S.CONFIRMED
     note = ("Cancelled" if cancelling else "Withdrawn") + " by the applicant."
     note += " They gave a reason." if reason else ""
-
-    def keep_reason_and_tell(previous: ApplicationState) -> None:
-        application.leaving_reason = reason
-        if holds_place(previous):
-            _queue_secretariat_notice(application, previous, reason)
-
     return _applicant_answer(
         application,
         S.CANCELLED if cancelling else S.WITHDRAWN,
         note=note,
         expected_version=expected_version,
-        then=keep_reason_and_tell,
+        leaving_reason=reason,
     )
 
 
-def _queue_secretariat_notice(
-    application: Application, previous: ApplicationState, reason: str
-) -> None:
-    """Email each active admin that a person holding a place has left (in the admin's
-    own language), with a link to the application."""
+def _queue_secretariat_notice(application: Application, previous: ApplicationState) -> None:
+    """Email each active admin that a person holding a place has left -- declined,
+    withdrew or cancelled (in the admin's own language), with their reason and a link
+    to the application. The `tells_admins` effect of those moves."""
     email_admins(
         "participant_left",
         f"application:{application.id}:left:{application.version}",
@@ -617,7 +614,8 @@ def _queue_secretariat_notice(
             "application": application,
             "consultation": application.consultation,
             "was_confirmed": previous is S.CONFIRMED,
-            "reason": reason,
+            "declined": application.state is S.DECLINED,
+            "reason": application.leaving_reason or "",
             "link": public_url("review.detail", application_id=application.id),
         },
         # (It names the person: tied to the application, it is erased with it.)

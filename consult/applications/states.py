@@ -96,30 +96,40 @@ class Effects:
     calendar: bool = False  # the email carries the meeting's calendar entry (.ics)
     frees_place: bool = False  # a held place goes back; the waiting list moves up
     leaves_programme: bool = False  # a placed speaker leaves their session
+    # The applicant left a place they held: the secretariat's admins are emailed
+    # ("participant_left"), so that nobody learns of it only on the day.
+    tells_admins: bool = False
+    # The person is in: their code for the door is made now, in the move's transaction
+    # (the `admitted` hook), so the email that confirms it can show it and a page that
+    # shows it later only reads it.
+    admits: bool = False
 
 
 _WITHDRAWN = Effects(email="withdrawal_acknowledged")
 _LEAVES = {"frees_place": True, "leaves_programme": True}
+_LEFT = {**_LEAVES, "tells_admins": True}  # (the applicant's own move out of a place)
 
 # (from, to) -> effects; one entry per move in TRANSITIONS (a test keeps them equal).
 EFFECTS: dict[tuple[ApplicationState, ApplicationState], Effects] = {
     (S.SUBMITTED, S.UNDER_REVIEW): Effects(email="application_received"),
-    (S.SUBMITTED, S.CONFIRMED): Effects(email="participation_confirmed", calendar=True),
+    (S.SUBMITTED, S.CONFIRMED): Effects(
+        email="participation_confirmed", calendar=True, admits=True
+    ),
     (S.SUBMITTED, S.WAITLISTED): Effects(email="waitlisted"),
     (S.UNDER_REVIEW, S.ACCEPTED): Effects(email="accepted"),
     (S.UNDER_REVIEW, S.REJECTED): Effects(email="rejected"),
     (S.UNDER_REVIEW, S.WAITLISTED): Effects(email="waitlisted"),
     (S.WAITLISTED, S.ACCEPTED): Effects(email="promoted"),
-    (S.WAITLISTED, S.CONFIRMED): Effects(email="promoted", calendar=True),
-    (S.ACCEPTED, S.CONFIRMED): Effects(email="participation_confirmed", calendar=True),
-    (S.ACCEPTED, S.DECLINED): Effects(email="declined", **_LEAVES),
+    (S.WAITLISTED, S.CONFIRMED): Effects(email="promoted", calendar=True, admits=True),
+    (S.ACCEPTED, S.CONFIRMED): Effects(email="participation_confirmed", calendar=True, admits=True),
+    (S.ACCEPTED, S.DECLINED): Effects(email="declined", **_LEFT),
     (S.SUBMITTED, S.WITHDRAWN): _WITHDRAWN,
     (S.UNDER_REVIEW, S.WITHDRAWN): _WITHDRAWN,
     (S.WAITLISTED, S.WITHDRAWN): _WITHDRAWN,
-    (S.ACCEPTED, S.WITHDRAWN): Effects(email="withdrawal_acknowledged", **_LEAVES),
+    (S.ACCEPTED, S.WITHDRAWN): Effects(email="withdrawal_acknowledged", **_LEFT),
     # Only erasure withdraws a confirmed application (and sends nothing: see privacy.py).
     (S.CONFIRMED, S.WITHDRAWN): Effects(email="withdrawal_acknowledged", **_LEAVES),
-    (S.CONFIRMED, S.CANCELLED): Effects(email="cancellation_acknowledged", **_LEAVES),
+    (S.CONFIRMED, S.CANCELLED): Effects(email="cancellation_acknowledged", **_LEFT),
     # A correction says so: "our earlier email was wrong".
     (S.ACCEPTED, S.REJECTED): Effects(email="decision_corrected", **_LEAVES),
     (S.REJECTED, S.ACCEPTED): Effects(email="decision_corrected"),
@@ -130,9 +140,15 @@ EFFECTS: dict[tuple[ApplicationState, ApplicationState], Effects] = {
 # nothing happened). The programme registers for it.
 leaving_selection: Hook[[Application], str] = Hook("leaving_selection")
 
+# Fired by move_state for a move whose effects say it *admits* the person, after the
+# state changed and before the email is queued: the attendance feature makes the code
+# for the door.
+admitted: Hook[[Application], None] = Hook("admitted")
+
 # What a confirmed participant brings to the door -- their check-in code and its QR
 # code ({"code": ..., "shown": ..., "qr": ...}), from the attendance feature above --
-# for the confirmation page and the emails that confirm participation.
+# for the confirmation page and the emails that confirm participation. Only reads: the
+# code was made by the move (`admitted`).
 admission: Hook[[Application], dict] = Hook("admission")
 
 

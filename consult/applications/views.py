@@ -434,7 +434,6 @@ def confirmation(application: Application, token: str) -> ResponseReturnValue:
         issued=utcnow(),
         admission=admission_of(application),
     )
-    db.session.commit()  # (a code made on first sight is kept)
     return page
 
 

@@ -43,9 +43,21 @@ def shown(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
+def existing_code(application: Application) -> str | None:
+    """The participant's code if they are confirmed and have one; never makes one
+    (pages and emails only read it: the move that confirmed them made it)."""
+    if application.state != ApplicationState.CONFIRMED:
+        return None
+    row = db.session.execute(
+        select(ParticipantCode).where(ParticipantCode.application_id == application.id)
+    ).scalar_one_or_none()
+    return unseal(row.code_sealed, PURPOSE) if row is not None else None
+
+
 def code_for(application: Application) -> str | None:
-    """The participant's code (made on first use, in the caller's transaction), or
-    None when they are not confirmed."""
+    """The participant's code, made in the caller's transaction if they have none
+    (the `admitted` effect of a move into confirmed; badges, for people confirmed
+    before codes were made by the move), or None when they are not confirmed."""
     if application.state != ApplicationState.CONFIRMED:
         return None
     row = db.session.execute(

@@ -113,14 +113,18 @@ def test_declining_frees_the_place_for_the_waiting_list(client, ctx, admin):
     )
     db.session.expire_all()
     assert db.session.get(Application, application.id).state == S.DECLINED
-    templates = (
-        db.session.execute(
-            select(OutboxMessage.template).where(OutboxMessage.application_id == application.id)
-        )
-        .scalars()
-        .all()
-    )
-    assert templates[-1] == "declined"
+    sent = {
+        (m.template, m.to_address): m
+        for m in db.session.execute(
+            select(OutboxMessage).where(OutboxMessage.application_id == application.id)
+        ).scalars()
+    }
+    assert ("declined", application.email) in sent
+    # The admins hear of it as of a withdrawal or a cancellation: a place went back.
+    notice = sent[("participant_left", admin.email)]
+    assert notice.subject.startswith("Declined:") and application.reference in notice.subject
+    assert "has declined the place they were offered" in notice.body_text
+    assert db.session.get(Application, waiting.id).state == S.WAITLISTED  # (speakers: review)
 
 
 def test_confirming_after_the_deadline_is_refused(client, ctx, admin):

@@ -43,26 +43,27 @@ DESIGNED_MOVES = {
     (S.REJECTED, S.ACCEPTED): {ADMIN},  # and back
 }
 
-# What each move sends and does: (email, calendar, frees a place, leaves the programme).
+# What each move sends and does: (email, calendar, frees a place, leaves the programme,
+# tells the admins that a person holding a place left, makes the code for the door).
 DESIGNED_EFFECTS = {
-    (S.SUBMITTED, S.UNDER_REVIEW): ("application_received", False, False, False),
-    (S.SUBMITTED, S.CONFIRMED): ("participation_confirmed", True, False, False),
-    (S.SUBMITTED, S.WAITLISTED): ("waitlisted", False, False, False),
-    (S.UNDER_REVIEW, S.ACCEPTED): ("accepted", False, False, False),
-    (S.UNDER_REVIEW, S.REJECTED): ("rejected", False, False, False),
-    (S.UNDER_REVIEW, S.WAITLISTED): ("waitlisted", False, False, False),
-    (S.WAITLISTED, S.ACCEPTED): ("promoted", False, False, False),
-    (S.WAITLISTED, S.CONFIRMED): ("promoted", True, False, False),
-    (S.ACCEPTED, S.CONFIRMED): ("participation_confirmed", True, False, False),
-    (S.ACCEPTED, S.DECLINED): ("declined", False, True, True),
-    (S.SUBMITTED, S.WITHDRAWN): ("withdrawal_acknowledged", False, False, False),
-    (S.UNDER_REVIEW, S.WITHDRAWN): ("withdrawal_acknowledged", False, False, False),
-    (S.WAITLISTED, S.WITHDRAWN): ("withdrawal_acknowledged", False, False, False),
-    (S.ACCEPTED, S.WITHDRAWN): ("withdrawal_acknowledged", False, True, True),
-    (S.CONFIRMED, S.WITHDRAWN): ("withdrawal_acknowledged", False, True, True),
-    (S.CONFIRMED, S.CANCELLED): ("cancellation_acknowledged", False, True, True),
-    (S.ACCEPTED, S.REJECTED): ("decision_corrected", False, True, True),
-    (S.REJECTED, S.ACCEPTED): ("decision_corrected", False, False, False),
+    (S.SUBMITTED, S.UNDER_REVIEW): ("application_received", False, False, False, False, False),
+    (S.SUBMITTED, S.CONFIRMED): ("participation_confirmed", True, False, False, False, True),
+    (S.SUBMITTED, S.WAITLISTED): ("waitlisted", False, False, False, False, False),
+    (S.UNDER_REVIEW, S.ACCEPTED): ("accepted", False, False, False, False, False),
+    (S.UNDER_REVIEW, S.REJECTED): ("rejected", False, False, False, False, False),
+    (S.UNDER_REVIEW, S.WAITLISTED): ("waitlisted", False, False, False, False, False),
+    (S.WAITLISTED, S.ACCEPTED): ("promoted", False, False, False, False, False),
+    (S.WAITLISTED, S.CONFIRMED): ("promoted", True, False, False, False, True),
+    (S.ACCEPTED, S.CONFIRMED): ("participation_confirmed", True, False, False, False, True),
+    (S.ACCEPTED, S.DECLINED): ("declined", False, True, True, True, False),
+    (S.SUBMITTED, S.WITHDRAWN): ("withdrawal_acknowledged", False, False, False, False, False),
+    (S.UNDER_REVIEW, S.WITHDRAWN): ("withdrawal_acknowledged", False, False, False, False, False),
+    (S.WAITLISTED, S.WITHDRAWN): ("withdrawal_acknowledged", False, False, False, False, False),
+    (S.ACCEPTED, S.WITHDRAWN): ("withdrawal_acknowledged", False, True, True, True, False),
+    (S.CONFIRMED, S.WITHDRAWN): ("withdrawal_acknowledged", False, True, True, False, False),
+    (S.CONFIRMED, S.CANCELLED): ("cancellation_acknowledged", False, True, True, True, False),
+    (S.ACCEPTED, S.REJECTED): ("decision_corrected", False, True, True, False, False),
+    (S.REJECTED, S.ACCEPTED): ("decision_corrected", False, False, False, False, False),
 }
 
 
@@ -73,7 +74,14 @@ def test_the_moves_are_the_designed_ones_with_the_designed_actors():
 def test_every_move_has_the_designed_effects():
     assert set(EFFECTS) == set(DESIGNED_MOVES)
     actual = {
-        move: (e.email, e.calendar, e.frees_place, e.leaves_programme)
+        move: (
+            e.email,
+            e.calendar,
+            e.frees_place,
+            e.leaves_programme,
+            e.tells_admins,
+            e.admits,
+        )
         for move, e in EFFECTS.items()
     }
     assert actual == DESIGNED_EFFECTS
@@ -81,6 +89,8 @@ def test_every_move_has_the_designed_effects():
     # declared exactly for the moves out of a held place.
     for (before, after), effects in EFFECTS.items():
         assert effects.frees_place == (holds_place(before) and not holds_place(after))
+        # Everyone who comes in has a code for the door, made by the move itself.
+        assert effects.admits == (after is S.CONFIRMED)
 
 
 class _Application:

@@ -91,3 +91,23 @@ def test_no_code_before_confirming_nor_after_declining(consultation, admin):
     assert code_for(application) is None  # accepted, not yet confirmed
     decline_participation(application, expected_version=application.version)
     assert code_for(application) is None
+
+
+def test_the_move_into_confirmed_makes_the_code_and_pages_only_read_it(consultation, client, app):
+    from tests.queries import count_queries
+
+    application, raw = confirmed_attendee(consultation)
+    # Made by the move itself, in its transaction, before any page or email showed it.
+    [row] = db.session.execute(
+        select(ParticipantCode).where(ParticipantCode.application_id == application.id)
+    ).scalars()
+    code = code_for(application)
+    client.get(f"/a/{raw}")  # (the link's first use is recorded)
+    with count_queries(app) as statements:
+        page = client.get(f"/a/{raw}/confirmation")
+    assert page.status_code == 200 and shown(code) in page.text
+    writes = [
+        s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []  # a GET changes nothing
+    assert db.session.execute(select(ParticipantCode)).scalars().all() == [row]

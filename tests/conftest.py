@@ -122,13 +122,19 @@ def _empty_postgres_tables() -> None:
         )
 
 
+def _copy_of(migrated: str, folder: Path) -> str:
+    """A database of the test's own: on SQLite a copy of the migrated template in
+    `folder`; on PostgreSQL the worker's database itself (emptied after each use)."""
+    if is_postgres():
+        return migrated
+    target = folder / "test.db"
+    shutil.copyfile(migrated.removeprefix("sqlite:///"), target)
+    return f"sqlite:///{target}"
+
+
 @pytest.fixture
 def database_uri(migrated_database: str, tmp_path: Path) -> str:
-    if is_postgres():
-        return migrated_database
-    target = tmp_path / "test.db"
-    shutil.copyfile(migrated_database.removeprefix("sqlite:///"), target)
-    return f"sqlite:///{target}"
+    return _copy_of(migrated_database, tmp_path)
 
 
 @pytest.fixture
@@ -151,11 +157,13 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
-@pytest.fixture
-def app(database_uri: str, app_overrides: dict, tmp_path: Path) -> Iterator[Flask]:
-    # Attachments go to the test's own directory, never the checkout's instance/.
-    files = {"CONTRIBUTION_FILES_DIR": str(tmp_path / "contribution-files")}
-    app = make_app(database_uri, **{**files, **app_overrides})
+@contextmanager
+def _test_app(uri: str, folder: Path, overrides: dict) -> Iterator[Flask]:
+    """An app on `uri` whose attachments go to `folder` (never the checkout's
+    instance/); afterwards its PostgreSQL tables emptied and its connections closed."""
+    app = make_app(
+        uri, **{"CONTRIBUTION_FILES_DIR": str(folder / "contribution-files")}, **overrides
+    )
     app.test_client_class = IsolatedClient
     yield app
     with app.app_context():
@@ -163,6 +171,12 @@ def app(database_uri: str, app_overrides: dict, tmp_path: Path) -> Iterator[Flas
         if is_postgres():
             _empty_postgres_tables()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_uri: str, app_overrides: dict, tmp_path: Path) -> Iterator[Flask]:
+    with _test_app(database_uri, tmp_path, app_overrides) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")
@@ -171,18 +185,8 @@ def shared_app(shared_database: str, tmp_path_factory) -> Iterator[Flask]:
     whose tests change nothing another test of the module could see (a module opts in
     by defining its `app` fixture as this, scope="module", and its data likewise)."""
     here = tmp_path_factory.mktemp("shared")
-    uri = shared_database
-    if not is_postgres():
-        shutil.copyfile(shared_database.removeprefix("sqlite:///"), here / "test.db")
-        uri = f"sqlite:///{here / 'test.db'}"
-    app = make_app(uri, CONTRIBUTION_FILES_DIR=str(here / "contribution-files"))
-    app.test_client_class = IsolatedClient
-    yield app
-    with app.app_context():
-        db.session.remove()
-        if is_postgres():
-            _empty_postgres_tables()
-        db.engine.dispose()
+    with _test_app(_copy_of(shared_database, here), here, {}) as app:
+        yield app
 
 
 @pytest.fixture

@@ -11,6 +11,6 @@ TWO_FACTOR_REQUIRED_FOR_ADMINS = False
 ENCRYPTION_KEYS = ["testing-encryption-key-0123456789abcdefghij"]
 PASSWORD_PEPPERS = ["testing-password-pepper-0123456789abcdefg"]
 # Hashing at production strength costs a quarter of a second per password: the suite
-# makes thousands. tests/accounts/test_sessions_and_passwords.py checks that every
+# makes thousands. tests/test_security_doc.py checks that every
 # other environment keeps the strength docs/security.md names.
 PASSWORD_HASH_METHOD = "scrypt:256:8:1"

@@ -169,17 +169,26 @@ def test_late_imports_stay_the_exception():
     assert len(late) <= MAX_LATE_IMPORTS, late
 
 
-def _hooks_in_code() -> dict:
-    """Every Hook the package declares, by owner: {'applications.states.admission': hook}."""
+def _every_module() -> list:
+    """Every module of the package, imported."""
     import importlib
     import pkgutil
 
     import consult
+
+    return [
+        importlib.import_module(module.name)
+        for module in pkgutil.walk_packages(consult.__path__, "consult.")
+    ]
+
+
+def _hooks_in_code() -> dict:
+    """Every Hook the package declares, by owner: {'applications.states.admission': hook}."""
     from consult.hooks import Hook
 
     hooks = {}
-    for module in pkgutil.walk_packages(consult.__path__, "consult."):
-        for value in vars(importlib.import_module(module.name)).values():
+    for module in _every_module():
+        for value in vars(module).values():
             if isinstance(value, Hook):
                 hooks[f"{value.owner.removeprefix('consult.')}.{value.name}"] = value
     return hooks
@@ -245,7 +254,7 @@ def test_every_domain_error_is_of_one_kind():
     late -- never two (StaleContribution was Invalid and Conflict at once)."""
     from consult.errors import Conflict, DomainError, Forbidden, Gone, Invalid
 
-    _hooks_in_code()  # (imports every module, so every subclass is defined)
+    _every_module()  # (so that every subclass is defined)
     kinds = (Invalid, Forbidden, Conflict, Gone)
 
     def subclasses(cls):

@@ -300,7 +300,7 @@ def test_no_input_makes_a_server_error_or_a_half_change(app, world, chunk):
         }
     )
 
-    requests = min(CHUNK, REQUESTS - chunk * CHUNK) if REQUESTS > CHUNK else REQUESTS
+    requests = min(CHUNK, REQUESTS - chunk * CHUNK)  # (the last chunk: what is left)
 
     @seed(chunk)  # each chunk its own inputs, the same on every run
     @settings(

@@ -1,4 +1,4 @@
-"""The check-in desk and who came (21.4).
+"""The check-in desk and who came.
 
 One click checks a confirmed participant in. Checking in twice says when and by whom
 the first was, and never counts twice: the CheckIn row is unique per application, so

@@ -43,15 +43,21 @@ def shown(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
+def _stored(application: Application) -> tuple[ParticipantCode | None, str | None]:
+    """The participant's code row and the code it holds (None if there is no row, or
+    it was sealed with a key that was dropped)."""
+    row = db.session.execute(
+        select(ParticipantCode).where(ParticipantCode.application_id == application.id)
+    ).scalar_one_or_none()
+    return row, (unseal(row.code_sealed, PURPOSE) if row is not None else None)
+
+
 def existing_code(application: Application) -> str | None:
     """The participant's code if they are confirmed and have one; never makes one
     (pages and emails only read it: the move that confirmed them made it)."""
     if application.state != ApplicationState.CONFIRMED:
         return None
-    row = db.session.execute(
-        select(ParticipantCode).where(ParticipantCode.application_id == application.id)
-    ).scalar_one_or_none()
-    return unseal(row.code_sealed, PURPOSE) if row is not None else None
+    return _stored(application)[1]
 
 
 def code_for(application: Application) -> str | None:
@@ -60,13 +66,10 @@ def code_for(application: Application) -> str | None:
     before codes were made by the move), or None when they are not confirmed."""
     if application.state != ApplicationState.CONFIRMED:
         return None
-    row = db.session.execute(
-        select(ParticipantCode).where(ParticipantCode.application_id == application.id)
-    ).scalar_one_or_none()
+    row, code = _stored(application)
+    if code is not None:
+        return code
     if row is not None:
-        code = unseal(row.code_sealed, PURPOSE)
-        if code is not None:
-            return code
         db.session.delete(row)  # (sealed with a key that was dropped: a new one)
         db.session.flush()
     code = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
